@@ -1,0 +1,77 @@
+"""Bench: one 接龙 of N entries reposted N times through the real pipeline and SQLite storage.
+
+Each repost adds one line, so the last carries N lines and the chain receives about N²/2 lines.
+The merge must be linear in the text received: the per-line cost should stay flat as N grows.
+Prints numbers; asserts nothing (machines are noisy: compare the ratios within one run).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.pipeline import process
+from handlers.types import Incoming
+from models.base import make_engine, make_session_factory
+from models.migrate import upgrade_to_head
+
+HEADER = (
+    "#接龙\n东北大米10斤装 45元/袋，每户限2袋\n周二晚8点截单，社区活动中心自提\n\n"
+    "例 3-2-201 王 1袋\n"
+)
+T0 = datetime(2022, 4, 10, 1, 0, tzinfo=UTC)
+
+
+def entry_line(i: int) -> str:
+    """A realistic, distinct entry: building, unit, room, name, quantity."""
+    return f"{i}. {i % 30 + 1}-{i % 4 + 1}-{100 + i} 住户{i} {i % 2 + 1}袋"
+
+
+def run(n: int, workdir: Path) -> tuple[float, int]:
+    """Feed the N reposts; return (seconds, lines received)."""
+    engine = make_engine(f"sqlite:///{workdir / f'bench-{n}.db'}")
+    upgrade_to_head(engine)
+    factory = make_session_factory(engine)
+    lines: list[str] = []
+    received = 0
+    start = time.perf_counter()
+    for k in range(1, n + 1):
+        lines.append(entry_line(k))
+        received += len(lines)
+        msg = Incoming(
+            channel="bench",
+            msg_id=f"m{k}",
+            sender_id=f"u{k}",
+            chat_id="g-bench",
+            text=HEADER + "\n".join(lines),
+            received_at=T0 + timedelta(seconds=k),
+        )
+        process(factory, msg)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed, received
+
+
+def main() -> int:
+    logging.disable(logging.WARNING)
+    sizes = [int(a) for a in sys.argv[1:]] or [100, 300, 1000]
+    print(f"{'N':>6} {'lines':>9} {'seconds':>9} {'µs/line':>9} {'ratio':>7}")
+    base: float | None = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            seconds, received = run(n, Path(tmp))
+            per_line = seconds / received * 1e6
+            base = base or per_line
+            print(f"{n:>6} {received:>9} {seconds:>9.2f} {per_line:>9.1f} {per_line / base:>7.2f}")
+    print("ratio = µs/line relative to the first size: ~1.0 means linear in the text received")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

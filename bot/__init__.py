@@ -1,0 +1,1 @@
+"""Linli's web side: Flask app factory, webhooks, channel adapters, web pages and the CLI."""

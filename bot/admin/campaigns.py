@@ -1,0 +1,188 @@
+"""团购 pages: the list, and one campaign with bulk confirm/reject, adjust, allocation, slots,
+待核实 lines and exports. Every write goes through `SqlCampaignRepo` (which audits it)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from bot.admin import campaign_data as data
+from bot.admin.audit import record_audit
+from bot.admin.scope import require_campaign
+from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
+from bot.runtime import runtime
+from handlers.campaign_store import (
+    OPEN_STATUSES,
+    AllocationRule,
+    CampaignView,
+    OrderFilter,
+    OrderStatus,
+    OrderView,
+)
+from models.base import utcnow
+from models.campaigns_repo import SqlCampaignRepo
+
+bp = Blueprint("campaigns", __name__)
+
+ALL_CAMPAIGNS = ("open", "closed", "arrived", "done", "cancelled")
+MAX_QTY = 1000.0
+
+
+def load(db: Session, campaign_id: int) -> tuple[SqlCampaignRepo, CampaignView]:
+    """The repo and the campaign, 404 when it is not visible to this worker."""
+    require_campaign(db, g.staff, campaign_id)
+    repo = SqlCampaignRepo(db)
+    campaign = repo.get_campaign(campaign_id)
+    if campaign is None:
+        abort(404)
+    return repo, campaign
+
+
+@bp.get("/campaigns")
+def index() -> str:
+    """Every visible campaign, newest first."""
+    with runtime().session_factory() as db:
+        campaigns = campaign_summaries(db, g.staff, ALL_CAMPAIGNS)
+    return render_template("admin/campaigns.html", campaigns=campaigns, labels=CAMPAIGN_LABELS)
+
+
+def _filter() -> tuple[OrderFilter, str, str]:
+    building = request.args.get("building", "").strip()
+    status = request.args.get("status", "").strip()
+    statuses = (cast(OrderStatus, status),) if status in data.ORDER_LABELS else ()
+    return OrderFilter(statuses=statuses, building=building or None), building, status
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def show(campaign_id: int) -> str:
+    """The campaign page."""
+    where, building, status = _filter()
+    with runtime().session_factory() as db:
+        repo, campaign = load(db, campaign_id)
+        everything = repo.list_orders(campaign_id)
+        shown = (
+            repo.list_orders(campaign_id, where) if where.statuses or where.building else everything
+        )
+        slots = repo.list_slots(campaign_id)
+        entries = data.unreadable_entries(db, campaign_id)
+    return render_template(
+        "admin/campaign.html",
+        campaign=campaign,
+        orders=shown,
+        building=building,
+        status=status,
+        buildings=data.buildings(everything),
+        labels=data.ORDER_LABELS,
+        flag_labels=data.FLAG_LABELS,
+        campaign_labels=CAMPAIGN_LABELS,
+        open_statuses=OPEN_STATUSES,
+        allocation=data.allocation_summary(campaign, everything),
+        slots=slots,
+        slot_label=data.slot_label,
+        entries=entries,
+        to_fix=data.orders_to_fix(everything),
+        exports=data.export_links(campaign_id),
+        building_chart=data.building_chart(everything),
+        pickup_chart=data.pickup_chart(slots, everything),
+    )
+
+
+def _back(campaign_id: int) -> ResponseReturnValue:
+    building, status = request.form.get("building", ""), request.form.get("status", "")
+    url = url_for(
+        "admin.campaigns.show",
+        campaign_id=campaign_id,
+        building=building or None,
+        status=status or None,
+    )
+    return redirect(url)
+
+
+def _chosen(orders: list[OrderView]) -> list[OrderView]:
+    wanted = {int(v) for v in request.form.getlist("order") if v.isdigit()}
+    return [o for o in orders if o.id in wanted]
+
+
+@bp.post("/campaigns/<int:campaign_id>/orders")
+def bulk(campaign_id: int) -> ResponseReturnValue:
+    """确认 / 拒绝 the ticked orders (only those still waiting for a worker)."""
+    action = request.form.get("action", "")
+    status: OrderStatus = {"confirm": "confirmed", "reject": "rejected"}.get(  # type: ignore[assignment]
+        action
+    ) or abort(400, description="未知操作。")
+    reason = request.form.get("reason", "").strip()[:200] or None
+    with runtime().session_factory.begin() as db:
+        repo, _ = load(db, campaign_id)
+        chosen = [o for o in _chosen(repo.list_orders(campaign_id)) if o.status in OPEN_STATUSES]
+        if chosen:
+            repo.set_order_status([o.id for o in chosen], status, g.staff.actor, utcnow(), reason)
+    verb = "确认" if status == "confirmed" else "拒绝"
+    flash(
+        f"已{verb} {len(chosen)} 单：" + "、".join(f"{o.no}号" for o in chosen)
+        if chosen
+        else "没有可操作的订单（只能确认或拒绝待确认的订单）。"
+    )
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/lines/<int:line_id>")
+def adjust(campaign_id: int, line_id: int) -> ResponseReturnValue:
+    """调整 one line's quantity (and name its product when the line matched none)."""
+    try:
+        qty = float(request.form.get("qty", ""))
+    except ValueError:
+        abort(400, description="数量必须是数字。")
+    if not 0 <= qty <= MAX_QTY:
+        abort(400, description="数量超出范围。")
+    with runtime().session_factory.begin() as db:
+        repo, campaign = load(db, campaign_id)
+        lines = {ln.id for o in repo.list_orders(campaign_id) for ln in o.lines}
+        if line_id not in lines:
+            abort(404)
+        product = request.form.get("product", "") or None
+        if product is not None and product not in {p.name for p in campaign.products}:
+            abort(400, description="没有这个商品。")
+        repo.set_line(line_id, qty, g.staff.actor, utcnow(), product)
+    flash("已调整数量。")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/allocate")
+def allocate(campaign_id: int) -> ResponseReturnValue:
+    """分配 short stock by the chosen rule and store the result."""
+    rule = request.form.get("rule", "first_come")
+    if rule not in ("first_come", "proportional"):
+        abort(400, description="未知分配规则。")
+    with runtime().session_factory.begin() as db:
+        repo, campaign = load(db, campaign_id)
+        plan = data.plan_allocation(
+            campaign, repo.list_orders(campaign_id), cast(AllocationRule, rule)
+        )
+        repo.save_allocation(campaign_id, plan, cast(AllocationRule, rule), g.staff.actor, utcnow())
+    flash(f"已按{'先到先得' if rule == 'first_come' else '按比例'}分配 {len(plan)} 行。")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/entries/<int:entry_id>/checked")
+def entry_checked(campaign_id: int, entry_id: int) -> ResponseReturnValue:
+    """A worker has checked a 待核实 line by hand (phoned, asked in the group)."""
+    note = request.form.get("note", "").strip()[:200]
+    with runtime().session_factory.begin() as db:
+        load(db, campaign_id)
+        entry = data.mark_entry_checked(db, campaign_id, entry_id)
+        if entry is None:
+            abort(404)
+        record_audit(
+            db,
+            g.staff,
+            "entry.checked",
+            "chain_entry",
+            entry.id,
+            {"flags": ["unreadable"]},
+            {"flags": entry.flags, "note": note},
+        )
+    flash("已标记为已核实。")
+    return _back(campaign_id)

@@ -1,0 +1,114 @@
+"""Households (住户): flags workers set, who registered, and the audited phone reveal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Select, Text, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from bot.admin.audit import record_audit
+from bot.admin.scope import get_household, household_filter
+from bot.admin.security import Staff
+from bot.runtime import runtime
+from models.community import Household, Member
+
+bp = Blueprint("households", __name__)
+
+FLAGS = ("独居老人", "行动不便", "居家隔离", "孕妇", "残疾", "慢性病")
+PAGE_ROWS = 300
+
+
+def household_query(staff: Staff, building: str, flagged: bool) -> Select[Household]:
+    """Visible households, by address; optionally one building or only flagged ones."""
+    stmt = select(Household).where(household_filter(staff), Household.purged_at.is_(None))
+    if building:
+        stmt = stmt.where(Household.building == building)
+    if flagged:
+        flags = type_coerce(Household.flags, Text)
+        stmt = stmt.where(flags.is_not(None), flags.not_in(["[]", ""]))
+    return stmt.order_by(
+        func.length(Household.building),
+        Household.building,
+        Household.unit,
+        func.length(Household.room),
+        Household.room,
+    )
+
+
+def registrations(db: Session, household_ids: list[int]) -> dict[int, list[Member]]:
+    """Members registered to each household."""
+    found: dict[int, list[Member]] = defaultdict(list)
+    if household_ids:
+        for m in db.scalars(select(Member).where(Member.household_id.in_(household_ids))):
+            if m.household_id is not None:
+                found[m.household_id].append(m)
+    return found
+
+
+def buildings(db: Session, staff: Staff) -> list[str]:
+    """Distinct buildings of visible households, in natural order."""
+    rows = db.scalars(select(Household.building).where(household_filter(staff)).distinct())
+    return sorted((b for b in rows if b), key=lambda b: (len(b), b))
+
+
+@bp.get("/households")
+def index() -> str:
+    """The household list with flags and registrations."""
+    building = request.args.get("building", "").strip()
+    flagged = request.args.get("flagged") == "1"
+    with runtime().session_factory() as db:
+        rows = list(db.scalars(household_query(g.staff, building, flagged).limit(PAGE_ROWS)))
+        members = registrations(db, [h.id for h in rows])
+        all_buildings = buildings(db, g.staff)
+    return render_template(
+        "admin/households.html",
+        households=rows,
+        members=members,
+        buildings=all_buildings,
+        building=building,
+        flagged=flagged,
+        flags=FLAGS,
+    )
+
+
+@bp.post("/households/<int:household_id>/flags")
+def set_flags(household_id: int) -> ResponseReturnValue:
+    """Replace the household's flags with the ticked ones (known flags only)."""
+    chosen = [f for f in FLAGS if f in request.form.getlist("flag")]
+    with runtime().session_factory.begin() as db:
+        row = get_household(db, g.staff, household_id)
+        before = list(row.flags or [])
+        keep_other = [f for f in before if f not in FLAGS]
+        row.flags = keep_other + chosen
+        record_audit(
+            db,
+            g.staff,
+            "household.flags",
+            "household",
+            row.id,
+            {"flags": before},
+            {"flags": row.flags},
+        )
+    flash("已保存住户标记。")
+    return redirect(url_for("admin.households.index", building=request.form.get("building", "")))
+
+
+@bp.post("/households/<int:household_id>/phone")
+def reveal_phone(household_id: int) -> str:
+    """Show the full phone number once, and write who looked into the audit log."""
+    with runtime().session_factory.begin() as db:
+        row = get_household(db, g.staff, household_id)
+        record_audit(db, g.staff, "household.phone_revealed", "household", row.id)
+        address = "-".join(p for p in (row.building, row.unit, row.room) if p)
+        phone, name = row.phone or "", row.name or ""
+    back = request.form.get("back", "")
+    return render_template(
+        "admin/reveal.html",
+        phone=phone,
+        name=name,
+        address=address,
+        back=back if back.startswith("/admin") and "//" not in back else "",
+    )

@@ -1,0 +1,147 @@
+"""Typed settings loaded from config.toml with tomllib; unknown keys stop start-up."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_ENV = "LINLI_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""  # empty: a random key is generated and kept in var/secret_key
+    max_body_bytes: int = 64 * 1024
+    public_url: str = ""  # e.g. https://linli.example.org, used in links sent to workers
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str = "sqlite:///var/linli.db"
+
+
+@dataclass(frozen=True, slots=True)
+class WeChatSettings:
+    """公众号 (Official Account) callback settings."""
+
+    enabled: bool = False
+    token: str = ""
+    app_id: str = ""
+    app_secret: str = ""
+    aes_key: str = ""  # 43 characters when 安全模式 is on
+    max_clock_skew_seconds: int = 300
+    api_base_url: str = "https://api.weixin.qq.com"
+
+
+@dataclass(frozen=True, slots=True)
+class WeComSettings:
+    """企业微信: the group robot callback and the workers' self-built app."""
+
+    enabled: bool = False
+    corp_id: str = ""
+    robot_token: str = ""
+    robot_aes_key: str = ""
+    robot_receive_id: str = ""  # empty or the CorpID: sources disagree, both work
+    app_token: str = ""
+    app_aes_key: str = ""
+    app_agent_id: int = 0
+    app_secret: str = ""
+    api_base_url: str = "https://qyapi.weixin.qq.com"
+    robot_name: str = ""  # strip exactly "@robot_name" (empty: the first @word)
+    max_clock_skew_seconds: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeSettings:
+    """A relay the operator runs, posting JSON signed with HMAC-SHA256."""
+
+    enabled: bool = False
+    secret: str = ""
+    max_clock_skew_seconds: int = 300
+    max_requests_per_minute: int = 120  # per relay (X-Linli-Relay) and web worker; 0: off
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    poll_seconds: int = 30
+    reminder_minutes_before: int = 30
+    follow_up_minutes_after: int = 60
+    daily_report_time: str = "20:00"
+    escalate_after_minutes: int = 30  # also the interval between repeated escalations
+    push_seconds: float = 5.0  # how often the outbox is drained
+    lock_seconds: int = 60  # single-instance lease (SQLite); renewed every third of it
+    lease_seconds: int = 120  # a claimed notice is retried by another run after this
+    claim_batch: int = 100
+    max_attempts: int = 8  # then the notice is dead-lettered and shown to workers
+    backoff_base_seconds: float = 5.0
+    backoff_cap_seconds: float = 900.0
+    http_timeout_seconds: float = 10.0
+    robot_per_minute: int = 20  # 企业微信群机器人: 20 messages per minute per robot
+    app_per_member_per_minute: int = 30  # 企业微信应用消息: 30 per minute per member
+    mp_window_hours: int = 48  # 公众号客服消息: within 48 h of the resident's last message
+    mp_window_quota: int = 5  # ... and at most 5 messages per window
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    server: ServerSettings = field(default_factory=ServerSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    wechat: WeChatSettings = field(default_factory=WeChatSettings)
+    wecom: WeComSettings = field(default_factory=WeComSettings)
+    bridge: BridgeSettings = field(default_factory=BridgeSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    timezone: str = "Asia/Shanghai"
+    retention_days: int = 90
+    simulator: bool = True
+    seed_demo: bool = True
+    log_level: str = "INFO"
+
+
+def _build(cls: type[Any], raw: dict[str, Any], where: str) -> Any:
+    """Instantiate a settings dataclass from a TOML table, checking names and types."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ConfigError(
+            f"unknown key {where}{unknown[0]!r} (allowed: {', '.join(sorted(names))})"
+        )
+    values = {k: _value(hints[k], v, f"{where}{k}") for k, v in raw.items()}
+    return cls(**values)
+
+
+def _value(hint: Any, value: Any, where: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where} must be a table [{where}]")
+        return _build(typing.cast(type[Any], hint), value, f"{where}.")
+    expected = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if type(value) not in expected and not (float in expected and type(value) is int):
+        names = " or ".join(t.__name__ for t in expected)
+        raise ConfigError(f"{where} must be {names}, got {type(value).__name__}")
+    return value
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Settings from the file (or $LINLI_CONFIG); with neither, the embedded defaults."""
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if not chosen:
+        return Settings()
+    try:
+        raw = tomllib.loads(Path(chosen).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config {chosen}: {exc}") from exc
+    settings: Settings = _build(Settings, raw, "")
+    return settings

@@ -1,0 +1,117 @@
+"""The demo community seeded into a new database, so `make run` has people to play with.
+
+Everyone lives on the simulator channel ("sim"): the /sim page lets a visitor speak as any of
+them. Names, addresses and phone numbers are invented.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.community import Chat, Community, Household, Member
+
+log = logging.getLogger(__name__)
+
+SIM_CHANNEL = "sim"
+COMMUNITY_NAME = "和平里社区"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResident:
+    """One resident and the household they live in."""
+
+    external_id: str
+    name: str
+    building: str
+    unit: str
+    room: str
+    phone: str
+    flags: tuple[str, ...] = ()
+
+
+DEMO_GROUPS: tuple[tuple[str, str], ...] = (
+    ("sim-g-3hao", "和平里3号楼群"),
+    ("sim-g-tuangou", "和平里团购群"),
+)
+
+DEMO_RESIDENTS: tuple[DemoResident, ...] = (
+    DemoResident("sim-u-zhangxy", "张秀英", "3", "2", "201", "13800130201", ("独居老人",)),
+    DemoResident("sim-u-lijg", "李建国", "3", "2", "502", "13800130502"),
+    DemoResident("sim-u-wangl", "王丽", "3", "1", "301", "13800130301"),
+    DemoResident("sim-u-liuy", "刘洋", "5", "1", "1102", "13900151102"),
+    DemoResident("sim-u-chenj", "陈静", "5", "3", "602", "13900153602"),
+    DemoResident("sim-u-zhaodm", "赵德明", "7", "2", "401", "13700172401"),
+)
+
+DEMO_WORKER = ("sim-w-wangsm", "社区王士梅")
+
+
+def is_new(session: Session) -> bool:
+    """A database is new for seeding when it has no community at all."""
+    return not session.scalar(select(func.count()).select_from(Community))
+
+
+def seed_demo(factory: sessionmaker[Session]) -> bool:
+    """Add the demo community when the database is new; True if it was added."""
+    with factory.begin() as session:
+        if not is_new(session):
+            return False
+        community = Community(name=COMMUNITY_NAME)
+        session.add(community)
+        session.flush()
+        _add_groups(session, community.id)
+        _add_residents(session, community.id)
+        worker_id, worker_name = DEMO_WORKER
+        session.add(
+            Member(
+                community_id=community.id,
+                channel=SIM_CHANNEL,
+                external_id=worker_id,
+                display_name=worker_name,
+                role="worker",
+            )
+        )
+    log.info("seeded the demo community %s (simulator channel)", COMMUNITY_NAME)
+    return True
+
+
+def _add_groups(session: Session, community_id: int) -> None:
+    for external_id, title in DEMO_GROUPS:
+        session.add(
+            Chat(
+                community_id=community_id,
+                channel=SIM_CHANNEL,
+                external_id=external_id,
+                title=title,
+                is_group=True,
+            )
+        )
+
+
+def _add_residents(session: Session, community_id: int) -> None:
+    for r in DEMO_RESIDENTS:
+        household = Household(
+            community_id=community_id,
+            building=r.building,
+            unit=r.unit,
+            room=r.room,
+            name=r.name,
+            phone=r.phone,
+            flags=list(r.flags),
+        )
+        session.add(household)
+        session.flush()
+        session.add(
+            Member(
+                community_id=community_id,
+                channel=SIM_CHANNEL,
+                external_id=r.external_id,
+                display_name=r.name,
+                role="resident",
+                household_id=household.id,
+            )
+        )

@@ -1,0 +1,62 @@
+"""Turn handler actions into effects: the passive reply text, and outbox rows for the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
+from models.community import Member
+from models.messaging import Notice
+
+log = logging.getLogger(__name__)
+
+
+def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> str | None:
+    """Queue notices in the caller's transaction; return the joined Reply text, if any."""
+    replies = [a.text for a in actions if isinstance(a, Reply)]
+    for index, action in enumerate(actions):
+        if isinstance(action, Notify):
+            queue_notice(
+                session,
+                msg.channel,
+                action.chat_id,
+                action.text,
+                f"notify:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}",
+            )
+        elif isinstance(action, NotifyWorkers):
+            notify_workers(session, msg, action, index)
+    return "\n\n".join(replies) if replies else None
+
+
+def queue_notice(
+    session: Session, channel: str, target: str, text: str, dedupe_key: str, **fields: Any
+) -> bool:
+    """Add an outbox row unless one with the same dedupe key exists; True if added.
+
+    `fields` are further Notice columns: kind, not_before_at, expires_at, order_id,
+    mention_mobile, needs_manual, status.
+    """
+    digest = dedupe_key if len(dedupe_key) <= 200 else hashlib.sha1(dedupe_key.encode()).hexdigest()
+    exists = session.scalar(select(Notice.id).where(Notice.dedupe_key == digest))
+    if exists is not None:
+        return False
+    session.add(Notice(channel=channel, target=target, text=text, dedupe_key=digest, **fields))
+    return True
+
+
+def notify_workers(session: Session, msg: Incoming, action: NotifyWorkers, index: int) -> int:
+    """One outbox row per worker (any channel they are reachable on); return how many."""
+    workers = session.scalars(select(Member).where(Member.role.in_(("worker", "admin")))).all()
+    base = action.dedupe_key or f"workers:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}"
+    added = sum(
+        queue_notice(session, w.channel, w.external_id, action.text, f"{base}:{w.id}")
+        for w in workers
+    )
+    if not workers:
+        log.warning("no worker to notify: %s", action.text[:60])
+    return added

@@ -1,0 +1,143 @@
+"""The one pipeline every channel uses: inbox first (committed), then handlers, then effects.
+
+WeChat retries a callback three times within ~15 s, and a process can die mid-way: the inbox
+row is committed before handling so a retry is answered from the stored reply, never handled
+twice, and an unhandled row is picked up by `handle_pending` at the next start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.effects import record_effects
+from handlers import texts
+from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.routes import dispatch
+from handlers.types import Incoming
+from models.base import utcnow
+from models.messaging import InboxMessage
+from models.repos import sql_context
+
+log = logging.getLogger(__name__)
+
+
+def inbox_key(msg: Incoming) -> str:
+    """Dedupe key within (channel, sender): the MsgId, or CreateTime+event for events."""
+    if msg.kind == "event":
+        return f"event:{msg.event}:{int(msg.received_at.timestamp())}"
+    if not msg.msg_id:  # a channel without ids: same second and same text is the same message
+        digest = hashlib.sha1(msg.text.encode("utf-8")).hexdigest()[:16]
+        return f"noid:{int(msg.received_at.timestamp())}:{digest}"
+    return msg.msg_id
+
+
+def to_payload(msg: Incoming) -> dict[str, object]:
+    """The Incoming as JSON-able data (kept in the inbox for restart and audit)."""
+    data = asdict(msg)
+    data["received_at"] = msg.received_at.isoformat()
+    return data
+
+
+def from_payload(data: dict[str, object]) -> Incoming:
+    """Inverse of to_payload."""
+    values = dict(data)
+    values["received_at"] = datetime.fromisoformat(str(values["received_at"]))
+    return Incoming(**values)  # type: ignore[arg-type]
+
+
+def store_inbox(factory: sessionmaker[Session], msg: Incoming) -> tuple[int, bool]:
+    """Insert and commit the inbox row; return (row id, is_new). A duplicate keeps the first row."""
+    key = inbox_key(msg)
+    try:
+        with factory.begin() as session:
+            row = InboxMessage(
+                channel=msg.channel,
+                sender_id=msg.sender_id,
+                msg_key=key,
+                chat_id=msg.chat_id,
+                payload=to_payload(msg),
+                received_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return row.id, True
+    except IntegrityError:
+        with factory() as session:
+            existing = session.scalars(
+                select(InboxMessage.id).where(
+                    InboxMessage.channel == msg.channel,
+                    InboxMessage.sender_id == msg.sender_id,
+                    InboxMessage.msg_key == key,
+                )
+            ).one()
+            return existing, False
+
+
+def stored_reply(factory: sessionmaker[Session], inbox_id: int) -> str | None:
+    """The reply given the first time (None while the first delivery is still being handled)."""
+    with factory() as session:
+        row = session.get_one(InboxMessage, inbox_id)
+        return row.reply
+
+
+def handle_inbox_row(
+    factory: sessionmaker[Session], inbox_id: int, msg: Incoming, links: LinkIssuer = NO_LINKS
+) -> str | None:
+    """Dispatch and record effects in one transaction; mark the row handled with its reply."""
+    try:
+        with factory.begin() as session:
+            row = session.get_one(InboxMessage, inbox_id, with_for_update=True)
+            if row.handled_at is not None:
+                return row.reply
+            ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
+            actions = dispatch(msg, ctx)
+            reply = record_effects(session, msg, actions)
+            row.handled_at, row.reply = utcnow(), reply or ""
+            return reply
+    except Exception:  # a bug must not lose the message nor answer 500 to WeChat
+        log.exception("handling failed inbox_id=%s", inbox_id)
+        reply = None if msg.is_group else texts.INTERNAL_ERROR
+        _mark_failed(factory, inbox_id, reply)
+        return reply
+
+
+def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> None:
+    """Keep the row (raw payload and all) flagged for a worker; a retry gets the same answer."""
+    with factory.begin() as session:
+        row = session.get_one(InboxMessage, inbox_id)
+        row.error = "handler failed; see logs"
+        row.handled_at = utcnow()
+        row.reply = reply or ""
+
+
+def process(
+    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer = NO_LINKS
+) -> str | None:
+    """Accept one message and return the passive reply text (None: nothing to say)."""
+    inbox_id, is_new = store_inbox(factory, msg)
+    if not is_new:
+        log.info("duplicate delivery channel=%s msg=%s", msg.channel, msg.msg_id)
+        return stored_reply(factory, inbox_id) or None
+    return handle_inbox_row(factory, inbox_id, msg, links)
+
+
+def handle_pending(factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS) -> int:
+    """Handle inbox rows a crash left unhandled (called at start-up); return how many."""
+    with factory() as session:
+        pending = session.execute(
+            select(InboxMessage.id, InboxMessage.payload)
+            .where(InboxMessage.handled_at.is_(None))
+            .order_by(InboxMessage.id)
+        ).all()
+    for inbox_id, payload in pending:
+        handle_inbox_row(factory, inbox_id, from_payload(payload), links)
+    if pending:
+        log.info("handled %d messages left from before the restart", len(pending))
+    return len(pending)

@@ -1,0 +1,145 @@
+"""The built-in simulator channel: a WeChat-style chat page at /sim and its small JSON API.
+
+A dev/demo tool, on by default (`simulator = true`) so `make run` works with no credentials.
+An operator turns it off in production (`simulator = false` in config.toml): anyone who can
+reach it can speak as any member. Messages go through `bot.pipeline.process` with
+channel "sim" — the exact pipeline the WeChat webhook runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from bot.pipeline import process
+from bot.runtime import runtime
+from bot.sim_feed import (
+    SIM_CHANNEL,
+    chat_messages,
+    chat_notices,
+    member_name,
+    sim_groups,
+    sim_people,
+)
+from handlers import texts
+from handlers.types import Incoming
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("simulator", __name__, url_prefix="/sim")
+
+MAX_TEXT_CHARS = 10_000
+MAX_ID_CHARS = 128
+GUEST_ID = "sim-guest"
+
+
+@dataclass(frozen=True, slots=True)
+class SendRequest:
+    """A validated POST /sim/api/send body."""
+
+    chat: str
+    sender: str
+    text: str
+    sender_name: str
+
+
+@bp.get("/")
+@bp.get("")
+def page() -> str:
+    """The chat page; ?chat= and ?as= preselect a chat and a speaker."""
+    with runtime().session_factory() as session:
+        groups, people = sim_groups(session), sim_people(session)
+    return render_template(
+        "sim.html",
+        groups=groups,
+        people=people,
+        guest_id=GUEST_ID,
+        bot_name=texts.BOT_NAME,
+        chosen_chat=request.args.get("chat", ""),
+        chosen_speaker=request.args.get("as", ""),
+    )
+
+
+@bp.post("/api/send")
+def send() -> Response | tuple[Response, int]:
+    """Run one message through the pipeline; answer with the bot's reply (null: silent)."""
+    parsed = parse_send(request.get_json(silent=True))
+    if isinstance(parsed, str):
+        return _bad_request(parsed)
+    rt = runtime()
+    with rt.session_factory() as session:
+        name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
+    msg = Incoming(
+        channel=SIM_CHANNEL,
+        msg_id=uuid.uuid4().hex,
+        sender_id=parsed.sender,
+        chat_id=parsed.chat,
+        text=parsed.text,
+        received_at=datetime.now(UTC),
+        sender_name=name,
+        is_group=parsed.chat != parsed.sender,
+    )
+    reply = process(rt.session_factory, msg, rt.links)
+    log.info(
+        "sim message chat=%s sender=%s replied=%s", msg.chat_id, msg.sender_id, reply is not None
+    )
+    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=reply)
+
+
+@bp.get("/api/messages")
+def messages() -> Response | tuple[Response, int]:
+    """The chat's messages with id > after (plus their replies) and its notices."""
+    chat = request.args.get("chat", "").strip()
+    if not chat or len(chat) > MAX_ID_CHARS:
+        return _bad_request(texts.SIM_MISSING_FIELD.format(fields="chat"))
+    after = request.args.get("after", "0")
+    if not after.isdigit():
+        return _bad_request(texts.SIM_BAD_AFTER)
+    rt = runtime()
+    tz = ZoneInfo(rt.settings.timezone)
+    with rt.session_factory() as session:
+        items, cursor = chat_messages(session, chat, int(after), tz)
+        notices = chat_notices(session, chat, tz)
+    return jsonify(chat=chat, cursor=cursor, messages=items, notices=notices)
+
+
+def parse_send(data: Any) -> SendRequest | str:
+    """Validate the JSON body; a str is the reason it was refused."""
+    if not isinstance(data, dict):
+        return texts.SIM_BAD_JSON
+    missing = [
+        k
+        for k in ("chat", "sender", "text")
+        if not isinstance(data.get(k), str) or not data[k].strip()
+    ]
+    if "text" in missing and isinstance(data.get("text"), str):
+        return texts.SIM_EMPTY_TEXT
+    if missing:
+        return texts.SIM_MISSING_FIELD.format(fields=", ".join(missing))
+    chat, sender, text = data["chat"].strip(), data["sender"].strip(), data["text"]
+    if len(chat) > MAX_ID_CHARS or len(sender) > MAX_ID_CHARS:
+        return texts.SIM_MISSING_FIELD.format(fields="chat/sender")
+    if len(text) > MAX_TEXT_CHARS:
+        return texts.SIM_TEXT_TOO_LONG.format(limit=MAX_TEXT_CHARS)
+    name = data.get("sender_name")
+    return SendRequest(chat, sender, text, name.strip()[:100] if isinstance(name, str) else "")
+
+
+def _bad_request(reason: str) -> tuple[Response, int]:
+    return jsonify(ok=False, error=reason), 400
+
+
+@bp.errorhandler(HTTPException)
+def _api_error(exc: HTTPException) -> tuple[Response | str, int]:
+    """JSON errors for the API (e.g. 413 over the body limit); the page keeps the HTML ones."""
+    code = exc.code or 500
+    if not request.path.startswith("/sim/api/"):
+        return render_template("error.html", code=code, message=exc.description), code
+    return jsonify(ok=False, error=exc.description or exc.name), code

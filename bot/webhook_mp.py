@@ -1,0 +1,256 @@
+"""The 公众号 webhook at /wechat/mp: verify, decrypt, hand to the pipeline, answer within 4 s.
+
+WeChat waits 5 s for an answer and then retries (three times, same MsgId). The pipeline commits
+the inbox row before handling, so handling runs in a worker thread: when it is not done after
+REPLY_BUDGET_SECONDS the webhook answers "success" (never before the row is committed), the
+worker finishes, and its late reply is queued in the outbox as a customer-service message.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import cast
+
+from flask import Blueprint, Flask, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from bot import wechat_mp as mp
+from bot.config import WeChatSettings
+from bot.effects import queue_notice
+from bot.pipeline import handle_inbox_row, inbox_key, store_inbox, stored_reply
+from bot.runtime import runtime
+from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.types import Incoming
+
+log = logging.getLogger(__name__)
+
+REPLY_BUDGET_SECONDS = 4.0  # WeChat gives up at 5 s; keep a margin for the network
+COMMIT_WAIT_SECONDS = 10.0  # how long an answer may wait for the inbox commit (SQLite lock)
+WORKER_THREADS = 8
+CLOCK_KEY = "linli.mp_clock"
+EXECUTOR_KEY = "linli.mp_executor"
+READ_CHUNK = 16 * 1024
+
+Clock = Callable[[], float]
+
+bp = Blueprint("wechat_mp", __name__, url_prefix="/wechat/mp")
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    """Per-app clock (tests inject one) and the worker pool that runs the pipeline."""
+    state.app.extensions.setdefault(CLOCK_KEY, time.time)
+    state.app.extensions.setdefault(
+        EXECUTOR_KEY, ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-mp")
+    )
+
+
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Replace the wall clock used for the timestamp freshness check (tests, replays)."""
+    app.extensions[CLOCK_KEY] = clock
+
+
+def _clock() -> float:
+    return cast(Clock, current_app.extensions[CLOCK_KEY])()
+
+
+def _settings() -> WeChatSettings:
+    return runtime().settings.wechat
+
+
+def _plain(text: str, status: int = 200) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+@bp.before_request
+def _only_when_enabled() -> Response | None:
+    """The endpoint does not exist unless [wechat] enabled = true."""
+    return None if _settings().enabled else _plain("not found", 404)
+
+
+@bp.errorhandler(mp.Forbidden)
+def _forbidden(exc: mp.Forbidden) -> Response:
+    log.warning("mp webhook refused: %s", exc)
+    return _plain("forbidden", 403)
+
+
+@bp.errorhandler(mp.Malformed)
+def _malformed(exc: mp.Malformed) -> Response:
+    log.info("mp webhook bad request: %s", exc)
+    return _plain("bad request", 400)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge) -> Response:
+    log.warning("mp webhook body over %d bytes", runtime().settings.server.max_body_bytes)
+    return _plain("too large", 413)
+
+
+@bp.get("")
+def verify() -> Response:
+    """URL verification: echo `echostr` when signed by our token (and fresh)."""
+    settings = _settings()
+    mp.check_signature(settings.token, request.args)
+    mp.check_fresh(request.args.get("timestamp", ""), _clock(), settings.max_clock_skew_seconds)
+    return _plain(request.args.get("echostr", ""))
+
+
+@bp.post("")
+def receive() -> Response:
+    """A resident's message or event: plain or 安全模式 (encrypt_type=aes)."""
+    started = time.monotonic()
+    settings, args = _settings(), request.args
+    safe = args.get("encrypt_type", "raw").lower() == "aes"
+    if not safe:
+        mp.check_signature(settings.token, args)
+    mp.check_fresh(args.get("timestamp", ""), _clock(), settings.max_clock_skew_seconds)
+    body = _read_body(runtime().settings.server.max_body_bytes)
+    crypto = _crypto(settings) if safe else None
+    xml = _decrypt(crypto, body, args) if crypto else body
+    msg = mp.parse_message(xml)
+    try:
+        rt = runtime()
+        reply = reply_within(rt.session_factory, msg.incoming, started, rt.links)
+    except Exception:  # storage failed (logged by _log_failure); WeChat retries on non-200
+        log.error("mp webhook could not accept msg=%s", msg.incoming.msg_id)
+        return _plain("unavailable", 503)
+    log.info(
+        "mp kind=%s msg=%s replied=%s in %.0f ms",
+        msg.incoming.kind,
+        msg.incoming.msg_id,
+        reply is not None,
+        (time.monotonic() - started) * 1000,
+    )
+    return _render(msg, reply, crypto, args)
+
+
+def _read_body(limit: int) -> bytes:
+    """The body, at most `limit` bytes; 413 beyond (also for chunked bodies with no length)."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := request.stream.read(min(READ_CHUNK, limit + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise RequestEntityTooLarge()
+    return b"".join(chunks)
+
+
+def _crypto(settings: WeChatSettings) -> mp.MpCrypto:
+    if not settings.aes_key:
+        raise mp.Malformed("safe-mode request but wechat.aes_key is not configured")
+    try:
+        return mp.MpCrypto(settings.token, settings.aes_key, settings.app_id)
+    except ValueError as exc:
+        log.error("wechat safe mode misconfigured: %s", exc)
+        raise mp.Malformed("safe mode misconfigured") from exc
+
+
+def _decrypt(crypto: mp.MpCrypto, body: bytes, args: Mapping[str, str]) -> str:
+    return crypto.decrypt(
+        mp.encrypted_part(body),
+        msg_signature=args.get("msg_signature", ""),
+        timestamp=args.get("timestamp", ""),
+        nonce=args.get("nonce", ""),
+    )
+
+
+def _render(
+    msg: mp.MpMessage, reply: str | None, crypto: mp.MpCrypto | None, args: Mapping[str, str]
+) -> Response:
+    """`success` when there is nothing to say; else the text reply, encrypted if the request was."""
+    if not reply:
+        return _plain("success")
+    now = int(_clock())
+    xml = mp.render_text_reply(msg, reply, now)
+    if crypto is not None:
+        xml = crypto.encrypt(xml, timestamp=str(now), nonce=args.get("nonce", "") or "0")
+    return Response(xml, mimetype="application/xml")
+
+
+# --- the pipeline under a deadline ----------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    """One accepted message shared by the request thread and the worker."""
+
+    msg: Incoming
+    stored: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    done: bool = False
+    gave_up: bool = False  # the request answered "success" without this reply
+
+
+def reply_within(
+    factory: sessionmaker[Session], msg: Incoming, started: float, links: LinkIssuer = NO_LINKS
+) -> str | None:
+    """The pipeline's reply if ready within REPLY_BUDGET_SECONDS; else None, handling goes on."""
+    executor = cast(ThreadPoolExecutor, current_app.extensions[EXECUTOR_KEY])
+    job = _Job(msg)
+    future = executor.submit(_handle, factory, job, links)
+    future.add_done_callback(_log_failure)  # after "success" nobody else reads the result
+    try:
+        return future.result(timeout=max(0.0, started + REPLY_BUDGET_SECONDS - time.monotonic()))
+    except TimeoutError:
+        pass
+    if not _wait_stored(job, future):
+        raise RuntimeError(f"inbox row not committed within {COMMIT_WAIT_SECONDS} s")
+    with job.lock:
+        if not job.done:
+            job.gave_up = True
+            log.warning(
+                "mp msg=%s still handling after %.1f s: answered success",
+                msg.msg_id,
+                time.monotonic() - started,
+            )
+            return None
+    return future.result()  # finished between the timeout and the lock
+
+
+def _log_failure(future: Future[str | None]) -> None:
+    if future.cancelled():
+        return
+    exc = future.exception()
+    if exc is not None:
+        log.error("mp worker failed: %r", exc, exc_info=exc)
+
+
+def _wait_stored(job: _Job, future: Future[str | None]) -> bool:
+    """Wait until the inbox row is committed: answering before that could lose the message."""
+    end = time.monotonic() + COMMIT_WAIT_SECONDS
+    while not job.stored.wait(0.05):
+        if future.done() or time.monotonic() > end:
+            return job.stored.is_set()
+    return True
+
+
+def _handle(factory: sessionmaker[Session], job: _Job, links: LinkIssuer) -> str | None:
+    """Worker side: inbox first (committed), then handling; a late reply goes to the outbox."""
+    inbox_id, is_new = store_inbox(factory, job.msg)
+    job.stored.set()
+    if is_new:
+        reply = handle_inbox_row(factory, inbox_id, job.msg, links)
+    else:
+        log.info("duplicate delivery channel=mp msg=%s", job.msg.msg_id)
+        reply = stored_reply(factory, inbox_id) or None
+    with job.lock:
+        job.done, late = True, job.gave_up
+    if late and reply and is_new:
+        _queue_late_reply(factory, job.msg, reply)
+    return reply
+
+
+def _queue_late_reply(factory: sessionmaker[Session], msg: Incoming, reply: str) -> None:
+    """The passive-reply window is gone: send the reply as a customer-service message (48 h)."""
+    key = f"late-reply:{msg.channel}:{msg.sender_id}:{inbox_key(msg)}"
+    with factory.begin() as session:
+        queue_notice(session, msg.channel, msg.chat_id, reply, key)
+    log.info("mp msg=%s late reply queued in the outbox", msg.msg_id)

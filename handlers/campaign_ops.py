@@ -1,0 +1,234 @@
+"""Campaign operations shared by chat commands, the scheduler and the worker page.
+
+Each takes the CampaignRepo and plain arguments, changes state through it (audited there)
+and returns the text to show the worker; group posts go to the outbox through the repo.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from handlers import texts
+from handlers.allocation import Demand, short_products
+from handlers.campaign_format import order_list, summary, totals_text
+from handlers.campaign_rules import can_decide, match_product, qty_text, squash
+from handlers.campaign_store import (
+    CampaignRepo,
+    CampaignView,
+    LineView,
+    OrderFilter,
+    OrderView,
+    OutboxNotice,
+)
+
+log = logging.getLogger(__name__)
+
+
+def post_to_groups(
+    repo: CampaignRepo, c: CampaignView, text: str, key: str, kind: str, at: datetime | None = None
+) -> int:
+    """Queue one group post per chat of the campaign (home group keyed `key`, others `key:chat`)."""
+    notices = [
+        OutboxNotice(
+            channel,
+            chat_id,
+            text,
+            key if chat_id == c.chat_id else f"{key}:{chat_id}",
+            kind=kind,
+            not_before_at=at,
+        )
+        for channel, chat_id in repo.campaign_chats(c.id)
+    ]
+    return repo.queue_notices(notices)
+
+
+def tell_household(repo: CampaignRepo, c: CampaignView, o: OrderView, text: str, key: str) -> None:
+    """A message about one order, in the chat the order came from (works on every channel)."""
+    channel = next((ch for ch, chat in repo.campaign_chats(c.id) if chat == o.chat_id), c.channel)
+    repo.queue_notices(
+        [OutboxNotice(channel, o.chat_id or c.chat_id, text, key, kind="order", order_id=o.id)]
+    )
+
+
+def live_orders(repo: CampaignRepo, c: CampaignView) -> list[OrderView]:
+    """Orders that still want goods, in number order."""
+    return repo.list_orders(
+        c.id, OrderFilter(statuses=("pending", "late", "confirmed", "ready", "picked_up"))
+    )
+
+
+def demands(orders: Sequence[OrderView]) -> list[Demand]:
+    """Allocation demands: every line with a known product, ranked by order number."""
+    return [
+        Demand(ln.id, ln.product, ln.qty, o.no)
+        for o in orders
+        for ln in o.lines
+        if ln.product is not None and ln.qty > 0
+    ]
+
+
+def stock_of(c: CampaignView) -> dict[str, float | None]:
+    """Known stock per product name."""
+    return {p.name: p.stock for p in c.products}
+
+
+def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
+    """截单: sync the chains, close, post the final list and totals; the worker's reply."""
+    repo.sync_orders(c.id, now)
+    if c.status != "open":
+        return texts.CAMPAIGN_ALREADY_CLOSED.format(title=c.title)
+    repo.set_campaign_status(c.id, "closed", actor, now)
+    orders = [o for o in live_orders(repo, c) if o.status != "late"]
+    late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
+    post_to_groups(
+        repo,
+        c,
+        texts.CAMPAIGN_CLOSED_SUMMARY.format(
+            title=c.title, count=len(orders), lines=order_list(orders), totals=totals_text(orders)
+        ),
+        f"cutoff:{c.id}",
+        "cutoff",
+    )
+    reply = [
+        texts.CAMPAIGN_CLOSED_REPLY.format(
+            pending=sum(o.status == "pending" for o in orders), late=len(late)
+        )
+    ]
+    if short := short_text(c, orders):
+        reply.append(short)
+    return "\n".join(reply)
+
+
+def short_text(c: CampaignView, orders: Sequence[OrderView]) -> str:
+    """库存不足：蔬菜套餐订58份/库存50份 … or empty."""
+    wanted = demands(orders)
+    short = short_products(wanted, stock_of(c))
+    units = {p.name: p.unit or "" for p in c.products}
+    items = [
+        texts.CAMPAIGN_SHORT_ITEM.format(
+            name=name,
+            want=qty_text(sum(d.qty for d in wanted if d.product == name)),
+            stock=qty_text(stock_of(c)[name] or 0),
+            unit=units[name],
+        )
+        for name in short
+    ]
+    return texts.CAMPAIGN_SHORT.format(items="；".join(items)) if items else ""
+
+
+def close_due(repo: CampaignRepo, now: datetime) -> list[int]:
+    """The scheduler's cut-off job: close every open campaign past its cut-off."""
+    closed = []
+    for campaign_id in repo.due_campaigns("open", "cutoff_at", now):
+        campaign = repo.get_campaign(campaign_id)
+        if campaign is not None:
+            close(repo, campaign, "scheduler", now)
+            closed.append(campaign_id)
+    if closed:
+        log.info("closed campaigns at cut-off: %s", closed)
+    return closed
+
+
+def confirm(
+    repo: CampaignRepo, c: CampaignView, nos: Sequence[int], actor: str, now: datetime
+) -> str:
+    """确认 12 [13 …]: pending or late orders become confirmed; say what changed."""
+    repo.sync_orders(c.id, now)
+    found = {o.no: o for o in repo.list_orders(c.id, OrderFilter(nos=tuple(nos)))}
+    ok = [found[n] for n in nos if n in found and can_decide(found[n].status)]
+    repo.set_order_status([o.id for o in ok], "confirmed", actor, now)
+    lines = []
+    for no in nos:
+        order = found.get(no)
+        if order is None:
+            lines.append(texts.ORDER_NOT_FOUND.format(no=no))
+        elif order in ok:
+            lines.append(texts.CONFIRMED_ONE.format(no=no, summary=summary(order)))
+        else:
+            lines.append(
+                texts.CONFIRM_SKIPPED.format(
+                    no=no, status=texts.ORDER_STATUS.get(order.status, order.status)
+                )
+            )
+    return "\n".join(lines)
+
+
+def confirm_all(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
+    """确认全部: every pending order (late ones stay for one-by-one decisions)."""
+    repo.sync_orders(c.id, now)
+    pending = repo.list_orders(c.id, OrderFilter(statuses=("pending",)))
+    late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
+    repo.set_order_status([o.id for o in pending], "confirmed", actor, now)
+    lines = [texts.CONFIRMED_ALL.format(count=len(pending)) if pending else texts.CONFIRMED_NONE]
+    if late:
+        lines.append(
+            texts.CAMPAIGN_LATE_HINT.format(count=len(late), nos="、".join(str(o.no) for o in late))
+        )
+    return "\n".join(lines)
+
+
+def reject(
+    repo: CampaignRepo, c: CampaignView, no: int, reason: str, actor: str, now: datetime
+) -> str:
+    """拒绝 12 原因: the order is rejected and its household told why."""
+    repo.sync_orders(c.id, now)
+    order = _order(repo, c, no)
+    if order is None:
+        return texts.ORDER_NOT_FOUND.format(no=no)
+    if order.status in ("rejected", "cancelled", "withdrawn", "picked_up"):
+        return texts.CONFIRM_SKIPPED.format(no=no, status=texts.ORDER_STATUS[order.status])
+    reason = reason or texts.REJECT_DEFAULT_REASON
+    repo.set_order_status([order.id], "rejected", actor, now, reason=reason)
+    tell_household(
+        repo,
+        c,
+        order,
+        texts.REJECTED_NOTICE.format(
+            address=summary(order).split(" ")[0], title=c.title, no=no, reason=reason
+        ),
+        f"reject:{order.id}",
+    )
+    return texts.REJECTED_ONE.format(no=no, summary=summary(order), reason=reason)
+
+
+def adjust(
+    repo: CampaignRepo, c: CampaignView, no: int, name: str, qty: float, actor: str, now: datetime
+) -> str:
+    """调整 12 蔬菜套餐 1: a worker sets a line's quantity (no limit: workers decide)."""
+    order = _order(repo, c, no)
+    if order is None:
+        return texts.ORDER_NOT_FOUND.format(no=no)
+    line = pick_line(order, name, c)
+    if line is None:
+        return texts.ADJUST_NO_LINE.format(no=no, name=name, choices=_choices(c))
+    product = match_product(name, c.products) if name else None
+    repo.set_line(
+        line.id, qty, actor, now, product=product.name if product and line.product is None else None
+    )
+    updated = _order(repo, c, no)
+    return texts.ADJUSTED.format(no=no, summary=summary(updated or order))
+
+
+def pick_line(order: OrderView, name: str, c: CampaignView) -> LineView | None:
+    """The order line a name means; the only line when no name is given."""
+    lines = list(order.lines)
+    if not name:
+        return lines[0] if len(lines) == 1 else None
+    key = squash(name)
+    for ln in lines:
+        if key and (key in squash(ln.name) or squash(ln.name) in key):
+            return ln
+    unknown = [ln for ln in lines if ln.product is None]
+    product = match_product(name, c.products)
+    return unknown[0] if product is not None and len(unknown) == 1 else None
+
+
+def _choices(c: CampaignView) -> str:
+    return "、".join(p.name for p in c.products)
+
+
+def _order(repo: CampaignRepo, c: CampaignView, no: int) -> OrderView | None:
+    found = repo.list_orders(c.id, OrderFilter(nos=(no,)))
+    return found[0] if found else None

@@ -1,0 +1,155 @@
+"""The campaign route: worker and resident commands, and the sync after every 接龙 message.
+
+`match_campaign_command` / `handle_campaign_command` form the route placed before the general
+commands; `with_campaign_sync` wraps the 接龙 handlers so each repost or sentence order becomes
+orders at once, with a friendly word about limits, unknown products, late or unaddressed lines.
+The scheduler calls `close_due` and `arrive_due`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from handlers import texts
+from handlers.campaign_arrival import allocate, arrive, delivery_list, not_picked, pickup
+from handlers.campaign_commands import LABELS, RESIDENT_WORDS, CampaignCommand, parse_command
+from handlers.campaign_format import products_text, template_text, when_text
+from handlers.campaign_ops import adjust, close, close_due, confirm, confirm_all, reject
+from handlers.campaign_parse import ParseProblem, parse_campaign, parse_when
+from handlers.campaign_residents import handle_resident, resident_can, sync_notes
+from handlers.campaign_store import (
+    AllocationRule,
+    CampaignRepo,
+    CampaignView,
+    OrderView,
+    SyncReport,
+)
+from handlers.context import Context
+from handlers.types import Action, Incoming, Notify, Reply
+
+log = logging.getLogger(__name__)
+P = TypeVar("P")
+
+__all__ = [
+    "arrive_due",
+    "close_due",
+    "handle_campaign_command",
+    "match_campaign_command",
+    "with_campaign_sync",
+]
+
+
+def match_campaign_command(msg: Incoming, ctx: Context) -> CampaignCommand | None:
+    """A campaign command; resident words only when the sender has an order to talk about."""
+    if msg.kind not in ("text", "voice"):
+        return None
+    cmd = parse_command(msg.text)
+    if cmd is None or cmd.word not in RESIDENT_WORDS:
+        return cmd
+    return cmd if resident_can(msg, cmd, ctx) else None
+
+
+def handle_campaign_command(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
+    """Run one command; worker commands from a resident get a clear refusal."""
+    if cmd.word in RESIDENT_WORDS:
+        return handle_resident(msg, cmd, ctx)
+    if ctx.members.role(msg.channel, msg.sender_id) == "resident":
+        return [Reply(texts.CAMPAIGN_WORKER_ONLY.format(word=LABELS[cmd.word]))]
+    if cmd.word == "open":
+        return _open(msg, cmd, ctx)
+    campaign = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
+    if campaign is None:
+        return [Reply(texts.CAMPAIGN_NONE)]
+    return [Reply(_worker(cmd, campaign, ctx.campaigns, msg.sender_id, ctx))]
+
+
+def _worker(
+    cmd: CampaignCommand, c: CampaignView, repo: CampaignRepo, actor: str, ctx: Context
+) -> str:
+    now = ctx.now()
+    match cmd.word:
+        case "close":
+            return close(repo, c, actor, now)
+        case "confirm":
+            return confirm(repo, c, cmd.nos, actor, now)
+        case "confirm_all":
+            return confirm_all(repo, c, actor, now)
+        case "reject":
+            return reject(repo, c, cmd.nos[0], cmd.arg, actor, now)
+        case "adjust":
+            return adjust(repo, c, cmd.nos[0], cmd.name, cmd.qty or 0.0, actor, now)
+        case "allocate":
+            rule: AllocationRule = "proportional" if "比例" in cmd.arg else "first_come"
+            return allocate(repo, c, rule, actor, now)
+        case "arrive":
+            at = parse_when(cmd.arg, now, 15) if cmd.arg else None
+            return arrive(repo, c, actor, now, at)
+        case "pickup":
+            return pickup(repo, c, cmd.arg, actor, now)
+        case "not_picked":
+            return not_picked(repo, c, now)
+        case _:
+            return delivery_list(repo, c)
+
+
+def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
+    """开团: store the campaign and post the 接龙 template to the group (or hand it over)."""
+    draft = parse_campaign(cmd.text, ctx.now())
+    if isinstance(draft, ParseProblem):
+        missing = "、".join(texts.CAMPAIGN_MISSING_NAMES[m] for m in draft.missing)
+        return [
+            Reply(texts.CAMPAIGN_OPEN_MISSING.format(missing=missing) + texts.CAMPAIGN_OPEN_USAGE)
+        ]
+    c = ctx.campaigns.create_campaign(draft, msg.chat_id, msg.channel, msg.sender_id, ctx.now())
+    log.info("campaign %s opened by %s in %s", c.id, msg.sender_id, msg.chat_id)
+    opened = texts.CAMPAIGN_OPENED.format(
+        id=c.id, title=c.title, products=products_text(c.products), cutoff=when_text(c.cutoff_at)
+    )
+    if msg.is_group:
+        return [Reply(opened), Notify(msg.chat_id, template_text(c))]
+    return [Reply(opened), Reply(template_text(c))]
+
+
+def with_campaign_sync(
+    handle: Callable[[Incoming, P, Context], list[Action]],
+) -> Callable[[Incoming, P, Context], list[Action]]:
+    """Wrap a 接龙 handler: after it stores entries, turn them into campaign orders."""
+
+    def handle_and_sync(msg: Incoming, payload: P, ctx: Context) -> list[Action]:
+        actions = handle(msg, payload, ctx)
+        return actions + campaign_notes(msg, ctx)
+
+    handle_and_sync.__name__ = getattr(handle, "__name__", "handle") + "_with_campaign_sync"
+    return handle_and_sync
+
+
+def campaign_notes(msg: Incoming, ctx: Context) -> list[Action]:
+    """Sync the chat's campaigns; a short reply about new orders that need the sender's eye."""
+    notes: list[str] = []
+    for report in ctx.campaigns.sync_chat(msg.chat_id, ctx.now()):
+        notes += _report_notes(report, ctx.campaigns)
+    return [Reply("\n".join(notes))] if notes else []
+
+
+def _report_notes(report: SyncReport, repo: CampaignRepo) -> list[str]:
+    if not report.created:
+        return []
+    campaign = repo.get_campaign(report.campaign_id)
+    if campaign is None:
+        return []
+    created: tuple[OrderView, ...] = report.created
+    return [note for order in created for note in sync_notes(campaign, order)]
+
+
+def arrive_due(repo: CampaignRepo, now: datetime) -> list[int]:
+    """The scheduler's arrival job: closed campaigns whose arrival time has come get slots."""
+    done = []
+    for campaign_id in repo.due_campaigns("closed", "arrival_at", now):
+        campaign = repo.get_campaign(campaign_id)
+        if campaign is not None:
+            arrive(repo, campaign, "scheduler", now, campaign.arrival_at)
+            done.append(campaign_id)
+    return done

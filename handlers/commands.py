@@ -1,0 +1,161 @@
+"""Commands typed as the first word of a message: 帮助, 登记, 查询 (and workers' words).
+
+A small table maps each command word to its handler, who may use it and what may follow
+it, so "麻烦帮忙登记两袋水饺" (a sentence order) is never mistaken for `登记`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handlers import texts
+from handlers.context import Context
+from handlers.jielong.entry import parse_entry
+from handlers.members_store import Household
+from handlers.needs_store import StoredNeed
+from handlers.types import Action, Incoming, Reply
+
+_MENTION = re.compile(r"^(?:@\S+\s+)+")
+_ARG_TRIM = " :：?？!！。.~～"
+QUERY_LIMIT = 5
+
+
+def parse_household(text: str) -> Household | None:
+    """`3-2-201 王 13800001234` → Household; None without an address (or with items: an order).
+
+    Reuses the 接龙 entry parser so 登记 reads addresses exactly as chains do.
+    """
+    entry = parse_entry(text, ())
+    if entry.items or (entry.building is None and entry.room is None):
+        return None
+    return Household(entry.building, entry.unit, entry.room, entry.name, entry.phone)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A recognised command: its word and the rest of the message."""
+
+    word: str
+    args: str
+
+
+Handler = Callable[[Incoming, Command, Context], list[Action]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """How a command word is recognised and handled."""
+
+    handler: Handler
+    follows: re.Pattern[str]  # what may come after the word (fullmatch)
+    workers_only: bool = False
+
+
+def handle_help(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """Usage text."""
+    return [Reply(texts.HELP_TEXT)]
+
+
+def handle_register(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """`登记 <address> [name] [phone]`: link the sender to a household."""
+    household = parse_household(cmd.args)
+    if household is None:
+        return [Reply(texts.REGISTER_USAGE)]
+    ctx.members.register(msg.channel, msg.sender_id, msg.sender_name, household)
+    details = _details(household, show_phone=not msg.is_group)
+    return [Reply(texts.REGISTERED.format(address=household.label(), details=details))]
+
+
+def _details(household: Household, show_phone: bool) -> str:
+    """ ", 姓名 王, 电话 …" — the phone is never echoed into a group."""
+    parts = []
+    if household.name:
+        parts.append(texts.REGISTERED_NAME.format(name=household.name))
+    if household.phone and show_phone:
+        parts.append(texts.REGISTERED_PHONE.format(phone=household.phone))
+    return "".join(parts)
+
+
+def _need_line(need: StoredNeed) -> str:
+    status = texts.NEED_STATUS_LABELS.get(need.status, need.status)
+    text = need.draft.text if len(need.draft.text) <= 20 else need.draft.text[:20] + "…"
+    return texts.QUERY_NEED_LINE.format(
+        ticket=need.id, category=need.draft.category, status=status, text=text
+    )
+
+
+def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """`查询`: the sender's household and the status of their latest needs."""
+    household = ctx.members.household(msg.channel, msg.sender_id)
+    if household is None:
+        lines = [texts.QUERY_NOT_REGISTERED]
+    else:
+        details = _details(household, show_phone=not msg.is_group)
+        if household.flags:
+            details += texts.QUERY_FLAGS.format(flags="、".join(household.flags))
+        lines = [texts.QUERY_HOUSEHOLD.format(address=household.label(), details=details)]
+    mine = [n for n in ctx.needs.list_needs() if n.sender_id == msg.sender_id]
+    if not mine:
+        lines.append(texts.QUERY_NO_NEEDS)
+    else:
+        lines.append(texts.QUERY_NEEDS_HEADER)
+        lines.extend(_need_line(n) for n in mine[-QUERY_LIMIT:])
+    return [Reply("\n".join(lines))]
+
+
+def handle_worker_pending(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """Worker need commands arrive with a later issue; until then say so."""
+    return [Reply(texts.COMMAND_NOT_READY.format(word=cmd.word))]
+
+
+_BARE = re.compile(r"[\s?？!！。.~～]*")
+_TICKET = r"\s*#?\d{1,9}"
+COMMANDS: dict[str, CommandSpec] = {
+    "帮助": CommandSpec(handle_help, _BARE),
+    "help": CommandSpec(handle_help, _BARE),
+    "使用说明": CommandSpec(handle_help, _BARE),
+    "登记": CommandSpec(handle_register, re.compile(r"(?:[\s:：].*)?", re.S)),
+    "查询": CommandSpec(handle_query, _BARE),
+    "接单": CommandSpec(handle_worker_pending, re.compile(_TICKET + r"\s*"), workers_only=True),
+    "转": CommandSpec(handle_worker_pending, re.compile(_TICKET + r"\s+\S+\s*"), workers_only=True),
+    "完成": CommandSpec(
+        handle_worker_pending, re.compile(_TICKET + r"(?:\s+.*)?", re.S), workers_only=True
+    ),
+    "查看需求": CommandSpec(handle_worker_pending, _BARE, workers_only=True),
+}
+
+
+def _command_text(text: str) -> str:
+    """NFKC, no leading @mention or slash, trimmed."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    return _MENTION.sub("", folded).lstrip("/").strip()
+
+
+def match_command(msg: Incoming, ctx: Context) -> Command | None:
+    """A command when the message starts with a command word followed by what it allows."""
+    if msg.kind not in ("text", "voice"):
+        return None
+    text = _command_text(msg.text)
+    for word in sorted(COMMANDS, key=len, reverse=True):
+        if not text.lower().startswith(word):
+            continue
+        rest = text[len(word) :]
+        if COMMANDS[word].follows.fullmatch(rest) or _register_glued(word, rest):
+            return Command(word=word, args=rest.strip(_ARG_TRIM))
+    return None
+
+
+def _register_glued(word: str, rest: str) -> bool:
+    """`登记3-2-201`: no space, but only when what follows reads as an address."""
+    return word == "登记" and rest[:1].isascii() and parse_household(rest) is not None
+
+
+def handle_command(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """Run the command's handler; a resident sending a worker-only command is refused."""
+    spec = COMMANDS[cmd.word]
+    if spec.workers_only and ctx.members.role(msg.channel, msg.sender_id) == "resident":
+        return [Reply(texts.COMMAND_WORKER_ONLY.format(word=cmd.word))]
+    return spec.handler(msg, cmd, ctx)

@@ -1,0 +1,25 @@
+"""The Context every handler receives: repositories and a clock, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
+from handlers.jielong.store import ChainRepo
+from handlers.members_store import MemberRepo
+from handlers.needs_store import NeedRepo
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Ports a handler may use; `models.repos.sql_context` builds the real one."""
+
+    chains: ChainRepo
+    needs: NeedRepo
+    members: MemberRepo
+    now: Callable[[], datetime]
+    links: LinkIssuer = NO_LINKS  # worker-page login links (`后台`); none without the app secret
+    campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)

@@ -1,0 +1,311 @@
+"""parse_entry: one 接龙 entry → building / unit / room, name, items, phone, note. Never raises.
+
+The line is read in a half-width view (`h`) for the patterns and cut from the resident's own
+text (`o`) for the name and the note, so full-width punctuation and emoji survive there.
+Order: labels, phone, address, then each remaining segment is an item group, a name, an
+estate, decoration, or part of the note (what is left).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from handlers.jielong.address import Address, find_address, lane_before
+from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
+from handlers.jielong.normalize import (
+    clean,
+    cn_number,
+    halfwidth,
+    is_decorative,
+    is_punctuation_only,
+    strip_enclosing,
+)
+from handlers.jielong.phone import find_phone
+from handlers.jielong.products import default_product, match_product
+from handlers.jielong.quantity import UNIT_START, Pair, Qty, parse_pairs, valid_item_name
+from handlers.jielong.store import Item, ParsedEntry, Product
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRY_CHARS = 300  # longer than any real entry: kept verbatim, flagged for a worker
+_NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
+_FIELD_LABEL = re.compile(r"(?:姓名|名字|地址|住址|房号|楼号|数量|份数|订购|购买)\s*[:：]")
+_SEPARATORS = frozenset(" \t\n，,；;、。")
+_OPEN = "（(【[「『〔"
+_CLOSE = {"（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』", "〔": "〕"}
+_LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
+_TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
+
+
+@dataclass(slots=True)
+class _Work:
+    """Mutable state while one line is read."""
+
+    o: str
+    h: str
+    used: bytearray
+    note_from: int
+    addr: Address | None = None
+    name: str | None = None
+    pairs: list[Pair] = field(default_factory=list)
+    pending: str | None = None  # an item named without a count, waiting for one
+
+    def take(self, start: int, end: int) -> None:
+        self.used[start:end] = b"\x01" * (end - start)
+
+    def view(self) -> str:
+        return "".join(" " if self.used[i] else ch for i, ch in enumerate(self.h))
+
+
+def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
+    """Read one entry (numbering already removed); unreadable lines keep `raw` only."""
+    raw = clean(line).strip()
+    try:
+        return _parse(raw, tuple(products))
+    except Exception:  # a parser bug must never lose the resident's line
+        log.exception("jielong entry parse failed: %.80r", raw)
+        return ParsedEntry(raw=raw, readable=False)
+
+
+def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
+    if not raw or len(raw) > MAX_ENTRY_CHARS:
+        return ParsedEntry(raw=raw, readable=False)
+    w = _Work(o=raw, h=halfwidth(raw), used=bytearray(len(raw)), note_from=len(raw))
+    _take_labels(w)
+    phone = find_phone(w.view())
+    if phone is not None:
+        w.take(phone.start, phone.end)
+    _take_address(w)
+    _take_emptied_brackets(w)
+    for start, end in _segments(w):
+        _classify(w, start, end, products)
+    _flush_pending(w)
+    items, resolved = _items(w, products)
+    note = _note(w)
+    readable = resolved and (w.addr is not None or _explicit(w.pairs) or _named(w.name))
+    return ParsedEntry(
+        raw=raw,
+        building=w.addr.building if w.addr else None,
+        unit=w.addr.unit if w.addr else None,
+        room=w.addr.room if w.addr else None,
+        name=w.name,
+        items=items,
+        phone=phone.number if phone else None,
+        note=note,
+        readable=readable,
+    )
+
+
+def _take_labels(w: _Work) -> None:
+    m = _NOTE_LABEL.search(w.h)
+    if m is not None:
+        w.take(m.start(), m.end())
+        w.note_from = m.end()
+    for m in _FIELD_LABEL.finditer(w.h):
+        w.take(m.start(), m.end())
+
+
+def _take_address(w: _Work) -> None:
+    addr = find_address(w.view()[: w.note_from])
+    if addr is None:
+        return
+    w.addr = addr
+    w.take(addr.start, addr.end)
+    lane = lane_before(w.h, addr.start)
+    if lane is not None:
+        w.take(lane, addr.start)
+    if addr.count is not None:
+        w.pairs.append(Pair(None, Qty(float(addr.count), None, bare=True)))
+
+
+def _take_emptied_brackets(w: _Work) -> None:
+    """'张三（3-2-201）': brackets around what was already read are spent too."""
+    for i, ch in enumerate(w.h):
+        if ch in _OPEN and not w.used[i]:
+            close = w.h.find(_CLOSE[ch], i + 1)
+            inside = range(i + 1, close)
+            if close > i + 1 and all(w.used[j] or w.h[j].isspace() for j in inside):
+                if any(w.used[j] for j in inside):
+                    w.take(i, close + 1)
+
+
+def _segments(w: _Work) -> list[tuple[int, int]]:
+    """Maximal runs of unused text between separators; a bracket group is one segment."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(w.h)
+    while i < n:
+        ch = w.h[i]
+        if w.used[i] or ch in _SEPARATORS:
+            i += 1
+            continue
+        if ch in _OPEN:
+            close = w.h.find(_CLOSE[ch], i + 1)
+            if close != -1 and not any(w.used[i : close + 1]):
+                out.append((i, close + 1))
+                i = close + 1
+                continue
+        j = i + 1
+        while j < n and not w.used[j] and w.h[j] not in _SEPARATORS and w.h[j] not in _OPEN:
+            j += 1
+        out.append((i, j))
+        i = j
+    return _join_split_counts(w.h, out)
+
+
+def _join_split_counts(h: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'1 份' and 'x 2' are one quantity even with a space inside."""
+    out: list[tuple[int, int]] = []
+    for start, end in segments:
+        if out and _split_count(h[out[-1][0] : out[-1][1]], h[start:end], h[out[-1][1] : start]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _split_count(left: str, right: str, gap: str) -> bool:
+    if gap.strip():
+        return False
+    if left in ("x", "X", "×", "*") and right.isdigit():
+        return True
+    return cn_number(left) is not None and UNIT_START.match(right) is not None
+
+
+def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
+    start, end = _trim_decoration(w, start, end)
+    if start >= end:
+        return
+    text = w.h[start:end]
+    if start >= w.note_from:
+        return
+    if text[0] in _OPEN:
+        _classify_bracket(w, start, end, products)
+        return
+    if is_punctuation_only(text):
+        return
+    pairs = parse_pairs(text)
+    if pairs is not None:
+        _add_pairs(w, pairs, products, start)
+        w.take(start, end)
+        return
+    _classify_word(w, start, end, text, products)
+
+
+def _trim_decoration(w: _Work, start: int, end: int) -> tuple[int, int]:
+    """Drop emoji at either end of a segment (🌸8-1-301, 1袋🙏): decoration, never a note."""
+    s, e = start, end
+    while s < e and (is_decorative(w.h[s]) or w.h[s] == "\ufe0f"):
+        s += 1
+    while e > s and (is_decorative(w.h[e - 1]) or w.h[e - 1] == "\ufe0f"):
+        e -= 1
+    w.take(start, s)
+    w.take(e, end)
+    return s, e
+
+
+def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
+    text = w.h[start:end]
+    if is_sticker(text):
+        w.take(start, end)
+        return
+    inner = text[1:-1].strip()
+    pairs = parse_pairs(inner) if inner else None
+    if pairs is not None and all(p.qty is not None and not p.qty.bare for p in pairs):
+        _add_pairs(w, pairs, products, start)
+        w.take(start, end)
+
+
+def _classify_word(
+    w: _Work, start: int, end: int, text: str, products: tuple[Product, ...]
+) -> None:
+    before_addr = w.addr is not None and end <= w.addr.start
+    if (before_addr and is_estate(text)) or text.startswith("@"):
+        w.take(start, end)
+        return
+    if _is_item_word(text, products) and not (before_addr and w.name is None):
+        _flush_pending(w)
+        w.pending = text
+        w.take(start, end)
+        return
+    if w.name is None and _name_slot(w, start, text):
+        w.name = w.o[start:end].strip()
+        w.take(start, end)
+
+
+def _is_item_word(text: str, products: tuple[Product, ...]) -> bool:
+    """A lone word naming a product of the chain ('蔬菜套餐'), not a person."""
+    if len(products) == 0 or not valid_item_name(text) or len(text) < 2:
+        return False
+    return match_product(text, products) is not None and not looks_like_person(text)
+
+
+def _name_slot(w: _Work, start: int, text: str) -> bool:
+    """Names sit next to the address: before it, or after it before the items."""
+    if w.addr is not None and start < w.addr.start:
+        return not is_decorative(text)
+    if not w.pairs and w.pending is None:
+        return plausible_name(text)
+    return looks_like_person(text)
+
+
+def _add_pairs(w: _Work, pairs: list[Pair], products: tuple[Product, ...], start: int) -> None:
+    first = pairs[0]
+    if w.pending is not None and first.name is None:
+        pairs = [Pair(w.pending, first.qty), *pairs[1:]]
+        w.pending = None
+    elif (
+        first.name is not None
+        and w.name is None
+        and not w.pairs
+        and match_product(first.name, products) is None
+        and looks_like_person(first.name)
+    ):
+        w.name = first.name  # 王阿姨2份: the name glued to its count
+        pairs = [Pair(None, first.qty), *pairs[1:]]
+    _flush_pending(w)
+    w.pairs.extend(pairs)
+
+
+def _flush_pending(w: _Work) -> None:
+    if w.pending is not None:
+        w.pairs.append(Pair(w.pending, None))
+        w.pending = None
+
+
+def _items(w: _Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], bool]:
+    """Resolve names and units against the price list; False when a product is ambiguous."""
+    pairs = w.pairs
+    if not pairs and products and (w.addr is not None or w.name is not None):
+        pairs = [Pair(None, None)]
+    items: list[Item] = []
+    resolved = True
+    for pair in pairs:
+        unit = pair.qty.unit if pair.qty else None
+        product = (
+            match_product(pair.name, products) if pair.name else default_product(products, unit)
+        )
+        name = pair.name or (product.name if product else "")
+        resolved = resolved and bool(name)
+        qty = pair.qty.value if pair.qty else 1.0
+        items.append(Item(name=name, qty=qty, unit=unit or (product.unit if product else None)))
+    return tuple(items), resolved
+
+
+def _note(w: _Work) -> str | None:
+    text = "".join(" " if w.used[i] else ch for i, ch in enumerate(w.o))
+    text = " ".join(text.split()).lstrip(_LEAD_PUNCT).rstrip(_TRAIL_PUNCT)
+    text = strip_enclosing(text).strip()
+    if not text or is_decorative(text) or is_punctuation_only(text):
+        return None
+    return text
+
+
+def _explicit(pairs: list[Pair]) -> bool:
+    return any(p.qty is not None for p in pairs)
+
+
+def _named(name: str | None) -> bool:
+    return name is not None and looks_like_person(name)

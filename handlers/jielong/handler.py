@@ -1,0 +1,242 @@
+"""Routes of the 接龙 feature: reposts and pastes, sentence orders and 取消 while a chain is open.
+
+In a busy group silence is better than 200 acknowledgements: a reply is sent only when the
+sender needs to know something (a chain started, an import, an edit, a withdrawal, a line
+that could not be read); workers are told about possible duplicates and unreadable lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from handlers import texts
+from handlers.context import Context
+from handlers.jielong.merge import MergeResult, merge_post
+from handlers.jielong.normalize import line_key
+from handlers.jielong.post import JielongPost, parse_jielong
+from handlers.jielong.sentence import (
+    cancel_targets,
+    is_cancel,
+    mentions_self,
+    parse_sentence_order,
+    plus_only,
+    reply_part,
+)
+from handlers.jielong.store import (
+    FLAG_POSSIBLE_DUPLICATE,
+    FLAG_SENTENCE,
+    FLAG_UNREADABLE,
+    ChainRef,
+    Item,
+    NewEntry,
+    ParsedEntry,
+    StoredEntry,
+)
+from handlers.types import Action, Incoming, NotifyWorkers, Reply
+
+log = logging.getLogger(__name__)
+
+IMPORT_MIN_LINES = 5  # a paste adding this many lines at once gets a count back
+OPEN_FOR = timedelta(days=7)  # sentence orders join a chain opened within this time
+_MAX_DETAILS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLine:
+    """A sentence order or a 取消 aimed at the chat's open chain."""
+
+    chain: ChainRef
+    kind: Literal["order", "cancel"]
+    parsed: ParsedEntry | None = None
+    line_key: str = ""
+    targets: tuple[StoredEntry, ...] = ()
+    candidates: tuple[StoredEntry, ...] = ()
+
+
+def match_jielong(msg: Incoming, ctx: Context) -> JielongPost | None:
+    """A 接龙 snapshot (post, repost or a worker's paste); None for anything else."""
+    if msg.kind != "text" or not msg.text:
+        return None
+    return parse_jielong(msg.text)
+
+
+def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> list[Action]:
+    """Merge the snapshot into its chain; speak only when it helps."""
+    result = merge_post(ctx.chains, msg.chat_id, msg.sender_id, post, msg.received_at)
+    log.info(
+        "jielong chain=%s added=%d edited=%d withdrawn=%d",
+        result.chain.id,
+        len(result.added),
+        len(result.edited),
+        len(result.withdrawn),
+    )
+    if not result.chain.is_order_list:
+        return []
+    actions: list[Action] = []
+    reply = _reply_text(result)
+    if reply:
+        actions.append(Reply(reply))
+    notice = _workers_notice(result)
+    if notice is not None:
+        actions.append(notice)
+    return actions
+
+
+def _reply_text(result: MergeResult) -> str:
+    title = _short(result.chain.title)
+    parts: list[str] = []
+    if len(result.added) >= IMPORT_MIN_LINES:
+        parts.append(texts.JIELONG_IMPORTED.format(title=title, count=len(result.added)))
+    elif result.created:
+        parts.append(texts.JIELONG_OPENED.format(title=title))
+    if result.edited:
+        parts.append(texts.JIELONG_EDITED.format(title=title, seqs=_seqs(result.edited)))
+    if result.withdrawn:
+        parts.append(texts.JIELONG_WITHDRAWN.format(title=title, seqs=_seqs(result.withdrawn)))
+    unreadable = [a.seq for a in result.added if FLAG_UNREADABLE in a.entry.flags]
+    if unreadable:
+        parts.append(texts.JIELONG_UNREADABLE.format(title=title, seqs=_seqs(unreadable)))
+    return "\n".join(parts)
+
+
+def _workers_notice(result: MergeResult) -> NotifyWorkers | None:
+    details: list[str] = []
+    for added in result.added:
+        if FLAG_POSSIBLE_DUPLICATE in added.entry.flags:
+            details.append(texts.JIELONG_CHECK_DUPLICATE.format(seq=added.seq))
+        elif FLAG_UNREADABLE in added.entry.flags:
+            raw = _short(added.entry.parsed.raw.replace("\n", " "), 30)
+            details.append(texts.JIELONG_CHECK_UNREADABLE.format(seq=added.seq, raw=raw))
+    if not details:
+        return None
+    shown = "；".join(details[:_MAX_DETAILS]) + ("……" if len(details) > _MAX_DETAILS else "")
+    title = _short(result.chain.title)
+    first = result.added[0].seq
+    return NotifyWorkers(
+        text=texts.JIELONG_WORKERS_CHECK.format(title=title, count=len(details), details=shown),
+        dedupe_key=f"jielong-check:{result.chain.id}:{first}",
+    )
+
+
+def match_chain_line(msg: Incoming, ctx: Context) -> ChainLine | None:
+    """While an order chain is open here: a sentence order, or the author's 取消."""
+    if msg.kind != "text":
+        return None
+    text = reply_part(msg.text)
+    if not text:
+        return None
+    chain = ctx.chains.latest_chain(msg.chat_id)
+    if chain is None or not chain.is_order_list or not _is_open(chain, msg.received_at):
+        return None
+    if is_cancel(text):
+        return _match_cancel(msg, text, chain, ctx)
+    parsed = parse_sentence_order(text, chain.products)
+    if parsed is None:
+        parsed = _plus_one(text, chain)
+        if parsed is None:
+            return None
+        parsed = _with_household(msg, parsed, ctx)
+        if parsed.room is None:
+            return None  # a bare +1 from someone whose home is unknown
+    elif parsed.room is None and parsed.building is None:
+        parsed = _with_household(msg, parsed, ctx)
+    return ChainLine(chain=chain, kind="order", parsed=parsed, line_key=line_key(text))
+
+
+def _is_open(chain: ChainRef, at: datetime) -> bool:
+    opened = chain.opened_at
+    if opened.tzinfo is None or at.tzinfo is None:
+        return True
+    return at - opened <= OPEN_FOR
+
+
+def _match_cancel(msg: Incoming, text: str, chain: ChainRef, ctx: Context) -> ChainLine | None:
+    mine = ctx.chains.entries_by_author(chain.id, msg.sender_id)
+    if not mine:
+        return None
+    targets = cancel_targets(text, mine, chain.products)
+    if not targets and not mentions_self(text):
+        return None
+    return ChainLine(chain=chain, kind="cancel", targets=tuple(targets), candidates=tuple(mine))
+
+
+def _plus_one(text: str, chain: ChainRef) -> ParsedEntry | None:
+    count = plus_only(text)
+    if count is None or len(chain.products) != 1:
+        return None
+    product = chain.products[0]
+    return ParsedEntry(raw=text, items=(Item(product.name, float(count), product.unit),))
+
+
+def _with_household(msg: Incoming, parsed: ParsedEntry, ctx: Context) -> ParsedEntry:
+    home = ctx.members.household(msg.channel, msg.sender_id)
+    if home is None:
+        return parsed
+    return ParsedEntry(
+        raw=parsed.raw,
+        building=home.building,
+        unit=home.unit,
+        room=home.room,
+        items=parsed.items,
+    )
+
+
+def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+    """Add the sentence order as the next entry, or withdraw what the 取消 names."""
+    if line.kind == "cancel":
+        return _handle_cancel(msg, line, ctx)
+    if line.parsed is None:
+        return []
+    repo = ctx.chains
+    if repo.seen_counts(line.chain.id, [line.line_key]).get(line.line_key, 0) > 0:
+        return []  # the same sentence again: once is enough
+    entry = NewEntry(
+        author_id=msg.sender_id,
+        line_key=line.line_key,
+        parsed=line.parsed,
+        seen_at=msg.received_at,
+        flags=(FLAG_SENTENCE,),
+    )
+    (seq,) = repo.add_entries(line.chain.id, [entry])
+    repo.add_seen(line.chain.id, {line.line_key: 1})
+    template = (
+        texts.JIELONG_SENTENCE_ADDED
+        if line.parsed.room or line.parsed.building
+        else texts.JIELONG_SENTENCE_NO_ADDRESS
+    )
+    summary = summarize(line.parsed)
+    return [Reply(template.format(title=_short(line.chain.title), seq=seq, summary=summary))]
+
+
+def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+    title = _short(line.chain.title)
+    if not line.targets:
+        seqs = [e.seq for e in line.candidates]
+        text = texts.JIELONG_CANCEL_WHICH.format(title=title, count=len(seqs), seqs=_seqs(seqs))
+        return [Reply(text)]
+    ctx.chains.withdraw([e.id for e in line.targets], msg.received_at)
+    seqs = [e.seq for e in line.targets]
+    return [Reply(texts.JIELONG_CANCELLED.format(title=title, seqs=_seqs(seqs)))]
+
+
+def summarize(parsed: ParsedEntry) -> str:
+    """'11-1204 手工水饺2袋': the household and items, as a worker would read them."""
+    home = "-".join(p for p in (parsed.building, parsed.unit, parsed.room) if p)
+    items = "、".join(f"{i.name}{_qty(i.qty)}{i.unit or ''}" for i in parsed.items)
+    return " ".join(p for p in (home, items) if p)
+
+
+def _qty(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _seqs(seqs: list[int]) -> str:
+    return "、".join(str(s) for s in seqs[:10]) + ("…" if len(seqs) > 10 else "")
+
+
+def _short(text: str, size: int = 20) -> str:
+    text = text.strip()
+    return text if len(text) <= size else text[: size - 1] + "…"

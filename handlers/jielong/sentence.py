@@ -1,0 +1,170 @@
+"""Orders and cancellations typed as sentences while a chain is open in the chat.
+
+"帮我也报一份，8栋603" joins the chain as the next entry (address and quantities only);
+"我那份草莓取消" from the author of an entry withdraws it. Questions, needs and offers stay
+with the needs route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from handlers.jielong.address import find_address, household
+from handlers.jielong.normalize import clean, halfwidth
+from handlers.jielong.phone import find_phone
+from handlers.jielong.products import default_product, match_product, units_of
+from handlers.jielong.quantity import NUM_RE, QTY, UNIT_RE, read_qty
+from handlers.jielong.store import Item, ParsedEntry, Product, StoredEntry
+
+MAX_SENTENCE_CHARS = 120
+_DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$", re.M)
+_STRONG_VERB = re.compile(
+    r"(?<![举汇通情播申上])报(?!名|告|修|警|销|到|道|纸|表|备|案)|登记|(?<!预)订(?!单|阅|正)|预订|"
+    r"预定|算我|记上|记一|记我|加我|加上|接龙"
+)
+_WEAK_VERB = re.compile(r"[我也]要|要\s*" + NUM_RE + r"\s*" + UNIT_RE)
+_ANY_QTY = re.compile(NUM_RE + r"\s*(" + UNIT_RE + r")")
+_PLUS_ONLY = re.compile(r"^\s*\+\s*(\d{1,2})\s*$")
+_QUESTION = re.compile(r"[?？]|吗|多少|几[份袋个斤盒瓶箱]|什么|怎么|哪|是否|有没有")
+_NEED_WORDS = re.compile(
+    r"发烧|发热|医院|药|急|救|困|病|疼|痛|咳|孕|婴|奶粉|漏水|着火|冒烟|电梯|投诉|建议|求助|"
+    r"多余|闲置|分给|送给|谁要|谁需要|转让|志愿"
+)
+_CANCEL = re.compile(r"取消|不要了|退掉|退订|撤销|撤回|不订了|不买了|删掉|删除|划掉")
+_NOT_CANCEL = re.compile(r"[不别没]取消|不用取消|不能取消|(?:怎么|怎样|如何)取消|能取消|可以取消")
+_SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
+
+
+def reply_part(text: str) -> str:
+    """The sender's own words: a quoted message above a dashed line is not theirs."""
+    text = clean(text).strip()
+    if text.startswith(("「", "『")):
+        parts = _DASHES.split(text, maxsplit=1)
+        if len(parts) == 2:
+            return parts[1].strip()
+    return text
+
+
+def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry | None:
+    """An order typed as a sentence: address and quantities only; None if it is not one."""
+    raw = text.strip()
+    if not raw or len(raw) > MAX_SENTENCE_CHARS or raw.count("\n") > 2:
+        return None
+    h = halfwidth(raw)
+    phone = find_phone(h)
+    if phone is not None:
+        h = h[: phone.start] + " " * (phone.end - phone.start) + h[phone.end :]
+    addr = find_address(h)
+    if addr is not None:
+        h = h[: addr.start] + " " * (addr.end - addr.start) + h[addr.end :]
+    items = _items(h, products)
+    if not items and _other_goods(h, products):
+        return None  # 两盒降压药: a quantity, but not of anything this chain sells
+    if not _is_order(h, addr is not None and addr.is_household, bool(items)):
+        return None
+    if not items:
+        product = default_product(products, None)
+        if product is None:
+            return None
+        items = [Item(product.name, 1.0, product.unit)]
+    return ParsedEntry(
+        raw=raw,
+        building=addr.building if addr else None,
+        unit=addr.unit if addr else None,
+        room=addr.room if addr else None,
+        items=tuple(items),
+    )
+
+
+def plus_only(text: str) -> int | None:
+    """'+1' alone: a count, when the sender's household is known."""
+    m = _PLUS_ONLY.match(halfwidth(text))
+    return int(m[1]) if m and 0 < int(m[1]) < 100 else None
+
+
+def _other_goods(h: str, products: Sequence[Product]) -> bool:
+    units = units_of(products) | {"份"}
+    return any(m[1] not in units for m in _ANY_QTY.finditer(h))
+
+
+def _is_order(h: str, has_home: bool, has_qty: bool) -> bool:
+    strong = _STRONG_VERB.search(h) is not None
+    verb = strong or _WEAK_VERB.search(h) is not None
+    question = _QUESTION.search(h) is not None
+    if _NEED_WORDS.search(h) and not strong:
+        return False
+    if has_home and has_qty:
+        return True
+    if verb and not question:
+        return has_home or has_qty
+    return False
+
+
+def _items(h: str, products: Sequence[Product]) -> list[Item]:
+    """Quantities in the chain's measure words (份 always), each with the product it names."""
+    units = units_of(products) | {"份"}
+    items: list[Item] = []
+    for m in QTY.finditer(h):
+        qty = None if m["bare"] or m["plus"] else read_qty(m)
+        if qty is None or (qty.unit is not None and qty.unit not in units):
+            continue
+        product = _product_near(h, m, products, qty.unit)
+        if product is not None:
+            items.append(Item(product.name, qty.value, qty.unit or product.unit))
+    return items
+
+
+def _product_near(
+    h: str, m: re.Match[str], products: Sequence[Product], unit: str | None
+) -> Product | None:
+    """The product named right after or before the quantity, else the default one."""
+    after = re.match(r"\s*([^\W\d_]{1,8})", h[m.end() :])
+    before = re.search(r"([^\W\d_]{1,8})\s*$", h[: m.start()])
+    for word in (after[1] if after else "", before[1] if before else ""):
+        for size in range(len(word), 1, -1):
+            for piece in (word[:size], word[-size:]):
+                found = match_product(piece, products)
+                if found is not None:
+                    return found
+    return default_product(products, unit)
+
+
+def is_cancel(text: str) -> bool:
+    """A withdrawal in words ('我那份草莓取消'), not a question about cancelling."""
+    h = halfwidth(text)
+    if len(h) > 60 or not _CANCEL.search(h) or _NOT_CANCEL.search(h):
+        return False
+    return not re.search(r"[?？]|吗", h)
+
+
+def cancel_targets(
+    text: str, mine: Sequence[StoredEntry], products: Sequence[Product]
+) -> list[StoredEntry]:
+    """The sender's entries the 取消 means: by address, else by item, else the only one."""
+    h = halfwidth(text)
+    addr = find_address(h)
+    if addr is not None:
+        home = household(addr.building, addr.unit, addr.room)
+        return [e for e in mine if _home(e.parsed) == home]
+    named = [e for e in mine if any(_mentions(h, i.name, products) for i in e.parsed.items)]
+    if named and len(named) < len(mine):
+        return named
+    if len(mine) == 1 and (_SELF.search(h) or named):
+        return list(mine)
+    return []
+
+
+def _home(parsed: ParsedEntry) -> str | None:
+    return household(parsed.building, parsed.unit, parsed.room)
+
+
+def mentions_self(text: str) -> bool:
+    """'我那份', '我家': the sender speaks of their own order."""
+    return _SELF.search(text) is not None
+
+
+def _mentions(h: str, item: str, products: Sequence[Product]) -> bool:
+    product = match_product(item, products)
+    names = {item, product.name if product else item}
+    return any(n and (n in h or any(n[i : i + 2] in h for i in range(len(n) - 1))) for n in names)

@@ -1,0 +1,184 @@
+"""Rule-based need classifier: category, urgency, item and who it is for, with reasons.
+
+Explainable on purpose: every decision names the words that made it, so a worker can see
+why a message was judged urgent. The words themselves live in handlers/data/needs.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from handlers.needs_lexicon import Lexicon, clean, lexicon, normalise
+from handlers.needs_store import Category, NeedDraft
+
+_QUOTE = re.compile(r"^\s*「(?P<quote>.*?)」\s*\n\s*[-－—–_ ]{5,}\s*(?:\n|$)(?P<reply>.*)$", re.S)
+_QUOTE_SENDER = re.compile(r"^[^:：\n]{1,24}[:：]")
+_STICKER = re.compile(r"\[[^\[\]\n]{1,8}\]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the classifier saw in one normalised message."""
+
+    text: str
+    present: frozenset[str]  # question, topic, item, symptom
+    item: str | None
+
+
+def split_quote(text: str) -> tuple[str | None, str]:
+    """Split a WeChat quote-reply (「name：…」 + dashed line) into (quoted text, reply)."""
+    m = _QUOTE.match(text)
+    if m is None:
+        return None, text
+    return _QUOTE_SENDER.sub("", m["quote"].strip()), m["reply"].strip()
+
+
+def core(norm: str) -> str:
+    """Letters and digits only: stickers ([强]), emoji and punctuation removed."""
+    return _NON_WORD.sub("", _STICKER.sub("", norm))
+
+
+def is_ack(norm: str) -> bool:
+    """True for a message made only of thanks/acknowledgements, stickers and emoji."""
+    rest = core(norm)
+    return not core(lexicon().patterns["reject.ack"].sub("", rest))
+
+
+def is_metoo(text: str) -> bool:
+    """True for a bare "same here" reply: 同问, 同求, +1, 我也是 (with acks or emoji)."""
+    pats = lexicon().patterns
+    norm = _STICKER.sub("", normalise(text))
+    if not pats["metoo"].search(norm):
+        return False
+    return not core(pats["reject.ack"].sub("", core(pats["metoo"].sub("", norm))))
+
+
+def _negated(text: str, start: int, negation: Sequence[str]) -> bool:
+    before = text[max(0, start - 2) : start]
+    return any(before.endswith(word) for word in negation)
+
+
+def find(pattern: re.Pattern[str], text: str, negation: Sequence[str] = ()) -> str | None:
+    """The first match of `pattern` not preceded by a negation (不发烧, 没有咳嗽)."""
+    for m in pattern.finditer(text):
+        if not _negated(text, m.start(), negation):
+            return m.group(0)
+    return None
+
+
+def _longest(pattern: re.Pattern[str], text: str, extra: Iterable[str]) -> str | None:
+    found = [m.group(0) for m in pattern.finditer(text)]
+    found += [word for word in extra if word and word in text]
+    return max(found, key=len) if found else None
+
+
+def features(norm: str, extra_items: Iterable[str] = ()) -> Features:
+    """Detect the features rules may require."""
+    lex = lexicon()
+    present: set[str] = set()
+    item = _longest(lex.patterns["item"], norm, extra_items)
+    if item is not None:
+        present.add("item")
+    for name in ("question", "topic"):
+        if lex.patterns[name].search(norm):
+            present.add(name)
+    if find(lex.patterns["symptom"], norm, lex.negation) is not None:
+        present.add("symptom")
+    return Features(text=norm, present=frozenset(present), item=item)
+
+
+def rejection(norm: str, feats: Features) -> str | None:
+    """Why this message is not a need (chatter, notice, offer, …), or None."""
+    pats = lexicon().patterns
+    if not core(norm):
+        return "empty"
+    if is_ack(norm):
+        return "ack"
+    if is_metoo(norm):
+        return "metoo"  # refers to an earlier need: match_need resolves it
+    for kind in ("jielong", "notice", "offer"):
+        if pats[f"reject.{kind}"].search(norm):
+            return kind
+    if "question" not in feats.present:
+        for kind in ("thanks_start", "resolved", "cancel", "order"):
+            if pats[f"reject.{kind}"].search(norm):
+                return kind
+    if pats["reject.social"].search(norm) and not feats.present & {"item", "symptom", "topic"}:
+        return "social"
+    return None
+
+
+def categorise(feats: Features, lex: Lexicon) -> tuple[Category, str] | None:
+    """The first rule whose cues match and whose required features are present."""
+    for rule in lex.rules:
+        if rule.requires <= feats.present and not rule.excludes & feats.present:
+            m = rule.pattern.search(feats.text)
+            if m is not None:
+                return rule.category, m.group(0)
+    return None
+
+
+def who_for(norm: str, flags: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """(label, source): a vulnerable group named in the text, else a registered flag."""
+    for label, pattern in lexicon().for_whom:
+        if pattern.search(norm):
+            return label, "text"
+    return (flags[0], "flag") if flags else (None, None)
+
+
+def urgency(norm: str, for_whom: str | None) -> list[str]:
+    """Reasons that make the need urgent; empty when it is not. 急 alone is not one."""
+    lex = lexicon()
+    calm = lex.patterns["not_urgent"].sub("", norm)
+    reasons: list[str] = []
+    for label, pattern in lex.urgent:
+        hit = find(pattern, calm, lex.negation)
+        if hit is not None:
+            reasons.append(f"{label}: {hit}")
+    if for_whom is not None:
+        cue = lex.patterns["distress"].search(calm)
+        if cue is not None:
+            reasons.append(f"弱势人群: {for_whom}（{cue.group(0)}）")
+    return reasons
+
+
+def classify_text(
+    text: str, extra_items: Iterable[str] = (), flags: Sequence[str] = ()
+) -> NeedDraft | None:
+    """Classify one message (its own words only; a bare 同问 gives None)."""
+    original = clean(text)
+    norm = normalise(original)
+    feats = features(norm, [normalise(w) for w in extra_items])
+    if rejection(norm, feats) is not None:
+        return None
+    found = categorise(feats, lexicon())
+    if found is None:
+        return None
+    category, evidence = found
+    for_whom, source = who_for(norm, flags)
+    urgent_reasons = urgency(norm, for_whom)
+    reasons = [f"类别 {category}: {evidence}", *urgent_reasons]
+    if for_whom is not None and not any(r.startswith("弱势人群") for r in urgent_reasons):
+        reasons.append(f"弱势人群: {for_whom}" + ("（登记）" if source == "flag" else ""))
+    return NeedDraft(
+        text=original,
+        category=category,
+        urgent=bool(urgent_reasons),
+        item=_item_as_written(original, feats.item),
+        for_whom=for_whom,
+        reasons=tuple(reasons),
+    )
+
+
+def _item_as_written(original: str, item: str | None) -> str | None:
+    """The item in the resident's own characters when it can be found there."""
+    if item is None:
+        return None
+    norm = normalise(original)
+    at = norm.find(item)
+    if at < 0 or len(norm) != len(original):
+        return item
+    return original[at : at + len(item)]

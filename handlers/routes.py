@@ -1,0 +1,59 @@
+"""The one ordered route table: first match wins; each matcher returns its parsed payload.
+
+Matchers take the Context as well as the message because some forms mean something only
+while a chain is open in the chat (a sentence order, a 取消); they only read from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from handlers.admin_link import handle_admin_link, match_admin_link
+from handlers.campaigns import handle_campaign_command, match_campaign_command, with_campaign_sync
+from handlers.chatter import handle_chatter, match_chatter
+from handlers.commands import handle_command, match_command
+from handlers.context import Context
+from handlers.jielong.handler import (
+    handle_chain_line,
+    handle_jielong,
+    match_chain_line,
+    match_jielong,
+)
+from handlers.needs import handle_need, match_need
+from handlers.types import Action, Incoming
+
+log = logging.getLogger(__name__)
+P = TypeVar("P")
+
+
+@dataclass(frozen=True, slots=True)
+class Route(Generic[P]):
+    """A named (matcher → handler) pair."""
+
+    name: str
+    match: Callable[[Incoming, Context], P | None]
+    handle: Callable[[Incoming, P, Context], list[Action]]
+
+
+ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
+    Route("admin_link", match_admin_link, handle_admin_link),
+    Route("campaign_command", match_campaign_command, handle_campaign_command),
+    Route("command", match_command, handle_command),
+    Route("jielong", match_jielong, with_campaign_sync(handle_jielong)),
+    Route("chain_line", match_chain_line, with_campaign_sync(handle_chain_line)),
+    Route("need", match_need, handle_need),
+    Route("chatter", match_chatter, handle_chatter),
+)
+
+
+def dispatch(msg: Incoming, ctx: Context, routes: Sequence[Route[Any]] = ROUTES) -> list[Action]:
+    """Run the first route whose matcher returns a payload; [] if none match."""
+    for route in routes:
+        payload = route.match(msg, ctx)
+        if payload is not None:
+            log.info("route=%s channel=%s msg_id=%s", route.name, msg.channel, msg.msg_id)
+            return route.handle(msg, payload, ctx)
+    return []

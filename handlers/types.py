@@ -1,0 +1,60 @@
+"""Neutral message and action types shared by every channel and every handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["text", "image", "voice", "event", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from any channel, after the adapter has verified and decoded it."""
+
+    channel: str  # "mp", "wecom_robot", "wecom_app", "bridge", "sim", "replay"
+    msg_id: str
+    sender_id: str
+    chat_id: str  # group id, or sender_id for a 1:1 conversation
+    text: str
+    received_at: datetime  # timezone-aware
+    sender_name: str = ""
+    is_group: bool = True
+    kind: Kind = "text"
+    event: str = ""  # "subscribe", "unsubscribe", ... when kind == "event"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Answer the sender in the conversation the message came from."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """Post a message to another chat (a group notice) on the incoming channel."""
+
+    chat_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyWorkers:
+    """Tell every worker of the sender's community (urgent needs, flagged lines)."""
+
+    text: str
+    urgent: bool = False
+    dedupe_key: str = ""
+
+
+Action = Reply | Notify | NotifyWorkers
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a handler decided: the actions to perform plus a label for logs and replay."""
+
+    actions: list[Action] = field(default_factory=list)
+    label: str = ""

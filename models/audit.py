@@ -1,0 +1,59 @@
+"""Write and read 台账 rows (AuditLog): who did what to which record, before → after."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.campaign_store import AuditEntry
+from models.messaging import AuditLog
+
+
+def write_audit(
+    session: Session,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_id: int | str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    at: datetime,
+) -> None:
+    """Add one audit row in the caller's transaction."""
+    session.add(
+        AuditLog(
+            actor=actor,
+            action=action,
+            record_type=record_type,
+            record_id=str(record_id),
+            before=_plain(before),
+            after=_plain(after),
+            at=at,
+        )
+    )
+
+
+def _plain(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """JSON-safe copy: datetimes become ISO text."""
+    if value is None:
+        return None
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in value.items()}
+
+
+def read_audit(
+    session: Session, record_type: str = "", record_id: str = "", limit: int = 500
+) -> list[AuditEntry]:
+    """Audit rows newest first, optionally for one record."""
+    stmt = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    if record_type:
+        stmt = stmt.where(AuditLog.record_type == record_type)
+    if record_id:
+        stmt = stmt.where(AuditLog.record_id == record_id)
+    return [
+        AuditEntry(r.id, r.actor, r.action, r.record_type, r.record_id, r.before, r.after, r.at)
+        for r in session.scalars(stmt)
+    ]

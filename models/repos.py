@@ -1,0 +1,32 @@
+"""Build the handlers' Context from one open Session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.context import Context
+from models.base import utcnow
+from models.campaigns_repo import SqlCampaignRepo
+from models.chains_repo import SqlChainRepo
+from models.needs_repo import SqlMemberRepo, SqlNeedRepo
+
+
+def sql_context(
+    session: Session,
+    channel: str = "",
+    now: Callable[[], datetime] = utcnow,
+    links: LinkIssuer = NO_LINKS,
+) -> Context:
+    """The real Context: every repository shares the caller's transaction."""
+    return Context(
+        chains=SqlChainRepo(session),
+        needs=SqlNeedRepo(session, channel),
+        members=SqlMemberRepo(session),
+        now=now,
+        links=links,
+        campaigns=SqlCampaignRepo(session),
+    )

@@ -1,0 +1,135 @@
+"""The scheduler process: a few fixed-id APScheduler jobs that look for due rows.
+
+Run it with `python -m scheduler`; the web app never starts one (it would run once per
+gunicorn worker).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.base import Channel
+from bot.config import Settings
+from models.base import utcnow
+from scheduler import jobs
+from scheduler.lock import SchedulerLock
+from scheduler.report import report_time
+from scheduler.sender import OutboxOptions
+
+log = logging.getLogger(__name__)
+
+JOB_OPTIONS: dict[str, Any] = {"replace_existing": True, "max_instances": 1, "coalesce": True}
+
+
+def build_scheduler(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    senders: Mapping[str, Channel],
+    scheduler: BaseScheduler | None = None,
+    lock: SchedulerLock | None = None,
+) -> BaseScheduler:
+    """Register the jobs (each reads the clock itself); the caller starts the scheduler.
+
+    Cut-off, campaign notices and the report catch-up also run at once on start, so work
+    that fell due while the process was down is done now.
+    """
+    tz = ZoneInfo(settings.timezone)
+    sched = scheduler or BlockingScheduler(timezone=tz)
+    s, f = settings.scheduler, session_factory
+    start = datetime.now(tz)
+    outbox = OutboxOptions.from_settings(s)
+    _add(
+        sched,
+        "push_due_notices",
+        lambda: jobs.push_due_notices(f, senders, None, outbox),
+        "interval",
+        seconds=s.push_seconds,
+        next_run_time=start,
+    )
+    _add(
+        sched,
+        "close_due_campaigns",
+        lambda: jobs.close_due_campaigns(f, utcnow()),
+        "interval",
+        seconds=s.poll_seconds,
+        next_run_time=start,
+    )
+    _add(
+        sched,
+        "queue_campaign_notices",
+        lambda: jobs.queue_campaign_notices(f, utcnow(), s),
+        "interval",
+        seconds=s.poll_seconds,
+        next_run_time=start,
+    )
+    _add(
+        sched,
+        "escalate_unacknowledged_needs",
+        lambda: jobs.escalate_unacknowledged_needs(f, utcnow(), s),
+        "interval",
+        seconds=s.poll_seconds,
+        next_run_time=start,
+    )
+    at = report_time(s)
+    _add(
+        sched,
+        "send_daily_report",
+        lambda: jobs.send_daily_report(f, utcnow(), s),
+        "cron",
+        hour=at.hour,
+        minute=at.minute,
+        timezone=tz,
+        next_run_time=start,
+    )
+    _add(
+        sched,
+        "purge_expired_personal_data",
+        lambda: jobs.purge_expired_personal_data(f, utcnow(), settings.retention_days),
+        "cron",
+        hour=3,
+        minute=30,
+        timezone=tz,
+    )
+    if lock is not None:
+        _add(
+            sched,
+            "renew_lock",
+            lambda: _renew(lock, sched),
+            "interval",
+            seconds=max(s.lock_seconds / 3, 1),
+        )
+    return sched
+
+
+def _add(
+    sched: BaseScheduler, job_id: str, func: Callable[[], object], trigger: str, **trigger_args: Any
+) -> None:
+    sched.add_job(
+        func,
+        trigger,
+        id=job_id,
+        name=job_id,
+        misfire_grace_time=None,
+        **JOB_OPTIONS,
+        **trigger_args,
+    )
+
+
+def _renew(lock: SchedulerLock, sched: BaseScheduler) -> None:
+    """Keep the single-instance lock; if it was lost, stop so two copies never both run."""
+    if not lock.renew():
+        log.error("scheduler lock lost to %s: stopping jobs", lock.holder())
+        sched.shutdown(wait=False)
+
+
+def lock_retry(settings: Settings) -> timedelta:
+    """How often an idle copy tries to take over."""
+    return timedelta(seconds=max(settings.scheduler.lock_seconds / 3, 1))

@@ -1,0 +1,75 @@
+"""Shared fixtures, flaskr-style: `settings` → `app` → `client` / `runner`, plus `wechat`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSettings
+from bot.runtime import Runtime
+from models.base import make_engine
+from models.migrate import upgrade_to_head
+from tests import wechat_client
+from tests.wechat_client import WeChatActions
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A SQLite file in tmp_path; the 公众号 channel on, keyed with Tencent's test vector."""
+    return Settings(
+        server=ServerSettings(secret_key="test-secret-key"),
+        database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'linli.db'}"),
+        wechat=WeChatSettings(
+            enabled=True,
+            token=wechat_client.TOKEN,
+            app_id=wechat_client.APP_ID,
+            aes_key=wechat_client.AES_KEY,
+        ),
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The web app on a freshly migrated database."""
+    engine = make_engine(settings.database.url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    app = create_app(settings)
+    app.config.update(TESTING=True)
+    yield app
+    runtime: Runtime = app.extensions["linli"]
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session_factory(app: Flask) -> sessionmaker[Session]:
+    """The app's own session factory (to look at or prepare the database)."""
+    runtime: Runtime = app.extensions["linli"]
+    return runtime.session_factory
+
+
+@pytest.fixture
+def wechat(client: FlaskClient, settings: Settings) -> WeChatActions:
+    """Acts as the WeChat server towards /wechat/mp (signing and encrypting independently)."""
+    return WeChatActions(
+        client,
+        token=settings.wechat.token,
+        aes_key=settings.wechat.aes_key,
+        app_id=settings.wechat.app_id,
+    )

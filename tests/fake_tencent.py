@@ -1,0 +1,194 @@
+"""A fake Tencent API on 127.0.0.1 that enforces the documented limits and error codes.
+
+Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096.
+公众号: stable_token / token, 40001 for an unknown token, 42001 for an expired one, customer-
+service messages only within 48 h of the user's last message (45015), 5 per window (45047).
+企业微信 app: gettoken, message/send with 30 per minute per member — the excess is dropped
+silently (errcode 0), as the platform does. `clock` is injectable so tests can move time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.serving import make_server
+
+WINDOW_48H = 48 * 3600.0
+
+
+@dataclass
+class FakeTencent:
+    """State of the fake platform; read it in assertions."""
+
+    clock: Callable[[], float] = time.time
+    robot_limit: int = 20
+    app_limit: int = 30
+    token_ttl: float = 7200.0
+    latency: float = 0.0
+    app_secret: str = "secret"
+    robot: list[dict[str, Any]] = field(default_factory=list)  # accepted webhook posts
+    robot_rejected: list[int] = field(default_factory=list)  # errcodes answered
+    mp_sent: list[dict[str, Any]] = field(default_factory=list)
+    mp_rejected: list[int] = field(default_factory=list)
+    app_delivered: list[dict[str, Any]] = field(default_factory=list)
+    app_dropped: list[dict[str, Any]] = field(default_factory=list)
+    token_calls: list[str] = field(default_factory=list)  # "stable", "stable-force", ...
+    clear_quota_calls: int = 0
+    last_message: dict[str, float] = field(default_factory=dict)  # openid -> user's last msg
+    fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
+    _sends: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    _window_count: dict[tuple[str, float], int] = field(default_factory=lambda: defaultdict(int))
+    _counter: Iterator[int] = field(default_factory=itertools.count)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- helpers -------------------------------------------------------------------------
+    def new_token(self) -> str:
+        token = f"tok{next(self._counter)}"
+        self.tokens[token] = self.clock() + self.token_ttl
+        return token
+
+    def expire_all_tokens(self) -> None:
+        """Every token issued so far is now expired (42001)."""
+        for token in self.tokens:
+            self.tokens[token] = self.clock() - 1
+
+    def token_error(self, token: str) -> int:
+        if token not in self.tokens:
+            return 40001
+        return 42001 if self.tokens[token] <= self.clock() else 0
+
+    def over_limit(self, key: str, limit: int) -> bool:
+        """Sliding 60 s window; counts the call when under the limit."""
+        now = self.clock()
+        recent = [t for t in self._sends[key] if t > now - 60]
+        self._sends[key] = recent
+        if len(recent) >= limit:
+            return True
+        recent.append(now)
+        return False
+
+    def injected(self) -> int:
+        return self.fail_next.pop(0) if self.fail_next else 0
+
+    def current_valid_token(self) -> str | None:
+        live = [t for t, exp in self.tokens.items() if exp > self.clock()]
+        return live[-1] if live else None
+
+
+def create_fake_app(state: FakeTencent) -> Flask:
+    """The Flask app serving `state`."""
+    app = Flask("fake_tencent")
+
+    @app.before_request
+    def _latency() -> None:
+        if state.latency:
+            time.sleep(state.latency)
+
+    @app.post("/cgi-bin/webhook/send")
+    def robot_send() -> Any:
+        body = request.get_json(force=True)
+        key = request.args.get("key", "")
+        with state.lock:
+            code = state.injected() or _robot_check(state, key, body)
+            if code:
+                state.robot_rejected.append(code)
+                return jsonify(errcode=code, errmsg="rejected")
+            state.robot.append({"key": key, **body})
+        return jsonify(errcode=0, errmsg="ok")
+
+    @app.post("/cgi-bin/stable_token")
+    def stable_token() -> Any:
+        body = request.get_json(force=True)
+        with state.lock:
+            if body.get("secret") != state.app_secret:
+                return jsonify(errcode=40125, errmsg="invalid appsecret")
+            force = bool(body.get("force_refresh"))
+            state.token_calls.append("stable-force" if force else "stable")
+            token = None if force else state.current_valid_token()
+            token = token or state.new_token()
+            expires = int(state.tokens[token] - state.clock())
+        return jsonify(access_token=token, expires_in=expires)
+
+    @app.get("/cgi-bin/gettoken")
+    def gettoken() -> Any:
+        with state.lock:
+            if request.args.get("corpsecret") != state.app_secret:
+                return jsonify(errcode=40001, errmsg="invalid secret")
+            state.token_calls.append("gettoken")
+            token = state.current_valid_token() or state.new_token()
+            expires = int(state.tokens[token] - state.clock())
+        return jsonify(errcode=0, errmsg="ok", access_token=token, expires_in=expires)
+
+    @app.post("/cgi-bin/clear_quota")
+    def clear_quota() -> Any:
+        state.clear_quota_calls += 1
+        return jsonify(errcode=0, errmsg="ok")
+
+    @app.post("/cgi-bin/message/custom/send")
+    def mp_send() -> Any:
+        body = request.get_json(force=True)
+        with state.lock:
+            code = state.injected() or state.token_error(request.args.get("access_token", ""))
+            code = code or _window_check(state, body["touser"])
+            if code:
+                state.mp_rejected.append(code)
+                return jsonify(errcode=code, errmsg="rejected")
+            state.mp_sent.append(body)
+        return jsonify(errcode=0, errmsg="ok")
+
+    @app.post("/cgi-bin/message/send")
+    def app_send() -> Any:
+        body = request.get_json(force=True)
+        with state.lock:
+            code = state.injected() or state.token_error(request.args.get("access_token", ""))
+            if code:
+                return jsonify(errcode=code, errmsg="rejected")
+            if state.over_limit(f"app:{body['touser']}", state.app_limit):
+                state.app_dropped.append(body)  # Tencent drops silently
+            else:
+                state.app_delivered.append(body)
+        return jsonify(errcode=0, errmsg="ok", invaliduser="", msgid="m1")
+
+    return app
+
+
+def _robot_check(state: FakeTencent, key: str, body: dict[str, Any]) -> int:
+    kind = body.get("msgtype")
+    content = body.get(kind, {}).get("content", "") if kind in ("text", "markdown") else ""
+    limit = 2048 if kind == "text" else 4096
+    if not content or len(content.encode("utf-8")) > limit:
+        return 40058  # invalid request parameter (content length)
+    return 45009 if state.over_limit(f"robot:{key}", state.robot_limit) else 0
+
+
+def _window_check(state: FakeTencent, openid: str) -> int:
+    last = state.last_message.get(openid)
+    if last is None or state.clock() - last > WINDOW_48H:
+        return 45015
+    if state._window_count[(openid, last)] >= 5:
+        return 45047
+    state._window_count[(openid, last)] += 1
+    return 0
+
+
+@contextmanager
+def serve_fake_tencent(state: FakeTencent | None = None) -> Iterator[tuple[str, FakeTencent]]:
+    """Serve on 127.0.0.1 (free port) in a thread; yield (base_url, state)."""
+    state = state or FakeTencent()
+    server = make_server("127.0.0.1", 0, create_fake_app(state), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", state
+    finally:
+        server.shutdown()
+        thread.join(5)

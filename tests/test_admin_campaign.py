@@ -1,0 +1,192 @@
+"""Campaign page and pickup desk: filters, bulk confirm/reject, adjust, allocation, slots,
+待核实 lines, pickup by code and address, double pickup refused; other communities 404."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.campaign import Order, OrderLine
+from models.chain import ChainEntry
+from models.messaging import AuditLog
+from tests.admin_support import World, create_tables, login, runtime_of, seed
+
+
+@pytest.fixture
+def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
+    create_tables(runtime_of(app).engine)
+    return seed(session_factory)
+
+
+def statuses(factory: sessionmaker[Session], ids: tuple[int, ...]) -> list[str]:
+    with factory() as db:
+        return [db.get_one(Order, i).status for i in ids]
+
+
+def test_campaign_page_sections(client: FlaskClient, world: World) -> None:
+    login(client, world.worker_a)
+    html = client.get(f"/admin/campaigns/{world.campaign_a}").text
+    for text in (
+        "周六蔬菜团购",
+        "待确认",
+        "迟到",
+        "确认所选",
+        "分配",
+        "缺货",
+        "取货时段",
+        "待核实",
+        "老地方 老样子",
+        "各楼订单数",
+        "各时段取货",
+        "138****0201",
+    ):
+        assert text in html, text
+    assert "13800130201" not in html
+    listing = client.get("/admin/campaigns").text
+    assert "周六蔬菜团购" in listing and "B社区大米" not in listing
+
+
+def test_filters_by_building_and_status(client: FlaskClient, world: World) -> None:
+    login(client, world.worker_a)
+    base = f"/admin/campaigns/{world.campaign_a}"
+    five = client.get(f"{base}?building=5").text
+    assert 'id="order-2"' in five and 'id="order-1"' not in five
+    ready = client.get(f"{base}?status=ready").text
+    assert 'id="order-3"' in ready and 'id="order-2"' not in ready
+
+
+def test_bulk_confirm_and_reject(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    url = f"/admin/campaigns/{world.campaign_a}/orders"
+    p1, p2 = world.pending_orders
+    resp = client.post(
+        url,
+        data={
+            "csrf_token": csrf,
+            "action": "confirm",
+            "order": [str(p1), str(p2), str(world.ready_order), str(world.order_b)],
+        },
+    )
+    assert resp.status_code == 302
+    assert statuses(session_factory, (p1, p2, world.ready_order, world.order_b)) == [
+        "confirmed",
+        "confirmed",
+        "ready",
+        "ready",
+    ]  # only waiting orders of this campaign
+    assert "已确认 2 单" in client.get(resp.headers["Location"]).text
+    with session_factory() as db:
+        actors = db.scalars(select(AuditLog.actor).where(AuditLog.action == "order.confirmed"))
+        assert list(actors) == ["w-a", "w-a"]
+    again = client.post(url, data={"csrf_token": csrf, "action": "reject", "order": [str(p1)]})
+    assert "没有可操作的订单" in client.get(again.headers["Location"]).text
+
+
+def test_reject_with_reason(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    p1, _ = world.pending_orders
+    client.post(
+        f"/admin/campaigns/{world.campaign_a}/orders",
+        data={"csrf_token": csrf, "action": "reject", "order": str(p1), "reason": "重复"},
+    )
+    with session_factory() as db:
+        order = db.get_one(Order, p1)
+        assert (order.status, order.reason) == ("rejected", "重复")
+
+
+def test_adjust_line(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    with session_factory() as db:
+        line_id = db.scalars(
+            select(OrderLine.id).where(OrderLine.order_id == world.pending_orders[0])
+        ).one()
+    url = f"/admin/campaigns/{world.campaign_a}/lines/{line_id}"
+    assert client.post(url, data={"csrf_token": csrf, "qty": "1"}).status_code == 302
+    with session_factory() as db:
+        assert db.get_one(OrderLine, line_id).qty == 1
+    assert client.post(url, data={"csrf_token": csrf, "qty": "abc"}).status_code == 400
+    assert client.post(url, data={"csrf_token": csrf, "qty": "-1"}).status_code == 400
+    wrong = f"/admin/campaigns/{world.campaign_b}/lines/{line_id}"
+    assert client.post(wrong, data={"csrf_token": csrf, "qty": "1"}).status_code == 404
+
+
+def test_allocation_first_come(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    client.post(
+        f"/admin/campaigns/{world.campaign_a}/allocate",
+        data={"csrf_token": csrf, "rule": "first_come"},
+    )
+    with session_factory() as db:
+        got = {
+            o: db.scalars(select(OrderLine.allocated_qty).where(OrderLine.order_id == o)).one()
+            for o in (*world.pending_orders, world.ready_order)
+        }
+    assert got == {world.pending_orders[0]: 2, world.pending_orders[1]: 0, world.ready_order: 0}
+
+
+def test_unreadable_entry_marked_checked(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    url = f"/admin/campaigns/{world.campaign_a}/entries/{world.entry_unreadable}/checked"
+    assert client.post(url, data={"csrf_token": csrf, "note": "电话确认"}).status_code == 302
+    with session_factory() as db:
+        assert "unreadable" not in db.get_one(ChainEntry, world.entry_unreadable).flags
+        row = db.scalars(select(AuditLog).where(AuditLog.action == "entry.checked")).one()
+        assert row.after and row.after["note"] == "电话确认"
+    assert "老地方 老样子" not in client.get(f"/admin/campaigns/{world.campaign_a}").text
+
+
+def test_other_community_campaign_is_404(client: FlaskClient, world: World) -> None:
+    csrf = login(client, world.worker_b)
+    assert client.get(f"/admin/campaigns/{world.campaign_a}").status_code == 404
+    assert (
+        client.post(
+            f"/admin/campaigns/{world.campaign_a}/orders",
+            data={"csrf_token": csrf, "action": "confirm", "order": str(world.pending_orders[0])},
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/admin/campaigns/{world.campaign_b}").status_code == 200
+    login(client, world.admin)
+    assert client.get(f"/admin/campaigns/{world.campaign_a}").status_code == 200
+
+
+def test_pickup_by_code_then_verify_then_double_refused(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    csrf = login(client, world.worker_a)
+    assert "取货码或门牌" in client.get("/admin/pickup").text
+    found = client.post("/admin/pickup", data={"csrf_token": csrf, "q": " k7q2 "})
+    assert found.status_code == 200 and f"verify-{world.ready_order}" in found.text
+    done = client.post(f"/admin/pickup/{world.ready_order}", data={"csrf_token": csrf})
+    assert done.status_code == 200 and "已核销" in done.text
+    assert statuses(session_factory, (world.ready_order,)) == ["picked_up"]
+    twice = client.post(f"/admin/pickup/{world.ready_order}", data={"csrf_token": csrf})
+    assert twice.status_code == 409 and "已经取过了" in twice.text
+
+
+def test_pickup_by_address_and_not_found(client: FlaskClient, world: World) -> None:
+    csrf = login(client, world.worker_a)
+    found = client.post("/admin/pickup", data={"csrf_token": csrf, "q": "5-1-1102"})
+    assert f"verify-{world.ready_order}" in found.text
+    missing = client.post("/admin/pickup", data={"csrf_token": csrf, "q": "ZZZZ"})
+    assert missing.status_code == 404 and "没找到" in missing.text
+
+
+def test_pickup_of_other_community_is_refused(client: FlaskClient, world: World) -> None:
+    csrf = login(client, world.worker_a)
+    assert client.post("/admin/pickup", data={"csrf_token": csrf, "q": "B111"}).status_code == 404
+    resp = client.post(f"/admin/pickup/{world.order_b}", data={"csrf_token": csrf})
+    assert resp.status_code == 404

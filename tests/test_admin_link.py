@@ -1,0 +1,93 @@
+"""`后台` in chat: workers get a one-time link in a 1:1 chat; groups and residents never do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import cast
+
+from handlers import texts
+from handlers.admin_link import (
+    NO_LINKS,
+    SignedLinkIssuer,
+    handle_admin_link,
+    match_admin_link,
+    read_login_token,
+)
+from handlers.context import Context
+from handlers.members_store import Household, MemberRepo, Role
+from handlers.types import Incoming, Reply
+
+NOW = datetime(2024, 4, 12, 6, 0, tzinfo=UTC)
+
+
+@dataclass
+class FakeMembers:
+    roles: dict[str, Role] = field(default_factory=dict)
+
+    def role(self, channel: str, sender_id: str) -> Role:
+        return self.roles.get(sender_id, "resident")
+
+    def household(self, channel: str, sender_id: str) -> Household | None:
+        return None
+
+    def register(
+        self, channel: str, sender_id: str, display_name: str, household: Household
+    ) -> None:
+        raise AssertionError("not used")
+
+
+def context(issuer: object = NO_LINKS) -> Context:
+    members = cast(MemberRepo, FakeMembers({"w1": "worker"}))
+    return Context(
+        chains=cast(object, None),
+        needs=cast(object, None),  # type: ignore[arg-type]
+        members=members,
+        now=lambda: NOW,
+        links=issuer,
+    )  # type: ignore[arg-type]
+
+
+def msg(text: str, sender: str = "w1", group: bool = False) -> Incoming:
+    return Incoming(
+        channel="mp",
+        msg_id="1",
+        sender_id=sender,
+        chat_id="g" if group else sender,
+        text=text,
+        received_at=NOW,
+        is_group=group,
+    )
+
+
+def test_match_only_the_whole_word() -> None:
+    ctx = context()
+    assert match_admin_link(msg(" 后台 "), ctx) == "后台"
+    assert match_admin_link(msg("工作台"), ctx) == "工作台"
+    assert match_admin_link(msg("后台怎么登录"), ctx) is None
+
+
+def test_worker_gets_a_signed_link() -> None:
+    issuer = SignedLinkIssuer("secret", "https://linli.example.org/")
+    [reply] = handle_admin_link(msg("后台"), "后台", context(issuer))
+    assert isinstance(reply, Reply) and "10分钟内有效" in reply.text
+    link = reply.text.split("\n")[-1]
+    assert link.startswith("https://linli.example.org/admin/login/")
+    claim = read_login_token("secret", link.rsplit("/", 1)[1], NOW)
+    assert claim is not None and (claim.channel, claim.sender_id) == ("mp", "w1")
+
+
+def test_resident_is_refused_and_group_gets_no_link() -> None:
+    issuer = SignedLinkIssuer("secret", "http://x")
+    assert handle_admin_link(msg("后台", sender="r1"), "后台", context(issuer)) == [
+        Reply(texts.ADMIN_LINK_REFUSED)
+    ]
+    assert handle_admin_link(msg("后台", group=True), "后台", context(issuer)) == [
+        Reply(texts.ADMIN_LINK_PRIVATE_ONLY)
+    ]
+
+
+def test_without_an_issuer_the_worker_is_told() -> None:
+    assert handle_admin_link(msg("后台"), "后台", context()) == [
+        Reply(texts.ADMIN_LINK_UNAVAILABLE)
+    ]

@@ -1,0 +1,266 @@
+"""Channel senders against the fake Tencent server: pacing, throttling, tokens, window, batching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels import MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
+from bot.channels.base import Message
+from bot.channels.batching import pack, split_text, utf8_len
+from models import AccessToken, Campaign, Chat, Household, Member, Notice, Order
+from models.outbox import FALLBACK, PENDING, SENT
+from scheduler.sender import push_due_notices
+from tests.fake_tencent import FakeTencent, serve_fake_tencent
+from tests.scheduler_support import T0, add_notices, add_robot_chat, make_factory, settings_for
+
+
+class Clock:
+    """A movable clock shared by the sender (datetime) and the fake server (epoch seconds)."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def epoch(self) -> float:
+        return self.now.timestamp()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake(clock: Clock) -> Iterator[tuple[str, FakeTencent]]:
+    with serve_fake_tencent(FakeTencent(clock=clock.epoch)) as served:
+        yield served
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> sessionmaker[Session]:
+    return make_factory(tmp_path)
+
+
+def statuses(factory: sessionmaker[Session]) -> dict[str, int]:
+    with factory() as s:
+        rows = s.scalars(select(Notice.status)).all()
+    return {st: rows.count(st) for st in set(rows)}
+
+
+# --- splitting and packing (UTF-8 bytes, not characters) --------------------------------------
+def test_split_text_respects_utf8_bytes_and_line_boundaries() -> None:
+    lines = [f"{i}号楼2单元201 王阿姨 青菜两斤 鸡蛋一盒" for i in range(200)]
+    text = "\n".join(lines)
+    pieces = split_text(text, 2048)
+    assert all(utf8_len(p) <= 2048 for p in pieces)
+    assert "\n".join(pieces) == text  # cut only between lines
+    assert all(set(p.split("\n")) <= set(lines) for p in pieces)
+
+
+def test_split_text_cuts_an_overlong_line_between_characters() -> None:
+    pieces = split_text("邻" * 1000, 2048)  # 3000 bytes, one line
+    assert [utf8_len(p) for p in pieces] == [2046, 954]
+    assert "".join(pieces) == "邻" * 1000
+
+
+def test_pack_keeps_whole_notices_under_the_limit() -> None:
+    items = [(i, f"{i}号楼 取货 15:00–15:30 社区活动中心 «鸡蛋»") for i in range(500)]
+    chunks = pack(items, "**取货提醒**", 4096)
+    assert all(utf8_len(c.text) <= 4096 for c in chunks)
+    assert sorted(i for c in chunks for i in c.notice_ids) == list(range(500))
+    assert all(c.text.startswith("**取货提醒**") for c in chunks)
+
+
+# --- group robot ----------------------------------------------------------------------------
+def robot(factory: sessionmaker[Session], base: str) -> WeComRobotChannel:
+    s = settings_for(base)
+    return WeComRobotChannel(factory, s.wecom, s.scheduler)
+
+
+def test_robot_is_paced_at_20_per_minute_without_45009(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1")
+    add_notices(factory, 25, channel="wecom_robot")
+    senders = {"wecom_robot": robot(factory, base)}
+    assert push_due_notices(factory, senders, clock.now) == 20
+    assert statuses(factory) == {SENT: 20, PENDING: 5}
+    clock.now += timedelta(seconds=30)
+    assert push_due_notices(factory, senders, clock.now) == 0  # window not yet free
+    clock.now += timedelta(seconds=31)
+    assert push_due_notices(factory, senders, clock.now) == 5
+    assert len(state.robot) == 25 and state.robot_rejected == []
+
+
+def test_robot_45009_backs_off_without_spending_attempts(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1")
+    ids = add_notices(factory, 3, channel="wecom_robot")
+    state.fail_next = [45009]  # someone else used this robot's quota
+    senders = {"wecom_robot": robot(factory, base)}
+    assert push_due_notices(factory, senders, clock.now) == 0
+    with factory() as s:
+        rows = [s.get_one(Notice, i) for i in ids]
+    assert all(r.status == PENDING and r.attempts == 0 for r in rows)
+    assert all(r.not_before_at >= clock.now + timedelta(seconds=60) for r in rows)
+    clock.now += timedelta(seconds=61)
+    assert push_due_notices(factory, senders, clock.now) == 3
+    assert state.robot_rejected == [45009]
+
+
+def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1")
+    add_notices(
+        factory,
+        300,
+        prefix="3号楼2单元20 请于15:00–15:30到社区活动中心领取「鸡蛋」#",
+        channel="wecom_robot",
+        kind="reminder",
+    )
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 300
+    assert all(m["msgtype"] == "markdown" for m in state.robot)
+    contents = [m["markdown"]["content"] for m in state.robot]
+    assert all(utf8_len(c) <= 4096 for c in contents)
+    assert 300 * 80 // 4096 <= len(contents) <= 12
+    delivered = [ln for c in contents for ln in c.split("\n")[1:]]
+    assert sorted(delivered) == sorted({*delivered}) and len(delivered) == 300
+
+
+def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1")
+    add_notices(
+        factory,
+        60,
+        prefix="5号楼1102 请于16:00到东门领取大米 #",
+        channel="wecom_robot",
+        kind="reminder",
+        mention_mobile="13800001234",
+    )
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 60
+    assert all(m["msgtype"] == "text" for m in state.robot) and len(state.robot) >= 2
+    assert all(utf8_len(m["text"]["content"]) <= 2048 for m in state.robot)
+    assert all(m["text"]["mentioned_mobile_list"] == ["13800001234"] for m in state.robot)
+
+
+# --- 公众号 customer service: token and window ----------------------------------------------
+def mp_setup(
+    factory: sessionmaker[Session], base: str, clock: Clock, last_seen: timedelta
+) -> MpCustomerServiceChannel:
+    s = settings_for(base)
+    with factory.begin() as session:
+        session.add(
+            Member(
+                channel="mp",
+                external_id="o_u1",
+                household_id=None,
+                last_message_at=clock.now - last_seen,
+            )
+        )
+    return MpCustomerServiceChannel(factory, s.wechat, s.scheduler, clock=lambda: clock.now)
+
+
+def test_mp_token_is_shared_through_the_database(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    state.last_message["o_u1"] = clock.epoch()
+    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
+    mp.send(Message("o_u1", "一"))
+    other_process = MpCustomerServiceChannel(
+        factory, settings_for(base).wechat, settings_for(base).scheduler, clock=lambda: clock.now
+    )
+    other_process.send(Message("o_u1", "二"))
+    assert state.token_calls == ["stable"]  # one fetch, via the stable-token endpoint
+    with factory() as s:
+        assert s.get_one(AccessToken, "mp:wxapp").token in state.tokens
+
+
+@pytest.mark.parametrize("breakage", ["expired", "invalid"])
+def test_mp_refreshes_token_on_42001_and_40001(factory, fake, clock, breakage) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    state.last_message["o_u1"] = clock.epoch()
+    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
+    mp.send(Message("o_u1", "一"))
+    if breakage == "expired":
+        state.expire_all_tokens()  # the server says 42001; our row still looks valid
+    else:
+        with factory.begin() as s:
+            s.get_one(AccessToken, "mp:wxapp").token = "garbage"  # 40001
+    mp.send(Message("o_u1", "二"))
+    assert [m["text"]["content"] for m in state.mp_sent] == ["一", "二"]
+    assert state.mp_rejected == [42001 if breakage == "expired" else 40001]
+    assert state.token_calls[0] == "stable" and len(state.token_calls) == 2
+    assert state.clear_quota_calls == 0
+
+
+def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
+    with factory.begin() as s:
+        s.add(Chat(channel="wecom_robot", external_id="g1", webhook_url="K1"))
+        hh = Household(building="3", unit="2", room="201")
+        s.add(hh)
+        s.flush()
+        camp = Campaign(chat_id="g1", title="鸡蛋", created_by="w", pickup_point="活动中心")
+        s.add(camp)
+        s.flush()
+        order = Order(
+            campaign_id=camp.id,
+            household_id=hh.id,
+            status="ready",
+            slot_start_at=clock.now + timedelta(minutes=20),
+            pickup_code="A7",
+        )
+        s.add(order)
+        s.flush()
+        s.execute(Member.__table__.update().values(household_id=hh.id))
+        return order.id
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "code"), [(timedelta(hours=49), 45015), (timedelta(hours=1), 45047)]
+)
+def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no-untyped-def]
+    factory, fake, clock, last_seen, code
+) -> None:
+    base, state = fake
+    mp = mp_setup(factory, base, clock, last_seen)
+    if code == 45047:  # the platform counts 5 already sent in this window
+        state.last_message["o_u1"] = clock.epoch()
+        state._window_count[("o_u1", clock.epoch())] = 5
+    order_id = _order_in_group(factory, clock)
+    add_notices(
+        factory,
+        1,
+        prefix="您的鸡蛋请于",
+        channel="mp",
+        target="o_u1",
+        kind="reminder",
+        order_id=order_id,
+        expires_at=clock.now + timedelta(minutes=20),
+    )
+    senders = {"mp": mp, "wecom_robot": robot(factory, base)}
+    assert push_due_notices(factory, senders, clock.now) == 1  # the group notice
+    with factory() as s:
+        rows = s.scalars(select(Notice).order_by(Notice.id)).all()
+    assert [(r.channel, r.status, r.needs_manual) for r in rows] == [
+        ("mp", FALLBACK, True),
+        ("wecom_robot", SENT, True),
+    ]
+    assert "A7" not in state.robot[0]["markdown"]["content"]  # no pickup code in the group
+    assert state.mp_rejected == ([] if code == 45015 else [45047])  # 45015 caught before calling
+
+
+# --- 企业微信 app: 30 per minute per member ---------------------------------------------------
+def test_app_messages_are_paced_so_none_is_dropped(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    s = settings_for(base)
+    app = WeComAppChannel(factory, s.wecom, s.scheduler)
+    add_notices(factory, 35, channel="wecom_app", target="worker1")
+    assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 30
+    clock.now += timedelta(seconds=61)
+    assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 5
+    assert len(state.app_delivered) == 35 and state.app_dropped == []
+    assert state.token_calls == ["gettoken"]

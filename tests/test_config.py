@@ -1,0 +1,72 @@
+"""config.example.toml parses, documents every key, and unknown keys are refused clearly."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
+
+
+def documented_keys(raw: dict[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for key, value in raw.items():
+        keys |= documented_keys(value, f"{prefix}{key}.") if isinstance(value, dict) else set()
+        keys.add(f"{prefix}{key}")
+    return keys
+
+
+def settings_keys(cls: type[Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for f in dataclasses.fields(cls):
+        keys.add(f"{prefix}{f.name}")
+        if isinstance(f.default_factory, type) and dataclasses.is_dataclass(f.default_factory):
+            keys |= settings_keys(f.default_factory, f"{prefix}{f.name}.")
+    return keys
+
+
+def test_example_config_parses() -> None:
+    settings = load_settings(EXAMPLE)
+    assert isinstance(settings, Settings)
+    assert settings.database.url == Settings().database.url
+    assert settings.simulator is True and settings.server.port == 8000
+
+
+def test_example_config_documents_every_key() -> None:
+    raw = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    missing = settings_keys(Settings) - documented_keys(raw)
+    assert not missing, f"add these keys to config.example.toml and README: {sorted(missing)}"
+
+
+def test_unknown_key_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[server]", "[server]\nprot = 1")
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown key server\.'prot'"):
+        load_settings(config)
+
+
+def test_unknown_top_level_key_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("simulatr = false\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key 'simulatr'"):
+        load_settings(config)
+
+
+def test_no_config_means_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings.database.url.startswith("sqlite:///var/") and settings.simulator
+
+
+def test_readme_config_reference_names_every_key() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    names = {k.rsplit(".", 1)[-1] for k in settings_keys(Settings)}
+    missing = sorted(n for n in names if f"`{n}`" not in readme and f"`[{n}]`" not in readme)
+    assert not missing, f"document these keys in README's configuration section: {missing}"
