@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers.jielong.store import (
@@ -22,7 +24,7 @@ from handlers.jielong.store import (
 from models.base import utcnow
 from models.chain import Chain, ChainEntry, ChainLine
 
-_IN_CHUNK = 500  # keep IN (...) lists well under SQLite's variable limit
+_IN_LIST_MAX = 50  # more keys than this: read the chain's lines instead of a long IN list
 
 
 def line_hash(key: str) -> str:
@@ -30,9 +32,17 @@ def line_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
+def _upsert_max_count(session: Session) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE SET count = max(old, new): one statement for many lines."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ChainLine)
+    bigger = case(
+        (stmt.excluded.count > ChainLine.count, stmt.excluded.count), else_=ChainLine.count
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["chain_id", "line_hash"], set_={"count": bigger}
+    )
 
 
 def to_chain_ref(row: Chain) -> ChainRef:
@@ -141,33 +151,22 @@ class SqlChainRepo:
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         by_hash = {line_hash(k): k for k in keys}
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(by_hash)):
-            rows = self.session.execute(
-                select(ChainLine.line_hash, ChainLine.count).where(
-                    ChainLine.chain_id == chain_id, ChainLine.line_hash.in_(chunk)
-                )
-            )
-            for digest, count in rows:
-                found[by_hash[digest]] = count
-        return found
+        conn = self.session.connection()
+        base = select(ChainLine.line_hash, ChainLine.count).where(ChainLine.chain_id == chain_id)
+        if len(by_hash) > _IN_LIST_MAX:
+            # a repost carries most of its chain: reading the chain's lines beats a long IN list
+            rows = conn.execute(base).all()
+        else:
+            rows = conn.execute(base.where(ChainLine.line_hash.in_(list(by_hash)))).all()
+        return {by_hash[digest]: count for digest, count in rows if digest in by_hash}
 
     def add_seen(self, chain_id: int, counts: Mapping[str, int]) -> None:
         if not counts:
             return
-        known = self.seen_counts(chain_id, counts.keys())
-        for key, count in counts.items():
-            if key not in known:
-                self.session.add(
-                    ChainLine(chain_id=chain_id, line_hash=line_hash(key), count=count)
-                )
-            elif known[key] < count:
-                self.session.execute(
-                    update(ChainLine)
-                    .where(ChainLine.chain_id == chain_id, ChainLine.line_hash == line_hash(key))
-                    .values(count=count)
-                )
-        self.session.flush()
+        rows = [
+            {"chain_id": chain_id, "line_hash": line_hash(k), "count": n} for k, n in counts.items()
+        ]
+        self.session.execute(_upsert_max_count(self.session), rows)
 
     def entries_by_author(self, chain_id: int, author_id: str) -> list[StoredEntry]:
         rows = self.session.scalars(

@@ -127,9 +127,9 @@ def _take_emptied_brackets(w: _Work) -> None:
         if ch in _OPEN and not w.used[i]:
             close = w.h.find(_CLOSE[ch], i + 1)
             inside = range(i + 1, close)
-            if close > i + 1 and all(w.used[j] or w.h[j].isspace() for j in inside):
-                if any(w.used[j] for j in inside):
-                    w.take(i, close + 1)
+            spent = all(w.used[j] or w.h[j].isspace() for j in inside)
+            if close > i + 1 and spent and any(w.used[j] for j in inside):
+                w.take(i, close + 1)
 
 
 def _segments(w: _Work) -> list[tuple[int, int]]:
