@@ -63,4 +63,3 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
     if code >= 500:
         log.error("http %s: %s", code, exc)
     return render_template("error.html", code=code, message=exc.description), code
-

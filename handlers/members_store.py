@@ -1,4 +1,4 @@
-"""Members (channel users), their roles and registered households: the Protocol storage implements."""
+"""Members (channel users), their roles and registered households: the storage Protocol."""
 
 from __future__ import annotations
 
@@ -33,5 +33,7 @@ class MemberRepo(Protocol):
     def household(self, channel: str, sender_id: str) -> Household | None:
         """The household the member registered, if any."""
 
-    def register(self, channel: str, sender_id: str, display_name: str, household: Household) -> None:
+    def register(
+        self, channel: str, sender_id: str, display_name: str, household: Household
+    ) -> None:
         """Link the member to a household (created if new)."""

@@ -1,4 +1,4 @@
-"""Storage basics: aware UTC round trip, the Alembic migration matches the models, SQLite pragmas."""
+"""Storage basics: aware UTC round trip, migration matches the models, SQLite pragmas."""
 
 from __future__ import annotations
 

@@ -128,7 +128,9 @@ class ChainRepo(Protocol):
     def withdraw(self, entry_ids: Collection[int], at: datetime) -> None:
         """Mark entries withdrawn (never deleted)."""
 
-    def replace_entry(self, entry_id: int, line_key: str, parsed: ParsedEntry, at: datetime) -> None:
+    def replace_entry(
+        self, entry_id: int, line_key: str, parsed: ParsedEntry, at: datetime
+    ) -> None:
         """An edit by the entry's author: new line, new fields, same seq."""
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:
