@@ -12,12 +12,17 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-## Debian packages the browser tests need (headless Chromium and its driver, CJK fonts).
+## Debian packages the tests need: headless Chromium, its driver and CJK fonts (browser
+## tests); the PostgreSQL server (tests/pg.py starts a throwaway cluster of its own).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  echo "installing chromium, chromium-driver (Debian) for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	    chromium chromium-driver fonts-noto-cjk; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing postgresql (Debian) for the PostgreSQL tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
 	fi
 
 run: install

@@ -2,6 +2,9 @@
 
 Each repost adds one line, so the last carries N lines and the chain receives about N²/2 lines.
 The merge must be linear in the text received: the per-line cost should stay flat as N grows.
+A second table runs the same reposts through parse + merge on the in-memory fake repo of
+tests/fakes_chains.py (no pipeline, no SQL): the ratio of the two is the storage and pipeline
+overhead, the number to watch when the machine changes.
 Prints numbers; asserts nothing (machines are noisy: compare the ratios within one run).
 """
 
@@ -17,9 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.pipeline import process
+from handlers.jielong.merge import merge_post
+from handlers.jielong.post import clear_parse_caches, parse_jielong
 from handlers.types import Incoming
 from models.base import make_engine, make_session_factory
 from models.migrate import upgrade_to_head
+from tests.fakes_chains import FakeChainRepo
 
 HEADER = (
     "#接龙\n东北大米10斤装 45元/袋，每户限2袋\n周二晚8点截单，社区活动中心自提\n\n"
@@ -33,43 +39,79 @@ def entry_line(i: int) -> str:
     return f"{i}. {i % 30 + 1}-{i % 4 + 1}-{100 + i} 住户{i} {i % 2 + 1}袋"
 
 
+def reposts(n: int) -> list[Incoming]:
+    """The N reposts of one chain: the k-th carries entries 1..k."""
+    lines: list[str] = []
+    out: list[Incoming] = []
+    for k in range(1, n + 1):
+        lines.append(entry_line(k))
+        out.append(
+            Incoming(
+                channel="bench",
+                msg_id=f"m{k}",
+                sender_id=f"u{k}",
+                chat_id="g-bench",
+                text=HEADER + "\n".join(lines),
+                received_at=T0 + timedelta(seconds=k),
+            )
+        )
+    return out
+
+
 def run(n: int, workdir: Path) -> tuple[float, int]:
-    """Feed the N reposts; return (seconds, lines received)."""
+    """Feed the N reposts through the pipeline and SQLite; return (seconds, lines received)."""
     engine = make_engine(f"sqlite:///{workdir / f'bench-{n}.db'}")
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
-    lines: list[str] = []
-    received = 0
+    msgs = reposts(n)
+    clear_parse_caches()  # each run reads its lines cold, as a fresh process would
     start = time.perf_counter()
-    for k in range(1, n + 1):
-        lines.append(entry_line(k))
-        received += len(lines)
-        msg = Incoming(
-            channel="bench",
-            msg_id=f"m{k}",
-            sender_id=f"u{k}",
-            chat_id="g-bench",
-            text=HEADER + "\n".join(lines),
-            received_at=T0 + timedelta(seconds=k),
-        )
+    for msg in msgs:
         process(factory, msg)
     elapsed = time.perf_counter() - start
     engine.dispose()
-    return elapsed, received
+    return elapsed, n * (n + 1) // 2
+
+
+def run_fake(n: int) -> float:
+    """Baseline: parse + merge of the same reposts on the in-memory fake repo; seconds."""
+    repo = FakeChainRepo()
+    msgs = reposts(n)
+    clear_parse_caches()
+    start = time.perf_counter()
+    for msg in msgs:
+        post = parse_jielong(msg.text)
+        assert post is not None
+        merge_post(repo, msg.chat_id, msg.sender_id, post, msg.received_at)
+    return time.perf_counter() - start
 
 
 def main() -> int:
     logging.disable(logging.WARNING)
     sizes = [int(a) for a in sys.argv[1:]] or [100, 300, 1000]
-    print(f"{'N':>6} {'lines':>9} {'seconds':>9} {'µs/line':>9} {'ratio':>7}")
-    base: float | None = None
+    results: list[tuple[int, int, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             seconds, received = run(n, Path(tmp))
-            per_line = seconds / received * 1e6
-            base = base or per_line
-            print(f"{n:>6} {received:>9} {seconds:>9.2f} {per_line:>9.1f} {per_line / base:>7.2f}")
+            results.append((n, received, seconds, run_fake(n)))
+    print("pipeline + SQLite (bot.pipeline.process)")
+    print(f"{'N':>6} {'lines':>9} {'seconds':>9} {'µs/line':>9} {'ratio':>7}")
+    base = results[0][2] / results[0][1]
+    for n, received, seconds, _ in results:
+        per_line = seconds / received
+        print(
+            f"{n:>6} {received:>9} {seconds:>9.2f} {per_line * 1e6:>9.1f} {per_line / base:>7.2f}"
+        )
     print("ratio = µs/line relative to the first size: ~1.0 means linear in the text received")
+    print()
+    print("baseline: parse + merge on the in-memory fake repo (tests/fakes_chains.py)")
+    print(f"{'N':>6} {'lines':>9} {'seconds':>9} {'µs/line':>9} {'overhead':>9}")
+    for n, received, seconds, fake in results:
+        print(
+            f"{n:>6} {received:>9} {fake:>9.2f} {fake / received * 1e6:>9.1f} "
+            f"{seconds / fake:>8.2f}x"
+        )
+    print("overhead = pipeline + SQLite time / baseline time, same reposts, same run")
     return 0
 
 

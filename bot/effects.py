@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
@@ -14,6 +16,12 @@ from models.community import Member
 from models.messaging import Notice
 
 log = logging.getLogger(__name__)
+
+# Dialects whose INSERT has ON CONFLICT … DO NOTHING (and RETURNING)
+_UPSERTS: dict[str, Callable[[type[Notice]], Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> str | None:
@@ -23,7 +31,7 @@ def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> st
         if isinstance(action, Notify):
             queue_notice(
                 session,
-                msg.channel,
+                action.channel or msg.channel,
                 action.chat_id,
                 action.text,
                 f"notify:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}",
@@ -41,11 +49,38 @@ def queue_notice(
     `fields` are further Notice columns: kind, not_before_at, expires_at, order_id,
     mention_mobile, needs_manual, status.
     """
-    digest = dedupe_key if len(dedupe_key) <= 200 else hashlib.sha1(dedupe_key.encode()).hexdigest()
-    exists = session.scalar(select(Notice.id).where(Notice.dedupe_key == digest))
+    row = {"channel": channel, "target": target, "text": text, "dedupe_key": dedupe_key}
+    return insert_notices(session, [{**row, **fields}]) == 1
+
+
+def insert_notices(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Add outbox rows in one statement, skipping any whose dedupe key exists; return how many.
+
+    INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id on SQLite and PostgreSQL: no
+    read-before-write per row, and a concurrent writer of the same key is skipped, not an error.
+    Rows must share one set of keys (Notice column names).
+    """
+    if not rows:
+        return 0
+    values = [{**row, "dedupe_key": digest_key(row["dedupe_key"])} for row in rows]
+    dialect = session.get_bind().dialect.name
+    if dialect not in _UPSERTS:
+        return sum(_insert_checked(session, row) for row in values)
+    stmt = _UPSERTS[dialect](Notice).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return len(session.execute(stmt.returning(Notice.id), values).all())
+
+
+def digest_key(dedupe_key: str) -> str:
+    """The stored key: as given, or its SHA-1 when longer than the column's 200 characters."""
+    return dedupe_key if len(dedupe_key) <= 200 else hashlib.sha1(dedupe_key.encode()).hexdigest()
+
+
+def _insert_checked(session: Session, row: Mapping[str, Any]) -> bool:
+    """Other databases: look the key up first (one round trip more per row)."""
+    exists = session.scalar(select(Notice.id).where(Notice.dedupe_key == row["dedupe_key"]))
     if exists is not None:
         return False
-    session.add(Notice(channel=channel, target=target, text=text, dedupe_key=digest, **fields))
+    session.add(Notice(**row))
     return True
 
 

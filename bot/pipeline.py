@@ -11,8 +11,9 @@ import hashlib
 import logging
 from dataclasses import asdict
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,17 @@ from models.messaging import InboxMessage
 from models.repos import sql_context
 
 log = logging.getLogger(__name__)
+
+# Every message passes here: Core statements, built once (compiled-cache hits, no unit of work,
+# and the handling transaction never loads the payload it already holds).
+_inbox = cast(Table, InboxMessage.__table__)
+_INSERT_INBOX = insert(_inbox)
+_LOCK_INBOX = (
+    select(_inbox.c.handled_at, _inbox.c.reply)
+    .where(_inbox.c.id == bindparam("inbox_id_"))
+    .with_for_update()
+)
+_MARK_HANDLED = update(_inbox).where(_inbox.c.id == bindparam("inbox_id_"))
 
 
 def inbox_key(msg: Incoming) -> str:
@@ -57,17 +69,20 @@ def store_inbox(factory: sessionmaker[Session], msg: Incoming) -> tuple[int, boo
     key = inbox_key(msg)
     try:
         with factory.begin() as session:
-            row = InboxMessage(
-                channel=msg.channel,
-                sender_id=msg.sender_id,
-                msg_key=key,
-                chat_id=msg.chat_id,
-                payload=to_payload(msg),
-                received_at=utcnow(),
+            result = session.connection().execute(
+                _INSERT_INBOX,
+                {
+                    "channel": msg.channel,
+                    "sender_id": msg.sender_id,
+                    "msg_key": key,
+                    "chat_id": msg.chat_id,
+                    "payload": to_payload(msg),
+                    "received_at": utcnow(),
+                },
             )
-            session.add(row)
-            session.flush()
-            return row.id, True
+            pk = result.inserted_primary_key
+            assert pk is not None
+            return int(pk[0]), True
     except IntegrityError:
         with factory() as session:
             existing = session.scalars(
@@ -93,13 +108,17 @@ def handle_inbox_row(
     """Dispatch and record effects in one transaction; mark the row handled with its reply."""
     try:
         with factory.begin() as session:
-            row = session.get_one(InboxMessage, inbox_id, with_for_update=True)
-            if row.handled_at is not None:
-                return row.reply
+            conn = session.connection()
+            handled_at, stored = conn.execute(_LOCK_INBOX, {"inbox_id_": inbox_id}).one()
+            if handled_at is not None:
+                return cast(str | None, stored)
             ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
             actions = dispatch(msg, ctx)
             reply = record_effects(session, msg, actions)
-            row.handled_at, row.reply = utcnow(), reply or ""
+            conn.execute(
+                _MARK_HANDLED.values(handled_at=utcnow(), reply=reply or ""),
+                {"inbox_id_": inbox_id},
+            )
             return reply
     except Exception:  # a bug must not lose the message nor answer 500 to WeChat
         log.exception("handling failed inbox_id=%s", inbox_id)

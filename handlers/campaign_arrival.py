@@ -154,12 +154,10 @@ def arrive(
         notice.append(texts.ARRIVAL_DELIVERY_LINE.format(count=len(delivery)))
     notice.append(texts.ARRIVAL_CODE_HINT)
     post_to_groups(repo, c, "\n".join(n for n in notice if n), f"arrival:{c.id}", "arrival")
-    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery), slots)
+    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery))
 
 
-def _arrival_reply(
-    repo: CampaignRepo, c: CampaignView, count: int, delivery: int, slots: Sequence[object]
-) -> str:
+def _arrival_reply(repo: CampaignRepo, c: CampaignView, count: int, delivery: int) -> str:
     used = [s for s in repo.list_slots(c.id) if s.count]
     lines = [
         texts.ARRIVAL_REPLY.format(

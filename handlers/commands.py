@@ -15,6 +15,8 @@ from handlers import texts
 from handlers.context import Context
 from handlers.jielong.entry import parse_entry
 from handlers.members_store import Household
+from handlers.need_aggregate import handle_group_campaign, handle_groups
+from handlers.need_commands import handle_done, handle_list, handle_take, handle_transfer
 from handlers.needs_store import StoredNeed
 from handlers.types import Action, Incoming, Reply
 
@@ -106,25 +108,24 @@ def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     return [Reply("\n".join(lines))]
 
 
-def handle_worker_pending(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
-    """Worker need commands arrive with a later issue; until then say so."""
-    return [Reply(texts.COMMAND_NOT_READY.format(word=cmd.word))]
-
-
 _BARE = re.compile(r"[\s?？!！。.~～]*")
-_TICKET = r"\s*#?\d{1,9}"
+_TICKET = r"\s*#?\d{1,9}\s*号?"
 COMMANDS: dict[str, CommandSpec] = {
     "帮助": CommandSpec(handle_help, _BARE),
     "help": CommandSpec(handle_help, _BARE),
     "使用说明": CommandSpec(handle_help, _BARE),
     "登记": CommandSpec(handle_register, re.compile(r"(?:[\s:：].*)?", re.S)),
     "查询": CommandSpec(handle_query, _BARE),
-    "接单": CommandSpec(handle_worker_pending, re.compile(_TICKET + r"\s*"), workers_only=True),
-    "转": CommandSpec(handle_worker_pending, re.compile(_TICKET + r"\s+\S+\s*"), workers_only=True),
-    "完成": CommandSpec(
-        handle_worker_pending, re.compile(_TICKET + r"(?:\s+.*)?", re.S), workers_only=True
+    "接单": CommandSpec(handle_take, re.compile(_TICKET + r"\s*"), workers_only=True),
+    "转": CommandSpec(
+        handle_transfer, re.compile(_TICKET + r"(?:\s*给\s*|\s+)\S+\s*"), workers_only=True
     ),
-    "查看需求": CommandSpec(handle_worker_pending, _BARE, workers_only=True),
+    "完成": CommandSpec(handle_done, re.compile(_TICKET + r"(?:\s+.*)?", re.S), workers_only=True),
+    "查看需求": CommandSpec(handle_list, _BARE, workers_only=True),
+    "需求汇总": CommandSpec(handle_groups, _BARE, workers_only=True),
+    "汇总开团": CommandSpec(
+        handle_group_campaign, re.compile(r"(?:[\s:：].*)?", re.S), workers_only=True
+    ),
 }
 
 

@@ -34,7 +34,7 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
     try:
         quoted, reply = split_quote(clean(text))
         draft = classify_text(reply, extra_items, flags)
-        if draft is None and quoted is not None and is_metoo(reply):
+        if quoted is not None and _defers(draft, reply):
             asked = classify_text(quoted, extra_items, flags)
             if asked is not None:
                 reasons = (f"同问: {_short(quoted)}", *asked.reasons)
@@ -43,6 +43,12 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
     except Exception:  # user text must never break the pipeline
         log.exception("classify_need failed")
         return None
+
+
+def _defers(draft: NeedDraft | None, reply: str) -> bool:
+    """A 同问 defers to the need it answers unless its own words are an urgent need
+    ("同求，我们家老人也是" is a 同问; "我也是，孩子发烧39度了" is its own need)."""
+    return (draft is None or not draft.urgent) and is_metoo(reply, loose=True)
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -85,8 +91,9 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
     if msg.kind not in ("text", "voice") or not msg.text.strip():
         return None
     draft = _classify(msg.text, _chain_words(msg, ctx), _flags(msg, ctx))
-    if draft is None and is_metoo(split_quote(clean(msg.text))[1]):
-        draft = _metoo(msg, ctx)
+    quoted, reply = split_quote(clean(msg.text))
+    if quoted is None and _defers(draft, reply):
+        draft = _metoo(msg, ctx) or draft
     return draft
 
 

@@ -24,7 +24,7 @@ class Features:
     """What the classifier saw in one normalised message."""
 
     text: str
-    present: frozenset[str]  # question, topic, item, symptom
+    present: frozenset[str]  # question, topic, ask, item, symptom
     item: str | None
 
 
@@ -47,13 +47,22 @@ def is_ack(norm: str) -> bool:
     return not core(lexicon().patterns["reject.ack"].sub("", rest))
 
 
-def is_metoo(text: str) -> bool:
-    """True for a bare "same here" reply: 同问, 同求, +1, 我也是 (with acks or emoji)."""
-    pats = lexicon().patterns
+def is_metoo(text: str, loose: bool = False) -> bool:
+    """True for a bare "same here" reply: 同问, 同求, +1, 我也是 (with acks or emoji).
+
+    `loose` also accepts one that starts with 同问 / 我家也是 and adds a few words of its
+    own ("同问，我家也快没了"); callers use it only when those words are not a need.
+    """
+    lex = lexicon()
+    pats = lex.patterns
     norm = _STICKER.sub("", normalise(text))
     if not pats["metoo"].search(norm):
         return False
-    return not core(pats["reject.ack"].sub("", core(pats["metoo"].sub("", norm))))
+    rest = core(pats["reject.ack"].sub("", core(pats["metoo"].sub("", norm))))
+    if not rest:
+        return True
+    leading = pats["metoo.leading"].search(core(norm)) is not None
+    return loose and leading and len(rest) <= lex.metoo_rest
 
 
 def _negated(text: str, start: int, negation: Sequence[str]) -> bool:
@@ -82,7 +91,7 @@ def features(norm: str, extra_items: Iterable[str] = ()) -> Features:
     item = _longest(lex.patterns["item"], norm, extra_items)
     if item is not None:
         present.add("item")
-    for name in ("question", "topic"):
+    for name in ("question", "topic", "ask"):
         if lex.patterns[name].search(norm):
             present.add(name)
     if find(lex.patterns["symptom"], norm, lex.negation) is not None:
@@ -108,6 +117,9 @@ def rejection(norm: str, feats: Features) -> str | None:
                 return kind
     if pats["reject.social"].search(norm) and not feats.present & {"item", "symptom", "topic"}:
         return "social"
+    smalltalk = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
+    if smalltalk and not urgency(norm, None):
+        return "smalltalk"
     return None
 
 
@@ -129,6 +141,16 @@ def who_for(norm: str, flags: Sequence[str] = ()) -> tuple[str | None, str | Non
     return (flags[0], "flag") if flags else (None, None)
 
 
+def _vulnerable(norm: str, for_whom: str | None) -> str | None:
+    """The first group named in the text (or registered) whose need can be urgent by
+    itself; being in quarantine is not such a group (every resident may be)."""
+    lex = lexicon()
+    for label, pattern in lex.for_whom:
+        if label not in lex.not_vulnerable and pattern.search(norm):
+            return label
+    return for_whom if for_whom not in lex.not_vulnerable else None
+
+
 def urgency(norm: str, for_whom: str | None) -> list[str]:
     """Reasons that make the need urgent; empty when it is not. 急 alone is not one."""
     lex = lexicon()
@@ -138,10 +160,11 @@ def urgency(norm: str, for_whom: str | None) -> list[str]:
         hit = find(pattern, calm, lex.negation)
         if hit is not None:
             reasons.append(f"{label}: {hit}")
-    if for_whom is not None:
+    who = _vulnerable(norm, for_whom)
+    if who is not None:
         cue = lex.patterns["distress"].search(calm)
         if cue is not None:
-            reasons.append(f"弱势人群: {for_whom}（{cue.group(0)}）")
+            reasons.append(f"弱势人群: {who}（{cue.group(0)}）")
     return reasons
 
 

@@ -42,6 +42,8 @@ class Lexicon:
     for_whom: tuple[tuple[str, re.Pattern[str]], ...]
     negation: tuple[str, ...]
     metoo_window_hours: float
+    not_vulnerable: frozenset[str] = frozenset()
+    metoo_rest: int = 0
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -63,7 +65,7 @@ def _named_lists(raw: Mapping[str, Any]) -> dict[str, str]:
     named = {k: _alternation(v) for k, v in raw["lists"].items()}
     named["item"] = named["items"]
     named["symptom"] = _alternation(raw["symptom"]["cues"])
-    for key in ("question", "topic"):
+    for key in ("question", "topic", "ask"):
         named[key] = _alternation(raw["signal"][key])
     named["info"] = _alternation([_expand(w, named) for w in raw["signal"]["info"]])
     return named
@@ -93,13 +95,16 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns = {f"reject.{k}": _compile(v, named) for k, v in raw["reject"].items()}
     patterns |= {
         k: _compile([_expand(w, named) for w in raw["signal"][k]], named)
-        for k in ("question", "topic", "info")
+        for k in ("question", "topic", "info", "ask")
     }
     patterns["item"] = _compile(raw["lists"]["items"], named)
     patterns["symptom"] = _compile(raw["symptom"]["cues"], named)
     patterns["distress"] = _compile(raw["distress"]["cues"], named)
     patterns["not_urgent"] = _compile(raw["distress"]["not_urgent"], named)
     patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
+    patterns["metoo.leading"] = re.compile(
+        "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE
+    )
     return Lexicon(
         t2s=_t2s_table(raw["normalise"]["t2s"]),
         patterns=patterns,
@@ -108,6 +113,8 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
         for_whom=tuple((f["label"], _compile(f["cues"], named)) for f in raw["for_whom"]),
         negation=tuple(raw["symptom"]["negation"]),
         metoo_window_hours=float(raw["metoo_window_hours"]),
+        not_vulnerable=frozenset(raw["distress"].get("not_vulnerable", ())),
+        metoo_rest=int(raw["metoo"].get("max_rest", 0)),
     )
 
 

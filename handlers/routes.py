@@ -22,6 +22,7 @@ from handlers.jielong.handler import (
     match_chain_line,
     match_jielong,
 )
+from handlers.need_aggregate import with_flag_memory
 from handlers.needs import handle_need, match_need
 from handlers.types import Action, Incoming
 
@@ -44,7 +45,7 @@ ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
     Route("command", match_command, handle_command),
     Route("jielong", match_jielong, with_campaign_sync(handle_jielong)),
     Route("chain_line", match_chain_line, with_campaign_sync(handle_chain_line)),
-    Route("need", match_need, handle_need),
+    Route("need", match_need, with_flag_memory(handle_need)),
     Route("chatter", match_chatter, handle_chatter),
 )
 

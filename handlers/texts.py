@@ -79,7 +79,6 @@ NEED_STATUS_LABELS = {
     "resolved": "已完成",
 }
 COMMAND_WORKER_ONLY = "“{word}”是社区工作人员用的命令。您有困难请直接说明情况，我们会尽快处理。"
-COMMAND_NOT_READY = "“{word}”功能即将开放，请先在工作台处理。"
 
 # --- notices (scheduler: reminders, cut-off, arrival, daily report, escalation) ---------
 REMINDER_PERSONAL = "【取货提醒】您在「{title}」的订单请于 {slot} 到{point}领取，取货码 {code}。"
@@ -95,8 +94,6 @@ FOLLOW_UP_BATCH_HEADER = "【未取货提醒】以下住户的货品还没有领
 FOLLOW_UP_BATCH_HEADER_MD = "**未取货提醒**　以下住户的货品还没有领取："
 ARRIVAL_NOTICE = "各位居民朋友：您预订的「{title}」{time}到货，请按时到{point}领取。"
 ARRIVAL_SLOT_LINE = "{start}–{end}：{count} 户"
-CUTOFF_NOTICE = "「{title}」已截单，共 {orders} 单。汇总如下："
-CUTOFF_TOTAL_LINE = "{name}：{qty}{unit}"
 DAILY_REPORT = (
     "【每日报告】{date}\n"
     "新需求 {new_needs} 件，未办结 {open_needs} 件（其中紧急 {urgent_open} 件）\n"
@@ -207,3 +204,52 @@ JIELONG_CANCELLED = "已取消您在接龙【{title}】的第{seqs}条。"
 JIELONG_CANCEL_WHICH = (
     "您在接龙【{title}】有{count}条（第{seqs}条），要取消哪一条？请带上楼号房号再说一次。"
 )
+
+# --- need commands (workers: 接单, 转, 完成, 查看需求, 需求汇总, 汇总开团) -------------------
+NEED_NOT_FOUND = "没有编号 #{ticket} 的需求（或不是本社区的）。发送“查看需求”看未办结的需求。"
+NEED_ALREADY_DONE = "#{ticket} 已经完成了。"
+NEED_ALREADY_MINE = "#{ticket} 您已经接单了。完成后回复：完成 {ticket} 处理说明"
+NEED_TAKEN_BY_OTHER = "#{ticket} 已由{name}接单。需要接手的话，请{name}发送：转 {ticket} 您的名字"
+NEED_TAKEN = "已接单 #{ticket}｜{category}｜{who}\n{text}\n完成后回复：完成 {ticket} 处理说明"
+NEED_TRANSFER_USAGE = "转单格式：转 编号 工作人员名字，例如“转 12 王芳”。"
+NEED_TRANSFER_UNKNOWN = "没找到工作人员“{query}”。可以转给：{names}"
+NEED_TRANSFER_AMBIGUOUS = "“{query}”对应几位工作人员：{names}，请写全名。"
+NEED_TRANSFERRED = "已把 #{ticket} 转给{name}。"
+NEED_TRANSFER_NOTICE = (
+    "{sender}把需求 #{ticket} 转给您｜{category}｜{who}\n{text}\n完成后回复：完成 {ticket} 处理说明"
+)
+NEED_DONE = "已完成 #{ticket}，已告诉居民。"
+NEED_RESIDENT_TAKEN_PRIVATE = (
+    "您的需求 #{ticket}（{category}）已由社区工作人员{worker}接单，我们会尽快处理。"
+)
+NEED_RESIDENT_TAKEN_GROUP = "#{ticket}（{category}）已由社区工作人员{worker}接单，会尽快联系。"
+NEED_RESIDENT_DONE_PRIVATE = (
+    "您的需求 #{ticket}（{category}）已处理完成。{note}如还有困难，请随时告诉我们。"
+)
+NEED_RESIDENT_DONE_NOTE = "处理说明：{note}。"
+NEED_RESIDENT_DONE_GROUP = "#{ticket}（{category}）已处理完成。如还有困难，请随时告诉我们。"
+NEED_WORKER_FALLBACK = "社区工作人员"
+NEED_LIST_HEADER = "未办结需求 {count} 件（紧急 {urgent} 件）："
+NEED_LIST_EMPTY = "目前没有未办结的需求。"
+NEED_LIST_LINE = "#{ticket} {marks}{category}｜{who}｜{text}｜{status}"
+NEED_LIST_URGENT = "急·"
+NEED_LIST_FLAG = "{flag}·"
+NEED_LIST_MORE = "……还有 {count} 件，请到工作台查看。"
+NEED_LIST_STATUS_NEW = "待接单"
+NEED_LIST_STATUS_TAKEN = "{name}已接"
+NEED_LIST_STATUS_WORKING = "{name}处理中"
+NEED_LIST_HINT = "接单：接单 编号；转给同事：转 编号 名字；办完：完成 编号 说明"
+NEED_GROUPS_HEADER = "需求汇总（未处理，按物品）："
+NEED_GROUP_LINE = "{item}：{households}户{urgent}"
+NEED_GROUP_URGENT = "（紧急 {count}）"
+NEED_GROUPS_EMPTY = "目前没有可按物品汇总的需求。"
+NEED_GROUPS_HINT = "一步开团并邀请这些住户：汇总开团 {item} 价格，例如“汇总开团 {item} 12元/瓶 截单：明晚8点 取货：社区活动中心”"
+NEED_GROUP_OPEN_USAGE = "格式：汇总开团 物品 [价格] [截单：… 取货：…]，例如“汇总开团 酒精 12元/瓶”。先发“需求汇总”看有哪些物品。"
+NEED_GROUP_NONE = "没有未处理的“{item}”需求。发送“需求汇总”查看。"
+NEED_GROUP_CAMPAIGN_TITLE = "{item}团购"
+NEED_GROUP_OPENED = "已邀请问过{item}的{households}户（{chats}个会话），这些需求已标为处理中。"
+NEED_GROUP_INVITE_PRIVATE = "您之前问过{item}，社区开团了。复制下面的接龙，在最后写上您家门牌号和数量发给我即可：\n{template}"
+NEED_GROUP_INVITE_GROUP = (
+    "之前在群里问{item}的{households}户邻居：社区开团了，请按下面的格式接龙：\n{template}"
+)
+NEED_GROUP_INVITE_HERE = "之前在群里问{item}的{households}户邻居：请参加上面的接龙。"

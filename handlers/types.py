@@ -34,10 +34,15 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Notify:
-    """Post a message to another chat (a group notice) on the incoming channel."""
+    """Post a message to another chat (a group notice, a resident's 1:1 chat).
+
+    `channel` names the chat's channel when it differs from the incoming one (a worker on
+    企业微信 answering a resident who asked on the 公众号); empty means the incoming channel.
+    """
 
     chat_id: str
     text: str
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)

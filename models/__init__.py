@@ -2,7 +2,7 @@
 
 from models.admin import AdminCredential, LoginAttempt, UsedLoginToken
 from models.base import Base, UTCDateTime, make_engine, make_session_factory
-from models.campaign import Campaign, Order, OrderLine, Product
+from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product
 from models.chain import Chain, ChainEntry, ChainLine
 from models.community import Chat, Community, Household, Member
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
@@ -29,6 +29,7 @@ __all__ = [
     "Notice",
     "Order",
     "OrderLine",
+    "PickupSlot",
     "Product",
     "RateWindow",
     "UTCDateTime",

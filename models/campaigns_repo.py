@@ -23,6 +23,7 @@ from handlers.campaign_store import (
     SlotView,
     SyncReport,
 )
+from handlers.slots import building_key
 from models.audit import read_audit, write_audit
 from models.base import utcnow
 from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product
@@ -382,8 +383,6 @@ class SqlCampaignRepo:
             )
 
     def _slot_buildings(self, slots: Sequence[PickupSlot]) -> None:
-        from handlers.slots import building_key
-
         for slot in slots:
             names = self.session.scalars(
                 select(Household.building)

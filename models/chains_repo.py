@@ -5,16 +5,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, cast
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from handlers.jielong.store import (
     ChainRef,
-    EntryStatus,
     Item,
     NewEntry,
     ParsedEntry,
@@ -26,68 +37,148 @@ from models.chain import Chain, ChainEntry, ChainLine
 
 _IN_LIST_MAX = 50  # more keys than this: read the chain's lines instead of a long IN list
 
+# Hot paths run Core statements on the session's connection: one merge is a handful of
+# statements, and the ORM unit of work (identity map, flush, per-row objects) cost more than
+# the SQL itself. The statements are built once, so SQLAlchemy's compiled cache is hit
+# without generating a cache key per call.
+_chains = cast(Table, Chain.__table__)
+_entries = cast(Table, ChainEntry.__table__)
+_lines = cast(Table, ChainLine.__table__)
 
+_CHAIN_COLS = (
+    _chains.c.id,
+    _chains.c.chat_id,
+    _chains.c.key,
+    _chains.c.title,
+    _chains.c.is_order_list,
+    _chains.c.products,
+    _chains.c.opened_by,
+    _chains.c.opened_at,
+)
+_FIND_CHAIN = select(*_CHAIN_COLS).where(
+    _chains.c.chat_id == bindparam("chat_id_"), _chains.c.key == bindparam("key_")
+)
+_LATEST_CHAIN = (
+    select(*_CHAIN_COLS)
+    .where(_chains.c.chat_id == bindparam("chat_id_"), _chains.c.is_order_list.is_(True))
+    .order_by(_chains.c.opened_at.desc(), _chains.c.id.desc())
+    .limit(1)
+)
+_ALL_CHAINS = select(*_CHAIN_COLS).order_by(_chains.c.opened_at, _chains.c.id)
+_CREATE_CHAIN = insert(_chains).returning(_chains.c.id)
+
+_ENTRY_COLS = (
+    _entries.c.id,
+    _entries.c.chain_id,
+    _entries.c.seq,
+    _entries.c.author_id,
+    _entries.c.line_key,
+    _entries.c.status,
+    _entries.c.raw,
+    _entries.c.building,
+    _entries.c.unit,
+    _entries.c.room,
+    _entries.c.name,
+    _entries.c["items"],
+    _entries.c.phone,
+    _entries.c.note,
+    _entries.c.readable,
+    _entries.c.flags,
+)
+# No ORDER BY: with one, SQLite walks the (chain_id, seq) index over the whole chain instead of
+# the author index; the author's few rows are sorted in Python.
+_BY_AUTHOR = select(*_ENTRY_COLS).where(
+    _entries.c.chain_id == bindparam("chain_id_"),
+    _entries.c.author_id == bindparam("author_id_"),
+    _entries.c.status == "active",
+)
+_LIST_ENTRIES = (
+    select(*_ENTRY_COLS)
+    .where(_entries.c.chain_id == bindparam("chain_id_"))
+    .order_by(_entries.c.seq)
+)
+_INSERT_ENTRIES = insert(_entries)
+# Reserve the seqs in one statement: the row lock (PostgreSQL) or the write transaction
+# (SQLite, BEGIN IMMEDIATE) keeps concurrent reposts of one chain from sharing a seq.
+_BUMP_SEQ = (
+    update(_chains)
+    .where(_chains.c.id == bindparam("chain_id_"))
+    .values(next_seq=_chains.c.next_seq + bindparam("n_", type_=Integer))
+    .returning(_chains.c.next_seq)
+)
+_COUNT_ENTRIES = (
+    select(func.count()).select_from(_entries).where(_entries.c.chain_id == bindparam("chain_id_"))
+)
+
+_SEEN_ALL = select(_lines.c.line_hash, _lines.c.count).where(
+    _lines.c.chain_id == bindparam("chain_id_")
+)
+_SEEN_SOME = _SEEN_ALL.where(_lines.c.line_hash.in_(bindparam("hashes_", expanding=True)))
+_UPSERTS: dict[str, Any] = {}
+
+
+@lru_cache(maxsize=1 << 16)
 def line_hash(key: str) -> str:
-    """Fixed-size key for a normalised line (lines may be long; the index stays small)."""
+    """Fixed-size key for a normalised line (lines may be long; the index stays small).
+
+    Cached: every repost repeats the lines of the one before, and the keys are the parser's
+    own cached strings, so a hit costs one dict lookup.
+    """
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
-def _upsert_max_count(session: Session) -> Any:
+def _upsert_max_count(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO UPDATE SET count = max(old, new): one statement for many lines."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ChainLine)
-    bigger = case(
-        (stmt.excluded.count > ChainLine.count, stmt.excluded.count), else_=ChainLine.count
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=["chain_id", "line_hash"], set_={"count": bigger}
-    )
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        base = (pg_insert if dialect == "postgresql" else sqlite_insert)(_lines)
+        bigger = case(
+            (base.excluded.count > _lines.c.count, base.excluded.count), else_=_lines.c.count
+        )
+        stmt = _UPSERTS[dialect] = base.on_conflict_do_update(
+            index_elements=["chain_id", "line_hash"], set_={"count": bigger}
+        )
+    return stmt
 
 
-def to_chain_ref(row: Chain) -> ChainRef:
-    """Model row → handler value."""
-    products = tuple(Product(p["name"], p.get("price"), p.get("unit")) for p in row.products)
+def _chain_ref(row: Sequence[Any]) -> ChainRef:
+    """A chains row (_CHAIN_COLS) → handler value."""
+    chain_id, chat_id, key, title, is_order_list, products, opened_by, opened_at = row
     return ChainRef(
-        row.id,
-        row.chat_id,
-        row.key,
-        row.title,
-        row.is_order_list,
-        products,
-        row.opened_by,
-        row.opened_at,
+        chain_id,
+        chat_id,
+        key,
+        title,
+        bool(is_order_list),
+        tuple(Product(p["name"], p.get("price"), p.get("unit")) for p in products),
+        opened_by,
+        opened_at,
     )
 
 
-def to_parsed(row: ChainEntry) -> ParsedEntry:
-    """Model row → the parsed fields."""
-    items = tuple(Item(i["name"], i["qty"], i.get("unit")) for i in row.items)
-    return ParsedEntry(
-        raw=row.raw,
-        building=row.building,
-        unit=row.unit,
-        room=row.room,
-        name=row.name,
-        items=items,
-        phone=row.phone,
-        note=row.note,
-        readable=row.readable,
-    )
-
-
-def to_stored(row: ChainEntry) -> StoredEntry:
-    """Model row → handler value."""
-    status: EntryStatus = "withdrawn" if row.status == "withdrawn" else "active"
+def _stored(row: Sequence[Any]) -> StoredEntry:
+    """A chain_entries row (_ENTRY_COLS) → handler value."""
+    (entry_id, chain_id, seq, author_id, line_key, status, raw, building, unit, room, name,
+     items, phone, note, readable, flags) = row  # fmt: skip
     return StoredEntry(
-        row.id,
-        row.chain_id,
-        row.seq,
-        row.author_id,
-        row.line_key,
-        status,
-        to_parsed(row),
-        tuple(row.flags),
+        entry_id,
+        chain_id,
+        seq,
+        author_id,
+        line_key,
+        "withdrawn" if status == "withdrawn" else "active",
+        ParsedEntry(
+            raw=raw,
+            building=building,
+            unit=unit,
+            room=room,
+            name=name,
+            items=tuple(Item(i["name"], i["qty"], i.get("unit")) for i in items),
+            phone=phone,
+            note=note,
+            readable=bool(readable),
+        ),
+        tuple(flags),
     )
 
 
@@ -112,9 +203,16 @@ class SqlChainRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _conn(self) -> Connection:
+        """The transaction's connection; pending ORM changes are flushed first (as autoflush
+        would before an ORM query), so Core statements see everything the session holds."""
+        if self.session.autoflush:
+            self.session.flush()
+        return self.session.connection()
+
     def find_chain(self, chat_id: str, key: str) -> ChainRef | None:
-        row = self.session.scalar(select(Chain).where(Chain.chat_id == chat_id, Chain.key == key))
-        return None if row is None else to_chain_ref(row)
+        row = self._conn().execute(_FIND_CHAIN, {"chat_id_": chat_id, "key_": key}).first()
+        return None if row is None else _chain_ref(row)
 
     def create_chain(
         self,
@@ -126,38 +224,41 @@ class SqlChainRepo:
         opened_by: str,
         opened_at: datetime,
     ) -> ChainRef:
-        row = Chain(
-            chat_id=chat_id,
-            key=key,
-            title=title,
-            is_order_list=is_order_list,
-            products=[{"name": p.name, "price": p.price, "unit": p.unit} for p in products],
-            opened_by=opened_by,
-            opened_at=opened_at,
-            next_seq=1,
+        values = {
+            "chat_id": chat_id,
+            "key": key,
+            "title": title,
+            "is_order_list": is_order_list,
+            "products": [{"name": p.name, "price": p.price, "unit": p.unit} for p in products],
+            "opened_by": opened_by,
+            "opened_at": opened_at,
+            "next_seq": 1,
+        }
+        chain_id = self._conn().execute(_CREATE_CHAIN, values).scalar_one()
+        return ChainRef(
+            chain_id,
+            chat_id,
+            key,
+            title,
+            is_order_list,
+            tuple(products),
+            opened_by,
+            opened_at,
         )
-        self.session.add(row)
-        self.session.flush()
-        return to_chain_ref(row)
 
     def latest_chain(self, chat_id: str) -> ChainRef | None:
-        row = self.session.scalar(
-            select(Chain)
-            .where(Chain.chat_id == chat_id, Chain.is_order_list.is_(True))
-            .order_by(Chain.opened_at.desc(), Chain.id.desc())
-            .limit(1)
-        )
-        return None if row is None else to_chain_ref(row)
+        row = self._conn().execute(_LATEST_CHAIN, {"chat_id_": chat_id}).first()
+        return None if row is None else _chain_ref(row)
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         by_hash = {line_hash(k): k for k in keys}
-        conn = self.session.connection()
-        base = select(ChainLine.line_hash, ChainLine.count).where(ChainLine.chain_id == chain_id)
+        conn = self._conn()
         if len(by_hash) > _IN_LIST_MAX:
             # a repost carries most of its chain: reading the chain's lines beats a long IN list
-            rows = conn.execute(base).all()
+            rows = conn.execute(_SEEN_ALL, {"chain_id_": chain_id}).all()
         else:
-            rows = conn.execute(base.where(ChainLine.line_hash.in_(list(by_hash)))).all()
+            params = {"chain_id_": chain_id, "hashes_": list(by_hash)}
+            rows = conn.execute(_SEEN_SOME, params).all()
         return {by_hash[digest]: count for digest, count in rows if digest in by_hash}
 
     def add_seen(self, chain_id: int, counts: Mapping[str, int]) -> None:
@@ -166,45 +267,39 @@ class SqlChainRepo:
         rows = [
             {"chain_id": chain_id, "line_hash": line_hash(k), "count": n} for k, n in counts.items()
         ]
-        self.session.execute(_upsert_max_count(self.session), rows)
+        conn = self._conn()
+        conn.execute(_upsert_max_count(conn.dialect.name), rows)
 
     def entries_by_author(self, chain_id: int, author_id: str) -> list[StoredEntry]:
-        rows = self.session.scalars(
-            select(ChainEntry)
-            .where(
-                ChainEntry.chain_id == chain_id,
-                ChainEntry.author_id == author_id,
-                ChainEntry.status == "active",
-            )
-            .order_by(ChainEntry.seq)
-        )
-        return [to_stored(r) for r in rows]
+        params = {"chain_id_": chain_id, "author_id_": author_id}
+        rows = sorted(self._conn().execute(_BY_AUTHOR, params), key=itemgetter(2))  # by seq
+        return [_stored(r) for r in rows]
 
     def add_entries(self, chain_id: int, entries: Sequence[NewEntry]) -> list[int]:
         if not entries:
             return []
-        chain = self.session.get_one(Chain, chain_id, with_for_update=True)
-        first = chain.next_seq
-        for offset, entry in enumerate(entries):
-            self.session.add(
-                ChainEntry(
-                    chain_id=chain_id,
-                    seq=first + offset,
-                    author_id=entry.author_id,
-                    line_key=entry.line_key,
-                    status="active",
-                    flags=list(entry.flags),
-                    first_seen_at=entry.seen_at,
-                    updated_at=entry.seen_at,
-                    **parsed_columns(entry.parsed),
-                )
-            )
-        chain.next_seq = first + len(entries)
-        self.session.flush()
-        return list(range(first, first + len(entries)))
+        conn = self._conn()
+        n = len(entries)
+        first: int = conn.execute(_BUMP_SEQ, {"chain_id_": chain_id, "n_": n}).scalar_one() - n
+        rows = [
+            {
+                "chain_id": chain_id,
+                "seq": first + offset,
+                "author_id": entry.author_id,
+                "line_key": entry.line_key,
+                "status": "active",
+                "flags": list(entry.flags),
+                "first_seen_at": entry.seen_at,
+                "updated_at": entry.seen_at,
+                **parsed_columns(entry.parsed),
+            }
+            for offset, entry in enumerate(entries)
+        ]
+        conn.execute(_INSERT_ENTRIES, rows)
+        return list(range(first, first + n))
 
     def withdraw(self, entry_ids: Collection[int], at: datetime) -> None:
-        if entry_ids:
+        if entry_ids:  # rare: the ORM statement keeps loaded entries in step
             self.session.execute(
                 update(ChainEntry)
                 .where(ChainEntry.id.in_(list(entry_ids)))
@@ -221,20 +316,15 @@ class SqlChainRepo:
         )
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:
-        rows = self.session.scalars(
-            select(ChainEntry).where(ChainEntry.chain_id == chain_id).order_by(ChainEntry.seq)
-        )
-        return [to_stored(r) for r in rows]
+        return [_stored(r) for r in self._conn().execute(_LIST_ENTRIES, {"chain_id_": chain_id})]
 
     def all_chains(self) -> list[ChainRef]:
         """Every chain in opening order (replay and the worker page)."""
-        rows = self.session.scalars(select(Chain).order_by(Chain.opened_at, Chain.id))
-        return [to_chain_ref(r) for r in rows]
+        return [_chain_ref(r) for r in self._conn().execute(_ALL_CHAINS)]
 
     def count_entries(self, chain_id: int) -> int:
         """How many entries the chain holds (withdrawn included)."""
-        stmt = select(func.count()).select_from(ChainEntry).where(ChainEntry.chain_id == chain_id)
-        return int(self.session.scalar(stmt) or 0)
+        return int(self._conn().execute(_COUNT_ENTRIES, {"chain_id_": chain_id}).scalar() or 0)
 
 
 __all__ = ["SqlChainRepo", "line_hash", "utcnow"]

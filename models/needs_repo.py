@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from handlers.members_store import Household as HouseholdValue
 from handlers.members_store import Role
-from handlers.needs_store import Category, NeedDraft, NeedStatus, StoredNeed
-from models.community import Household, Member
+from handlers.needs_store import (
+    OPEN_STATUSES,
+    Category,
+    NeedDraft,
+    NeedStatus,
+    StoredNeed,
+    WorkerRef,
+    need_order,
+)
+from models.audit import write_audit
+from models.community import Chat, Household, Member
 from models.need import Need
 
+WORKER_ROLES = ("worker", "admin")
 
-def to_stored_need(row: Need) -> StoredNeed:
-    """Model row → handler value."""
+
+def to_stored_need(row: Need, household: HouseholdValue | None = None) -> StoredNeed:
+    """Model row (and the sender's household, when known) → handler value."""
     draft = NeedDraft(
         text=row.text,
         category=cast(Category, row.category),
@@ -33,11 +45,21 @@ def to_stored_need(row: Need) -> StoredNeed:
         cast(NeedStatus, row.status),
         row.created_at,
         row.assignee_id,
+        channel=row.channel,
+        resolution=row.resolution,
+        acknowledged_at=row.acknowledged_at,
+        resolved_at=row.resolved_at,
+        household=household,
     )
 
 
+def household_value(row: Household) -> HouseholdValue:
+    """Model household → handler value."""
+    return HouseholdValue(row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags))
+
+
 class SqlNeedRepo:
-    """NeedRepo on one open Session."""
+    """NeedRepo on one open Session; every status change leaves an audit row (台账)."""
 
     def __init__(self, session: Session, channel: str = "") -> None:
         self.session = session
@@ -45,6 +67,7 @@ class SqlNeedRepo:
 
     def add_need(self, chat_id: str, sender_id: str, draft: NeedDraft, at: datetime) -> StoredNeed:
         row = Need(
+            community_id=self._community(chat_id, sender_id),
             channel=self.channel,
             chat_id=chat_id,
             sender_id=sender_id,
@@ -71,7 +94,138 @@ class SqlNeedRepo:
         return None if row is None else to_stored_need(row)
 
     def list_needs(self) -> list[StoredNeed]:
-        return [to_stored_need(r) for r in self.session.scalars(select(Need).order_by(Need.id))]
+        return self._values(list(self.session.scalars(select(Need).order_by(Need.id))))
+
+    def get_need(self, need_id: int, visible_to: str | None = None) -> StoredNeed | None:
+        stmt = select(Need).where(Need.id == need_id, self._visible(visible_to))
+        row = self.session.scalar(stmt)
+        return None if row is None else self._values([row])[0]
+
+    def list_by_status(
+        self, statuses: Collection[NeedStatus] = OPEN_STATUSES, visible_to: str | None = None
+    ) -> list[StoredNeed]:
+        stmt = select(Need).where(Need.status.in_(list(statuses)), self._visible(visible_to))
+        return sorted(self._values(list(self.session.scalars(stmt))), key=need_order)
+
+    def take_need(self, need_id: int, worker_id: str, at: datetime) -> StoredNeed:
+        return self._assign(need_id, worker_id, worker_id, "need.take", at)
+
+    def transfer_need(self, need_id: int, to_worker: str, actor: str, at: datetime) -> StoredNeed:
+        return self._assign(need_id, to_worker, actor, "need.transfer", at)
+
+    def resolve_need(self, need_id: int, note: str, actor: str, at: datetime) -> StoredNeed:
+        row = self.session.get_one(Need, need_id)
+        before = _state(row)
+        row.status, row.resolution, row.resolved_at = "resolved", note or None, at
+        row.assignee_id = row.assignee_id or actor
+        row.acknowledged_at = row.acknowledged_at or at
+        write_audit(self.session, actor, "need.done", "need", row.id, before, _state(row), at)
+        return self._values([row])[0]
+
+    def start_needs(self, need_ids: Collection[int], actor: str, note: str, at: datetime) -> None:
+        rows = self.session.scalars(select(Need).where(Need.id.in_(list(need_ids))))
+        for row in rows:
+            if row.status == "resolved":
+                continue
+            before = _state(row)
+            row.status, row.assignee_id = "in_progress", row.assignee_id or actor
+            row.acknowledged_at = row.acknowledged_at or at
+            after = {**_state(row), "note": note}
+            write_audit(self.session, actor, "need.start", "need", row.id, before, after, at)
+
+    def list_workers(self, visible_to: str | None = None) -> list[WorkerRef]:
+        stmt = select(Member).where(Member.role.in_(WORKER_ROLES)).order_by(Member.id)
+        viewer = self._member(visible_to)
+        if viewer is not None and viewer.role != "admin" and viewer.community_id is not None:
+            stmt = stmt.where(Member.community_id == viewer.community_id)
+        return [
+            WorkerRef(m.external_id, m.display_name or m.external_id, m.channel)
+            for m in self.session.scalars(stmt)
+        ]
+
+    def flag_household(self, channel: str, sender_id: str, flag: str, at: datetime) -> bool:
+        member = self.session.scalar(
+            select(Member).where(Member.channel == channel, Member.external_id == sender_id)
+        )
+        if member is None or member.household_id is None:
+            return False
+        row = self.session.get_one(Household, member.household_id)
+        if flag in (row.flags or []):
+            return False
+        before = {"flags": list(row.flags or [])}
+        row.flags = [*(row.flags or []), flag]
+        after = {"flags": list(row.flags), "source": "need"}
+        write_audit(
+            self.session, sender_id, "household.flag", "household", row.id, before, after, at
+        )
+        return True
+
+    def _assign(
+        self, need_id: int, worker: str, actor: str, action: str, at: datetime
+    ) -> StoredNeed:
+        row = self.session.get_one(Need, need_id)
+        before = _state(row)
+        row.assignee_id = worker
+        row.status = "acknowledged" if row.status == "new" else row.status
+        row.acknowledged_at = row.acknowledged_at or at
+        write_audit(self.session, actor, action, "need", row.id, before, _state(row), at)
+        return self._values([row])[0]
+
+    def _community(self, chat_id: str, sender_id: str) -> int | None:
+        """The need's community: its chat's, else its sender's (the report and escalation
+        count a community's needs by this column)."""
+        chat = select(Chat.community_id).where(Chat.external_id == chat_id)
+        member = select(Member.community_id).where(Member.external_id == sender_id)
+        if self.channel:
+            chat = chat.where(Chat.channel == self.channel)
+            member = member.where(Member.channel == self.channel)
+        found = self.session.scalars(chat.limit(1)).first()
+        return found if found is not None else self.session.scalars(member.limit(1)).first()
+
+    def _member(self, sender_id: str | None) -> Member | None:
+        if sender_id is None:
+            return None
+        stmt = select(Member).where(Member.external_id == sender_id)
+        if self.channel:
+            stmt = stmt.where(Member.channel == self.channel)
+        return self.session.scalars(stmt.order_by(Member.id)).first()
+
+    def _visible(self, sender_id: str | None) -> ColumnElement[bool]:
+        """The worker page's rule: a worker sees the needs of their community (by the need's
+        community, else its chat's or its sender's); admins and unscoped callers see all."""
+        viewer = self._member(sender_id)
+        if viewer is None or viewer.role == "admin" or viewer.community_id is None:
+            return true()
+        cid = viewer.community_id
+        chats = select(Chat.external_id).where(Chat.community_id == cid)
+        members = select(Member.external_id).where(Member.community_id == cid)
+        return or_(
+            Need.community_id == cid,
+            and_(
+                Need.community_id.is_(None),
+                or_(Need.chat_id.in_(chats), Need.sender_id.in_(members)),
+            ),
+        )
+
+    def _values(self, rows: list[Need]) -> list[StoredNeed]:
+        """Rows → values with each sender's registered household (one query for all)."""
+        senders = {r.sender_id for r in rows}
+        found = self.session.execute(
+            select(Member.channel, Member.external_id, Household)
+            .join(Household, Household.id == Member.household_id)
+            .where(Member.external_id.in_(senders))
+        ).all()
+        by_sender = {(ch, ext): household_value(h) for ch, ext, h in found}
+        by_id = {ext: household_value(h) for _ch, ext, h in found}  # needs stored without channel
+
+        def household(r: Need) -> HouseholdValue | None:
+            return by_sender.get((r.channel, r.sender_id)) if r.channel else by_id.get(r.sender_id)
+
+        return [to_stored_need(r, household(r)) for r in rows]
+
+
+def _state(row: Need) -> dict[str, Any]:
+    return {"status": row.status, "assignee": row.assignee_id, "resolution": row.resolution}
 
 
 class SqlMemberRepo:
@@ -95,10 +249,7 @@ class SqlMemberRepo:
         member = self._member(channel, sender_id)
         if member is None or member.household_id is None:
             return None
-        row = self.session.get_one(Household, member.household_id)
-        return HouseholdValue(
-            row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags)
-        )
+        return household_value(self.session.get_one(Household, member.household_id))
 
     def register(
         self, channel: str, sender_id: str, display_name: str, household: HouseholdValue

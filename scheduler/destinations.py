@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,6 +17,9 @@ from models.community import Chat, Household, Member
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MENTION_CONSENT_FLAG = "同意@提醒"  # in Household.flags: the resident agreed to be @-mentioned
 MANUAL_FLAG = "需人工通知"  # in Order.flags: a worker must reach the household in person
+IN_CHUNK = 900  # ids per IN list: under SQLite's oldest 999-parameter limit
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +39,59 @@ def group_destination(session: Session, chat_id: str) -> Destination:
     return Destination(channel or "sim", chat_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Residents:
+    """What choosing a destination needs about the households of many orders, read in bulk.
+
+    `followers` are each household's 公众号 members as (open id, last message), by member id;
+    `households` keeps the rows in the session, so `address` finds them without a query.
+    """
+
+    groups: dict[str, Destination]
+    followers: dict[int, list[tuple[str, datetime | None]]]
+    households: dict[int, Household]
+
+
+def load_residents(
+    session: Session, chat_ids: Collection[str], household_ids: Collection[int]
+) -> Residents:
+    """Group destinations, 公众号 followers and households in a few queries (IN chunks)."""
+    groups = {chat_id: group_destination(session, chat_id) for chat_id in sorted(set(chat_ids))}
+    followers: dict[int, list[tuple[str, datetime | None]]] = {}
+    households: dict[int, Household] = {}
+    for ids in chunked(sorted(set(household_ids))):
+        members = session.execute(
+            select(Member.household_id, Member.external_id, Member.last_message_at)
+            .where(Member.household_id.in_(ids), Member.channel == "mp")
+            .order_by(Member.id)
+        )
+        for household_id, external_id, last_at in members:
+            if household_id is not None:  # always, by the IN; for the type checker
+                followers.setdefault(household_id, []).append((external_id, last_at))
+        rows = session.scalars(select(Household).where(Household.id.in_(ids)))
+        households.update((h.id, h) for h in rows)
+    return Residents(groups, followers, households)
+
+
+def chunked(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """Slices of at most `size`, so an IN list stays under every driver's parameter limit."""
+    for at in range(0, len(items), size):
+        yield items[at : at + size]
+
+
 def resident_destination(
-    session: Session, order: Order, campaign: Campaign, now: datetime, window: timedelta
+    residents: Residents, order: Order, campaign: Campaign, now: datetime, window: timedelta
 ) -> Destination:
     """1:1 on the 公众号 when a household member wrote within the window; otherwise the group,
     flagged 需人工通知 when the resident follows the 公众号 but the window has closed."""
-    group = group_destination(session, campaign.chat_id)
+    group = residents.groups[campaign.chat_id]
     if order.household_id is None:
         return group
-    followers = session.scalars(
-        select(Member).where(Member.household_id == order.household_id, Member.channel == "mp")
-    ).all()
-    open_ = [m for m in followers if m.last_message_at and m.last_message_at + window > now]
+    followers = residents.followers.get(order.household_id, [])
+    open_ = [open_id for open_id, last in followers if last and last + window > now]
     if open_:
-        return Destination("mp", open_[0].external_id, personal=True)
-    household = session.get(Household, order.household_id)
+        return Destination("mp", open_[0], personal=True)
+    household = residents.households.get(order.household_id)
     phone = (
         household.phone if household and MENTION_CONSENT_FLAG in (household.flags or []) else None
     )

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
-from bot.effects import queue_notice
+from bot.effects import insert_notices, queue_notice
 from handlers import texts
 from models.campaign import Campaign, Order
 from models.messaging import Notice
 from scheduler.destinations import (
+    Residents,
     address,
+    chunked,
     flag_manual,
     group_destination,
+    load_residents,
     local,
     resident_destination,
     slot_label,
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 
 REMINDABLE = ("confirmed", "ready")
 LOOKBACK = timedelta(days=1)  # older slots and arrivals are history, not work
+KEY_CHUNK = 200  # orders per existing-notice query: two key-range parameters each
 
 
 def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
@@ -91,16 +97,9 @@ def queue_slot_reminders(
     """A personal reminder `reminder_minutes_before` each slot; past slots are stored skipped."""
     lead = timedelta(minutes=sched.reminder_minutes_before)
     window = timedelta(hours=sched.mp_window_hours)
-    added = 0
     with factory.begin() as session:
-        for order, campaign in _orders(session, Order.slot_start_at <= now + lead, now):
-            assert order.slot_start_at is not None
-            if _has_notice(session, order.id, "reminder"):
-                continue
-            added += _queue_for_order(
-                session, order, campaign, "reminder", now, window, expires_at=order.slot_start_at
-            )
-    return added
+        due = _orders(session, Order.slot_start_at <= now + lead, now)
+        return _queue_for_orders(session, due, "reminder", now, window)
 
 
 def queue_follow_ups(
@@ -109,14 +108,13 @@ def queue_follow_ups(
     """After a slot ends (+ `follow_up_minutes_after`), households that did not pick up."""
     after = timedelta(minutes=sched.follow_up_minutes_after)
     window = timedelta(hours=sched.mp_window_hours)
-    added = 0
     with factory.begin() as session:
-        for order, campaign in _orders(session, Order.slot_start_at <= now - after, now):
-            end = slot_end(order, campaign)
-            if end + after > now or _has_notice(session, order.id, "followup"):
-                continue
-            added += _queue_for_order(session, order, campaign, "followup", now, window)
-    return added
+        due = [
+            (order, campaign)
+            for order, campaign in _orders(session, Order.slot_start_at <= now - after, now)
+            if slot_end(order, campaign) + after <= now
+        ]
+        return _queue_for_orders(session, due, "followup", now, window)
 
 
 def _orders(session: Session, condition: object, now: datetime) -> list[tuple[Order, Campaign]]:
@@ -140,48 +138,89 @@ def slot_end(order: Order, campaign: Campaign) -> datetime:
     return order.slot_end_at or order.slot_start_at + timedelta(minutes=campaign.slot_minutes)
 
 
-def _has_notice(session: Session, order_id: int, kind: str) -> bool:
-    """Also true when the campaign code queued this reminder itself (`reminder:<order>:…`).
-
-    A key range, not LIKE: SQLite's LIKE cannot use the unique index on dedupe_key.
-    """
-    prefix = f"{kind}:{order_id}:"
-    by_key = (Notice.dedupe_key >= prefix) & (Notice.dedupe_key < prefix[:-1] + ";")
-    by_order = (Notice.order_id == order_id) & (Notice.kind == kind)
-    return session.scalar(select(Notice.id).where(or_(by_key, by_order)).limit(1)) is not None
+def notice_key(kind: str, order: Order) -> str:
+    """`reminder:<order>:<slot epoch>` / `followup:<order>:<slot epoch>`."""
+    assert order.slot_start_at is not None
+    return f"{kind}:{order.id}:{int(order.slot_start_at.timestamp())}"
 
 
-def _queue_for_order(
+def _queue_for_orders(
     session: Session,
+    due: Sequence[tuple[Order, Campaign]],
+    kind: str,
+    now: datetime,
+    window: timedelta,
+) -> int:
+    """One `kind` notice per due order that has none yet, inserted in one statement."""
+    done = _notified(session, kind, [o for o, _ in due])
+    todo = [(o, c) for o, c in due if o.id not in done]
+    if not todo:
+        return 0
+    residents = load_residents(
+        session,
+        [c.chat_id for _, c in todo],
+        [o.household_id for o, _ in todo if o.household_id is not None],
+    )
+    return insert_notices(
+        session, [_row(session, residents, o, c, kind, now, window) for o, c in todo]
+    )
+
+
+def _notified(session: Session, kind: str, orders: Sequence[Order]) -> set[int]:
+    """Ids of these orders that already have a `kind` notice: about the order (a group fallback
+    has its own key), or keyed `<kind>:<order>:…` for any slot (whatever order the row names).
+
+    Key ranges, not LIKE: SQLite's LIKE cannot use the unique index on dedupe_key.
+    """
+    found: set[int] = set()
+    for part in chunked(orders, KEY_CHUNK):
+        ids = {o.id for o in part}
+        by_order = (Notice.kind == kind) & Notice.order_id.in_(ids)
+        by_key = [_key_range(f"{kind}:{order_id}:") for order_id in sorted(ids)]
+        stmt = select(Notice.kind, Notice.order_id, Notice.dedupe_key).where(or_(by_order, *by_key))
+        for row_kind, order_id, key in session.execute(stmt):
+            if row_kind == kind and order_id in ids:
+                found.add(order_id)
+            head, _, rest = key.partition(":")
+            keyed = rest.partition(":")[0]
+            if head == kind and keyed.isdigit() and int(keyed) in ids:
+                found.add(int(keyed))
+    return found
+
+
+def _key_range(prefix: str) -> ColumnElement[bool]:
+    """Keys that start with `prefix` (which ends in ':'; ';' is the next character)."""
+    return (Notice.dedupe_key >= prefix) & (Notice.dedupe_key < prefix[:-1] + ";")
+
+
+def _row(
+    session: Session,
+    residents: Residents,
     order: Order,
     campaign: Campaign,
     kind: str,
     now: datetime,
     window: timedelta,
-    expires_at: datetime | None = None,
-) -> int:
-    assert order.slot_start_at is not None
-    dest = resident_destination(session, order, campaign, now, window)
-    text = order_text(session, order, campaign, kind, personal=dest.personal)
-    late = expires_at is not None and expires_at <= now
+) -> dict[str, Any]:
+    """The Notice columns for one order; flags the order 需人工通知 when a worker must call."""
+    expires_at = order.slot_start_at if kind == "reminder" else None
+    dest = resident_destination(residents, order, campaign, now, window)
     if dest.manual:
         flag_manual(order)
-    return int(
-        queue_notice(
-            session,
-            dest.channel,
-            dest.target,
-            text,
-            f"{kind}:{order.id}:{int(order.slot_start_at.timestamp())}",
-            kind=kind,
-            not_before_at=now,
-            expires_at=expires_at,
-            order_id=order.id,
-            mention_mobile=dest.mention_mobile,
-            needs_manual=dest.manual,
-            status="skipped" if late else "pending",
-        )
-    )
+    late = expires_at is not None and expires_at <= now
+    return {
+        "channel": dest.channel,
+        "target": dest.target,
+        "text": order_text(session, order, campaign, kind, personal=dest.personal),
+        "dedupe_key": notice_key(kind, order),
+        "kind": kind,
+        "not_before_at": now,
+        "expires_at": expires_at,
+        "order_id": order.id,
+        "mention_mobile": dest.mention_mobile,
+        "needs_manual": dest.manual,
+        "status": "skipped" if late else "pending",
+    }
 
 
 def order_text(

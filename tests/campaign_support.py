@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.pipeline import process
 from handlers.types import Incoming
-from models.base import Base, make_engine, make_session_factory
+from models.base import make_engine, make_session_factory
 from models.community import Chat, Community, Household, Member
 from models.messaging import Notice
+from models.migrate import upgrade_to_head
 
 SHANGHAI = timezone(timedelta(hours=8))
 T0 = datetime(2022, 4, 11, 9, 0, tzinfo=SHANGHAI)
@@ -22,9 +23,9 @@ CHANNEL = "sim"
 
 
 def new_factory(tmp_path: Path) -> sessionmaker[Session]:
-    """A fresh file database with every table (the Alembic migration is regenerated later)."""
+    """A fresh file database upgraded by the Alembic migration, as in production."""
     engine = make_engine(f"sqlite:///{tmp_path / 'campaign.db'}")
-    Base.metadata.create_all(engine)
+    upgrade_to_head(engine)
     return make_session_factory(engine)
 
 

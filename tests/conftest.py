@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSetting
 from bot.runtime import Runtime
 from models.base import make_engine
 from models.migrate import upgrade_to_head
-from tests import wechat_client
+from tests import pg, wechat_client
 from tests.wechat_client import WeChatActions
 
 
@@ -73,3 +74,32 @@ def wechat(client: FlaskClient, settings: Settings) -> WeChatActions:
         aes_key=settings.wechat.aes_key,
         app_id=settings.wechat.app_id,
     )
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster]:
+    """A throwaway PostgreSQL server for the whole session (tests/pg.py); fails without one."""
+    try:
+        cluster = pg.start_cluster()
+    except pg.PostgresMissing as exc:
+        if os.environ.get(pg.SKIP_ENV) == "1":
+            pytest.skip(f"{pg.SKIP_ENV}=1: {exc}")
+        pytest.fail(str(exc), pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test: `postgresql+psycopg://…`."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture
+def pg_migrated_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+    """A fresh PostgreSQL database already at the newest schema (cloned from a template)."""
+    url = pg_cluster.migrated_database()
+    yield url
+    pg_cluster.drop_database(url)

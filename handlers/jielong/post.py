@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,13 @@ _UNIT_PRICE = re.compile(rf"\d\s*(?:元|块)\s*(?:/|每|一)\s*{UNIT_RE}|[¥￥]
 _QUANTITY = re.compile(rf"{NUM_RE}\s*{UNIT_RE}")
 _SIGNUP = re.compile(r"报名|志愿|打卡|签到|统计|人数|核酸|疫苗|接种|投票|体温|出席|健康|值班|排班")
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$")
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # where clean() breaks lines: CRLF, CR, LF
+
+# What a line does in the entry list (computed once per distinct line, see _Line.kind).
+_BREAK = 0  # blank, dashes or an example: ends the current entry
+_STARTS = 1  # a numbered entry or a household address: starts an entry
+_ENDS = 2  # numbered but no entry (a price line, a bare number): ends the current entry
+_PLAIN = 3  # continues the current entry, else part of the tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,8 @@ class _Line:
     dashes: bool
     household: bool  # starts with a household address
     single: PostLine  # this line as a one-line entry
+    entry_number: bool  # numbered like an entry (not an example nor a product line)
+    kind: int  # _BREAK, _STARTS, _ENDS or _PLAIN
 
 
 def parse_jielong(text: str) -> JielongPost | None:
@@ -101,11 +111,17 @@ def parse_jielong(text: str) -> JielongPost | None:
 
 
 def _parse(text: str) -> JielongPost | None:
-    raw_lines = [ln.strip() for ln in clean(text).split("\n")]
-    first = next((i for i, ln in enumerate(raw_lines) if ln), None)
-    if first is None or _is_quote_reply(raw_lines[first:]):
+    # Lines are cleaned one by one (the same as cleaning the whole text, as clean() never
+    # joins lines), so a repost's repeated lines cost one cache hit each.
+    raw_lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+    first, header = next(((i, c) for i, c in _cleaned(raw_lines) if c), (None, ""))
+    if first is None:
         return None
-    rest = _header_rest(raw_lines[first])
+    if header.startswith(("「", "『")) and _is_quote_reply(
+        [header, *(c for _, c in _cleaned(raw_lines[first + 1 :]))]
+    ):
+        return None
+    rest = _header_rest(header)
     if rest is None:
         return None
     lines = [_line_info(ln) for ln in raw_lines[first + 1 :]]
@@ -116,6 +132,11 @@ def _parse(text: str) -> JielongPost | None:
         return None
     entries, tail = ([], []) if start is None else _entries(lines[start:])
     return _build(title, rules, examples, entries, tail)
+
+
+def _cleaned(raw_lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(index, cleaned and stripped line), lazily: the header is usually the first line."""
+    return ((i, clean(ln).strip()) for i, ln in enumerate(raw_lines))
 
 
 def _is_quote_reply(lines: list[str]) -> bool:
@@ -134,22 +155,36 @@ def _header_rest(line: str) -> str | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _line_info(line: str) -> _Line:
-    """Cached: a repost repeats almost every line of the one before, so each is read once."""
+def _line_info(raw: str) -> _Line:
+    """One raw line of the post, cleaned and read. Cached: a repost repeats almost every line
+    of the one before, so each is read once."""
+    line = clean(raw).strip()
     m = _NUMBERING.match(line)
     body = line if m is None else line[m.end() :].strip()
     num = None if m is None else _number_value(m)
     key = line_key(body) if body else ""
+    example = _is_example(body)
+    price = _has_price(body)
+    dashes = bool(line) and _DASHES.match(line) is not None
+    household = bool(line) and num is None and _starts_household(line)
+    if not line or dashes or example:
+        kind = _BREAK
+    elif num is not None:
+        kind = _STARTS if body and not price else _ENDS
+    else:
+        kind = _STARTS if household else _PLAIN
     return _Line(
         text=line,
         body=body,
         num=num,
         key=key,
-        example=_is_example(body),
-        price=_has_price(body),
-        dashes=bool(line) and _DASHES.match(line) is not None,
-        household=bool(line) and num is None and _starts_household(line),
+        example=example,
+        price=price,
+        dashes=dashes,
+        household=household,
         single=PostLine(key=key, text=body),
+        entry_number=num is not None and not example and not price,
+        kind=kind,
     )
 
 
@@ -178,13 +213,9 @@ def _is_example(body: str) -> bool:
     return body[:1] in _EXAMPLE_FIRST and _EXAMPLE.match(body) is not None
 
 
-def _is_entry_number(ln: _Line) -> bool:
-    return ln.num is not None and not ln.example and not ln.price
-
-
 def _entries_start(lines: list[_Line], *, title_in_header: bool) -> int | None:
     """Index of the first entry line; numbered rules before a list restarting at 1 are rules."""
-    numbered = [i for i, ln in enumerate(lines) if _is_entry_number(ln)]
+    numbered = [i for i, ln in enumerate(lines) if ln.entry_number]
     ones = [i for i in numbered if lines[i].num == 1]
     for k, i in enumerate(ones):
         end = ones[k + 1] if k + 1 < len(ones) else len(lines)
@@ -238,15 +269,12 @@ def _entries(lines: list[_Line]) -> tuple[list[list[_Line]], list[str]]:
     tail: list[str] = []
     current: list[_Line] | None = None
     for ln in lines:
-        if not ln.text or ln.dashes or ln.example:
-            current = None
-        elif ln.num is not None:
-            current = [ln] if ln.body and not ln.price else None
-            if current is not None:
-                entries.append(current)
-        elif ln.household:
+        kind = ln.kind
+        if kind == _STARTS:
             current = [ln]
             entries.append(current)
+        elif kind != _PLAIN:
+            current = None
         elif current is not None:
             current.append(ln)
         else:
@@ -265,13 +293,13 @@ def _build(
     title: str, rules: list[str], examples: list[str], entries: list[list[_Line]], tail: list[str]
 ) -> JielongPost:
     order, products = _header_facts(title, tuple(rules), tuple(examples))
-    lines = tuple(_post_line(e) for e in entries)
+    lines = [e[0].single if len(e) == 1 else _post_line(e) for e in entries]
     return JielongPost(
         title=title,
         key=title_key(title),
         is_order_list=order,
         products=products,
-        lines=tuple(ln for ln in lines if ln.key),
+        lines=tuple([ln for ln in lines if ln.key]),
         rules=tuple(rules),
         examples=tuple(examples),
         tail=tuple(tail),
@@ -307,3 +335,9 @@ def _is_order_list(header: list[str], examples: list[str]) -> bool:
 def title_key(title: str) -> str:
     """The chain's identity in its chat: the title without spaces, case or width differences."""
     return compact(nfkc(title)).strip("，,。.、:：;；!！~～-—")
+
+
+def clear_parse_caches() -> None:
+    """Forget the per-line and per-header caches (benchmarks start each run cold)."""
+    _line_info.cache_clear()
+    _header_facts.cache_clear()
