@@ -87,8 +87,14 @@ def command_text(text: str) -> str:
     return _MENTION.sub("", folded).lstrip("/").strip().rstrip("。.!！?？~～ ")
 
 
+_HEAD = 200  # a 接龙 repost can be 30 KB: look at its start before normalising all of it
+_LONG_FORMS = ("开团", "#开团", "拒绝", "到货")  # the only commands that may run long
+
+
 def parse_command(text: str) -> CampaignCommand | None:
     """The command a message is, or None. Never raises."""
+    if len(text) > _HEAD and not command_text(text[:_HEAD]).startswith(_LONG_FORMS):
+        return None
     folded = command_text(text)
     if not folded:
         return None

@@ -135,14 +135,20 @@ def _command_text(text: str) -> str:
     return _MENTION.sub("", folded).lstrip("/").strip()
 
 
+_HEAD = 200
+_WORDS_LONGEST_FIRST = tuple(sorted(COMMANDS, key=len, reverse=True))
+
+
 def match_command(msg: Incoming, ctx: Context) -> Command | None:
     """A command when the message starts with a command word followed by what it allows."""
     if msg.kind not in ("text", "voice"):
         return None
+    head = _command_text(msg.text[:_HEAD]).lower()
+    words = [w for w in _WORDS_LONGEST_FIRST if head.startswith(w)]
+    if not words:  # most messages: no need to normalise a long 接龙 repost whole
+        return None
     text = _command_text(msg.text)
-    for word in sorted(COMMANDS, key=len, reverse=True):
-        if not text.lower().startswith(word):
-            continue
+    for word in words:
         rest = text[len(word) :]
         if COMMANDS[word].follows.fullmatch(rest) or _register_glued(word, rest):
             return Command(word=word, args=rest.strip(_ARG_TRIM))
