@@ -55,8 +55,12 @@ _CHAIN_COLS = (
     _chains.c.opened_by,
     _chains.c.opened_at,
 )
-_FIND_CHAIN = select(*_CHAIN_COLS).where(
-    _chains.c.chat_id == bindparam("chat_id_"), _chains.c.key == bindparam("key_")
+# FOR UPDATE: a repost holds its chain until commit, so two reposts carrying the same new
+# line cannot both see it as unseen (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises).
+_FIND_CHAIN = (
+    select(*_CHAIN_COLS)
+    .where(_chains.c.chat_id == bindparam("chat_id_"), _chains.c.key == bindparam("key_"))
+    .with_for_update()
 )
 _LATEST_CHAIN = (
     select(*_CHAIN_COLS)
@@ -65,7 +69,6 @@ _LATEST_CHAIN = (
     .limit(1)
 )
 _ALL_CHAINS = select(*_CHAIN_COLS).order_by(_chains.c.opened_at, _chains.c.id)
-_CREATE_CHAIN = insert(_chains).returning(_chains.c.id)
 
 _ENTRY_COLS = (
     _entries.c.id,
@@ -125,6 +128,16 @@ def line_hash(key: str) -> str:
     own cached strings, so a hit costs one dict lookup.
     """
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _create_chain(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (chat_id, key) DO NOTHING RETURNING id: None when it already exists."""
+    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert_(_chains)
+        .on_conflict_do_nothing(index_elements=["chat_id", "key"])
+        .returning(_chains.c.id)
+    )
 
 
 def _upsert_max_count(dialect: str) -> Any:
@@ -234,9 +247,14 @@ class SqlChainRepo:
             "opened_at": opened_at,
             "next_seq": 1,
         }
-        chain_id = self._conn().execute(_CREATE_CHAIN, values).scalar_one()
+        conn = self._conn()
+        created = conn.execute(_create_chain(conn.dialect.name), values).scalar()
+        if created is None:  # opened at the same moment by another message: use that one
+            found = self.find_chain(chat_id, key)
+            assert found is not None, "chain vanished after a unique conflict"
+            return found
         return ChainRef(
-            chain_id,
+            created,
             chat_id,
             key,
             title,

@@ -67,6 +67,7 @@ class AdvisoryLock:
 
     def acquire(self) -> bool:
         """Try the session-level lock on a dedicated connection."""
+        self._drop_connection()
         conn = self.engine.connect()
         if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
             conn.commit()
@@ -78,17 +79,33 @@ class AdvisoryLock:
     def renew(self) -> bool:
         """Still connected means still locked."""
         try:
-            return self.conn is not None and self.conn.execute(text("SELECT 1")).scalar() == 1
+            if self.conn is None:
+                return False
+            alive = self.conn.execute(text("SELECT 1")).scalar() == 1
+            self.conn.commit()  # never sit "idle in transaction": the lock is session-level
+            return alive
         except Exception:
             log.exception("advisory lock connection lost")
             return False
 
     def release(self) -> None:
-        """Unlock and close the connection."""
+        """Unlock and close the connection (a connection already lost just gets closed)."""
         if self.conn is not None:
-            self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+            try:
+                self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                self.conn.commit()
+            except Exception:
+                log.warning("advisory lock connection already lost at release")
+        self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        if self.conn is None:
+            return
+        try:
             self.conn.close()
-            self.conn = None
+        except Exception:
+            log.debug("closing a dead lock connection failed", exc_info=True)
+        self.conn = None
 
     def holder(self) -> str:
         """PostgreSQL knows the pid holding it."""
