@@ -11,9 +11,10 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
@@ -169,16 +170,15 @@ def _queue_for_orders(
 def _notified(session: Session, kind: str, orders: Sequence[Order]) -> set[int]:
     """Ids of these orders that already have a `kind` notice: about the order (a group fallback
     has its own key), or keyed `<kind>:<order>:…` for any slot (whatever order the row names).
-
-    Key ranges, not LIKE: SQLite's LIKE cannot use the unique index on dedupe_key.
     """
     found: set[int] = set()
-    for part in chunked(orders, KEY_CHUNK):
-        ids = {o.id for o in part}
-        by_order = (Notice.kind == kind) & Notice.order_id.in_(ids)
-        by_key = [_key_range(f"{kind}:{order_id}:") for order_id in sorted(ids)]
-        stmt = select(Notice.kind, Notice.order_id, Notice.dedupe_key).where(or_(by_order, *by_key))
-        for row_kind, order_id, key in session.execute(stmt):
+    for part in chunked(sorted({o.id for o in orders}), KEY_CHUNK):
+        ids = set(part)
+        params: dict[str, Any] = {"kind": kind, "ids": list(part)}
+        for i in range(KEY_CHUNK):  # one statement shape: the last id fills the short chunk
+            prefix = f"{kind}:{part[min(i, len(part) - 1)]}:"
+            params[f"lo{i}"], params[f"hi{i}"] = prefix, prefix[:-1] + ";"
+        for row_kind, order_id, key in session.execute(_existing_stmt(), params):
             if row_kind == kind and order_id in ids:
                 found.add(order_id)
             head, _, rest = key.partition(":")
@@ -188,9 +188,21 @@ def _notified(session: Session, kind: str, orders: Sequence[Order]) -> set[int]:
     return found
 
 
-def _key_range(prefix: str) -> ColumnElement[bool]:
-    """Keys that start with `prefix` (which ends in ':'; ';' is the next character)."""
-    return (Notice.dedupe_key >= prefix) & (Notice.dedupe_key < prefix[:-1] + ";")
+@cache
+def _existing_stmt() -> Select[str, int | None, str]:
+    """Notices of `kind` about the orders `ids`, or keyed in one of the ranges [lo<i>, hi<i>).
+
+    Key ranges, not LIKE: SQLite's LIKE cannot use the unique index on dedupe_key. Built once
+    with bind parameters, so each chunk costs only its execution.
+    """
+    by_order = (Notice.kind == bindparam("kind")) & Notice.order_id.in_(
+        bindparam("ids", expanding=True)
+    )
+    by_key = [
+        (Notice.dedupe_key >= bindparam(f"lo{i}")) & (Notice.dedupe_key < bindparam(f"hi{i}"))
+        for i in range(KEY_CHUNK)
+    ]
+    return select(Notice.kind, Notice.order_id, Notice.dedupe_key).where(or_(by_order, *by_key))
 
 
 def _row(
