@@ -42,14 +42,16 @@ KEY_CHUNK = 200  # orders per existing-notice query: two key-range parameters ea
 
 
 def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
-    """The group notice at the arrival time, once per campaign (`arrival:<campaign>`)."""
+    """The group notice once a campaign has arrived (`arrival:<campaign>`), if its own arrival
+    step did not post one. Open or closed campaigns wait for 到货 (worker or `arrive_due`),
+    which posts the notice with the slot table under the same key."""
     added = 0
     with factory.begin() as session:
         due = session.scalars(
             select(Campaign).where(
                 Campaign.arrival_at <= now,
                 Campaign.arrival_at > now - LOOKBACK,
-                Campaign.status.in_(("open", "closed", "arrived")),
+                Campaign.status == "arrived",
             )
         ).all()
         for campaign in due:
