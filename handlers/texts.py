@@ -13,7 +13,9 @@ WELCOME = (
     "· 先登记住址：发送“登记 3-2-201 王 13800001234”（楼号-单元-房号 姓名 电话）。\n"
     "发送“帮助”查看全部用法。"
 )
-UNSUPPORTED_MESSAGE = "收到您的消息。目前我只能看懂文字（或语音转文字），麻烦您用文字再说一遍，谢谢！"
+UNSUPPORTED_MESSAGE = (
+    "收到您的消息。目前我只能看懂文字（或语音转文字），麻烦您用文字再说一遍，谢谢！"
+)
 CHATTER_HINT = "您好！需要订东西请参加接龙，有困难请直接说明情况（比如“需要代买降压药，3-2-201”）。发送“帮助”查看用法。"
 INTERNAL_ERROR = "抱歉，刚才没处理好您的消息，已经记下来了，社区工作人员会看到。"
 
@@ -124,7 +126,9 @@ CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"
 CAMPAIGN_NONE = "现在没有进行中的团购。"
 CAMPAIGN_WORKER_ONLY = "“{word}”只有社区工作人员可以用。想看自己的订单，请发送“查询”。"
 CAMPAIGN_CLOSED_SUMMARY = "【{title}】已截单，共{count}单：\n{lines}\n合计：{totals}"
-CAMPAIGN_CLOSED_REPLY = "已截单：{pending}单待确认，{late}单迟到。发送“确认全部”或“确认 编号”，“拒绝 编号 原因”。"
+CAMPAIGN_CLOSED_REPLY = (
+    "已截单：{pending}单待确认，{late}单迟到。发送“确认全部”或“确认 编号”，“拒绝 编号 原因”。"
+)
 CAMPAIGN_ALREADY_CLOSED = "【{title}】已经截单了。"
 CAMPAIGN_SHORT = "库存不足：{items}。到货前发送“分配”（先到先得）或“分配 按比例”。"
 CAMPAIGN_SHORT_ITEM = "{name}订{want}{unit}/库存{stock}{unit}"
@@ -134,8 +138,14 @@ ORDER_SUMMARY = "{address} {name}{items}"
 ORDER_ITEM = "{name}×{qty}{unit}"
 ORDER_NO_ITEMS = "（未写商品）"
 ORDER_STATUS = {
-    "pending": "待确认", "late": "迟到", "confirmed": "已确认", "rejected": "未通过",
-    "ready": "待取货", "picked_up": "已取货", "cancelled": "已取消", "withdrawn": "已撤回",
+    "pending": "待确认",
+    "late": "迟到",
+    "confirmed": "已确认",
+    "rejected": "未通过",
+    "ready": "待取货",
+    "picked_up": "已取货",
+    "cancelled": "已取消",
+    "withdrawn": "已撤回",
 }
 ORDER_NOT_FOUND = "没有 {no} 号订单。"
 CONFIRMED_ONE = "已确认 {no} 号：{summary}"
@@ -152,13 +162,17 @@ ALLOCATED = "已按{rule}分配：{items}。受影响{count}户，已在群里�
 ALLOCATED_ENOUGH = "库存充足，每户按所订数量分配。"
 ALLOCATION_RULES = {"first_come": "先到先得", "proportional": "比例"}
 ALLOCATION_ITEM = "{name}{stock}{unit}分给{households}户"
-ALLOCATION_NOTICE = "{address}：【{title}】{name}库存不足，按{rule}您分到{got}{unit}（原订{want}{unit}），请谅解。"
+ALLOCATION_NOTICE = (
+    "{address}：【{title}】{name}库存不足，按{rule}您分到{got}{unit}（原订{want}{unit}），请谅解。"
+)
 ARRIVAL_TIME_WORDS = ("今天", "明天", "后天")
 ARRIVAL_SLOT_TABLE_LINE = "{start}–{end}　{buildings}"
 ARRIVAL_BUILDINGS = "{names}号楼"
 ARRIVAL_DELIVERY_LINE = "独居老人、行动不便、居家隔离的住户（{count}户）由志愿者送货上门。"
 ARRIVAL_CODE_HINT = "领取时请报门牌号或取货码（发送“查询”可看取货码）。"
-ARRIVAL_REPLY = "已安排{count}户到{slots}个时段（每段最多{capacity}户），送货上门{delivery}户。群通知已发出。"
+ARRIVAL_REPLY = (
+    "已安排{count}户到{slots}个时段（每段最多{capacity}户），送货上门{delivery}户。群通知已发出。"
+)
 ARRIVAL_PENDING_HINT = "还有{count}单未确认，确认后再发“到货”会补排时段。"
 ARRIVAL_NOTHING = "没有已确认的订单可以安排取货。先“确认全部”或“确认 编号”。"
 PICKED_UP = "已核销 {no} 号：{summary}，取货码 {code}。"
@@ -180,10 +194,14 @@ MY_ORDERS_NONE = "您在【{title}】还没有订单，参加群里的接龙即�
 MY_CANCELLED = "已取消 {no} 号：{summary}"
 MY_CANCEL_LATE = "【{title}】已截单，不能自己取消了，请联系社区工作人员。"
 MY_MODIFIED = "已修改 {no} 号：{summary}"
-MY_MODIFY_USAGE = "修改格式：修改 商品 数量，例如“修改 蔬菜套餐 1”；有几单时加编号：“修改 12 蔬菜套餐 1”。"
+MY_MODIFY_USAGE = (
+    "修改格式：修改 商品 数量，例如“修改 蔬菜套餐 1”；有几单时加编号：“修改 12 蔬菜套餐 1”。"
+)
 MY_MODIFY_WHICH = "您有几单：{nos}。请加编号，例如“修改 {no} {example}”。"
 LIMIT_CAPPED = "{address} {name}每户限{limit}{unit}，已按{kept}{unit}记录。"
-UNKNOWN_PRODUCT = "{no} 号的“{name}”不是本次团购的商品，请问要的是：{choices}？回复“修改 商品 数量”。"
+UNKNOWN_PRODUCT = (
+    "{no} 号的“{name}”不是本次团购的商品，请问要的是：{choices}？回复“修改 商品 数量”。"
+)
 LATE_ORDER = "【{title}】已截单，{address}的接龙记为迟到（{no} 号），等社区工作人员确认。"
 NO_ADDRESS = "{no} 号没写门牌号，请补充楼号-单元-房号，或先登记：登记 3-2-201 王 13800001234。"
 
