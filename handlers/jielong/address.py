@@ -17,14 +17,15 @@ _DASH = r"[-－—–~～]"
 _DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
 _BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号栋|栋|棟|幢|座|号|號|#|楼|樓)"
 _USUF = r"(?:单元|單元|单远|单圆|单原|单园|门(?!口))"
+_ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
 _ROOM_END = rf"(?!\d|\.\d|(?:{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元))"
 
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "dash3",
         re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z])\s*{_DASH3}\s*(?P<u>\d{{1,2}})\s*{_DASH3}\s*"
-            rf"(?P<r>\d{{3,4}}){_ROOM_END}\s*(?:室|房)?"
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH3}\s*(?P<u>\d{{1,2}})\s*"
+            rf"{_DASH3}\s*(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?"
         ),
     ),
     (
@@ -32,14 +33,14 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]|{_CN}{{1,3}})\s*(?P<bs>{_BSUF})"
             rf"(?:\s*{_DASH}?\s*(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH}))?"
-            rf"(?:\s*{_DASH}?\s*(?P<r>\d{{3,4}}){_ROOM_END}\s*(?:室|房|号|號)?)?"
+            rf"(?:\s*{_DASH}?\s*(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房|号|號)?)?"
         ),
     ),
     (
         "unit",
         re.compile(
             rf"(?<![\d.])(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*{_USUF}\s*{_DASH}?\s*"
-            rf"(?P<r>\d{{3,4}}){_ROOM_END}\s*(?:室|房)?"
+            rf"(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?"
         ),
     ),
     (
@@ -49,11 +50,11 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "dash2",
         re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z])\s*{_DASH}\s*(?P<r>\d{{3,4}}){_ROOM_END}"
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH}\s*(?P<r>{_ROOM}){_ROOM_END}"
             rf"\s*(?:室|房)?"
         ),
     ),
-    ("room", re.compile(rf"^(?P<r>\d{{3,4}}){_ROOM_END}\s*(?:室|房)?(?=\s|$|[^\x00-\x7f])")),
+    ("room", re.compile(rf"^(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?(?=\s|$|[^\x00-\x7f])")),
 )
 _LANE = re.compile(r"(?:[^\s\d]{1,8}路)?\d{1,5}\s*弄\s*$")
 _HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s)\s*$")

@@ -17,7 +17,6 @@ from handlers.jielong.address import Address, find_address, lane_before
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
-    cn_number,
     halfwidth,
     is_decorative,
     is_punctuation_only,
@@ -25,7 +24,8 @@ from handlers.jielong.normalize import (
 )
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import default_product, match_product
-from handlers.jielong.quantity import UNIT_START, Pair, Qty, parse_pairs, valid_item_name
+from handlers.jielong.quantity import Pair, Qty, parse_pairs, valid_item_name
+from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 from handlers.jielong.store import Item, ParsedEntry, Product
 
 log = logging.getLogger(__name__)
@@ -33,9 +33,6 @@ log = logging.getLogger(__name__)
 MAX_ENTRY_CHARS = 300  # longer than any real entry: kept verbatim, flagged for a worker
 _NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
 _FIELD_LABEL = re.compile(r"(?:姓名|名字|地址|住址|房号|楼号|数量|份数|订购|购买)\s*[:：]")
-_SEPARATORS = frozenset(" \t\n，,；;、。")
-_OPEN = "（(【[「『〔"
-_CLOSE = {"（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』", "〔": "〕"}
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
 _TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
 
@@ -80,7 +77,7 @@ def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
         w.take(phone.start, phone.end)
     _take_address(w)
     _take_emptied_brackets(w)
-    for start, end in _segments(w):
+    for start, end in segments(w.h, w.used):
         _classify(w, start, end, products)
     _flush_pending(w)
     items, resolved = _items(w, products)
@@ -124,64 +121,28 @@ def _take_address(w: _Work) -> None:
 def _take_emptied_brackets(w: _Work) -> None:
     """'张三（3-2-201）': brackets around what was already read are spent too."""
     for i, ch in enumerate(w.h):
-        if ch in _OPEN and not w.used[i]:
-            close = w.h.find(_CLOSE[ch], i + 1)
+        if ch in OPEN and not w.used[i]:
+            close = w.h.find(CLOSE[ch], i + 1)
             inside = range(i + 1, close)
             spent = all(w.used[j] or w.h[j].isspace() for j in inside)
             if close > i + 1 and spent and any(w.used[j] for j in inside):
                 w.take(i, close + 1)
 
 
-def _segments(w: _Work) -> list[tuple[int, int]]:
-    """Maximal runs of unused text between separators; a bracket group is one segment."""
-    out: list[tuple[int, int]] = []
-    i, n = 0, len(w.h)
-    while i < n:
-        ch = w.h[i]
-        if w.used[i] or ch in _SEPARATORS:
-            i += 1
-            continue
-        if ch in _OPEN:
-            close = w.h.find(_CLOSE[ch], i + 1)
-            if close != -1 and not any(w.used[i : close + 1]):
-                out.append((i, close + 1))
-                i = close + 1
-                continue
-        j = i + 1
-        while j < n and not w.used[j] and w.h[j] not in _SEPARATORS and w.h[j] not in _OPEN:
-            j += 1
-        out.append((i, j))
-        i = j
-    return _join_split_counts(w.h, out)
-
-
-def _join_split_counts(h: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """'1 份' and 'x 2' are one quantity even with a space inside."""
-    out: list[tuple[int, int]] = []
-    for start, end in segments:
-        if out and _split_count(h[out[-1][0] : out[-1][1]], h[start:end], h[out[-1][1] : start]):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def _split_count(left: str, right: str, gap: str) -> bool:
-    if gap.strip():
-        return False
-    if left in ("x", "X", "×", "*") and right.isdigit():
-        return True
-    return cn_number(left) is not None and UNIT_START.match(right) is not None
-
-
 def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
-    start, end = _trim_decoration(w, start, end)
-    if start >= end:
-        return
+    s, e = trim_decoration(w.h, start, end)
+    if s < e:
+        _classify_trimmed(w, s, e, products)
+    if s >= e or all(w.used[s:e]):  # decoration beside what was read, never a note
+        w.take(start, s)
+        w.take(e, end)
+
+
+def _classify_trimmed(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
     text = w.h[start:end]
     if start >= w.note_from:
         return
-    if text[0] in _OPEN:
+    if text[0] in OPEN:
         _classify_bracket(w, start, end, products)
         return
     if is_punctuation_only(text):
@@ -192,18 +153,6 @@ def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> 
         w.take(start, end)
         return
     _classify_word(w, start, end, text, products)
-
-
-def _trim_decoration(w: _Work, start: int, end: int) -> tuple[int, int]:
-    """Drop emoji at either end of a segment (🌸8-1-301, 1袋🙏): decoration, never a note."""
-    s, e = start, end
-    while s < e and (is_decorative(w.h[s]) or w.h[s] == "\ufe0f"):
-        s += 1
-    while e > s and (is_decorative(w.h[e - 1]) or w.h[e - 1] == "\ufe0f"):
-        e -= 1
-    w.take(start, s)
-    w.take(e, end)
-    return s, e
 
 
 def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:

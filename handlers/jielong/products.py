@@ -10,7 +10,8 @@ from handlers.jielong.quantity import UNIT_RE
 from handlers.jielong.store import Product
 
 _PRICE = re.compile(
-    rf"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱)|圆|rmb|RMB))"
+    rf"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱)|圆|rmb|RMB|[rR](?![A-Za-z]))"
+    rf"|(?:单价|售价|价格)\s*[:：]?\s*(?P<p3>\d+(?:\.\d+)?)(?![\d.]|\s*(?:元|块|圆|rmb|RMB|[rR])))"
     rf"\s*(?:(?:/|每|一|1)\s*(?P<unit>{UNIT_RE}))?"
 )
 _SEP = re.compile(r"[；;，,。、|\n]|(?<=[）)】\]])")
@@ -73,7 +74,7 @@ def _products_in(line: str) -> list[Product]:
             continue
         name = product_name(_last_piece(line[start : m.start()]))
         if name:
-            price = float(m["p1"] or m["p2"])
+            price = float(m["p1"] or m["p2"] or m["p3"])
             out.append(Product(name=name, price=price, unit=m["unit"]))
         start = m.end()
     return out

@@ -127,6 +127,11 @@ def _product_near(
                 found = match_product(piece, products)
                 if found is not None:
                     return found
+    # one character right beside the quantity ('两桶水', '油1桶') names a product too
+    for piece in (h[m.end() : m.end() + 1], h[m.start() - 1 : m.start()] if m.start() else ""):
+        found = match_product(piece, products) if piece.isalpha() else None
+        if found is not None:
+            return found
     return default_product(products, unit)
 
 

@@ -1,0 +1,65 @@
+"""Cutting what is left of an entry line into segments: runs between separators, brackets whole.
+
+Works on the half-width view of the line and a mask of the characters already read.
+"""
+
+from __future__ import annotations
+
+from handlers.jielong.normalize import cn_number, is_decorative
+from handlers.jielong.quantity import UNIT_START
+
+SEPARATORS = frozenset(" \t\n，,；;、。")
+OPEN = "（(【[「『〔"
+CLOSE = {"（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』", "〔": "〕"}
+
+
+def segments(h: str, used: bytearray) -> list[tuple[int, int]]:
+    """Maximal runs of unused text between separators; a bracket group is one segment."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(h)
+    while i < n:
+        ch = h[i]
+        if used[i] or ch in SEPARATORS:
+            i += 1
+            continue
+        if ch in OPEN:
+            close = h.find(CLOSE[ch], i + 1)
+            if close != -1 and not any(used[i : close + 1]):
+                out.append((i, close + 1))
+                i = close + 1
+                continue
+        j = i + 1
+        while j < n and not used[j] and h[j] not in SEPARATORS and h[j] not in OPEN:
+            j += 1
+        out.append((i, j))
+        i = j
+    return _join_split_counts(h, out)
+
+
+def _join_split_counts(h: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'1 份' and 'x 2' are one quantity even with a space inside."""
+    out: list[tuple[int, int]] = []
+    for start, end in found:
+        if out and _split_count(h[out[-1][0] : out[-1][1]], h[start:end], h[out[-1][1] : start]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _split_count(left: str, right: str, gap: str) -> bool:
+    if gap.strip():
+        return False
+    if left in ("x", "X", "×", "*") and right.isdigit():
+        return True
+    return cn_number(left) is not None and UNIT_START.match(right) is not None
+
+
+def trim_decoration(h: str, start: int, end: int) -> tuple[int, int]:
+    """The segment without emoji at its ends (🌸8-1-301, 1袋🙏); a note keeps them (放门口😊)."""
+    s, e = start, end
+    while s < e and (is_decorative(h[s]) or h[s] == "\ufe0f"):
+        s += 1
+    while e > s and (is_decorative(h[e - 1]) or h[e - 1] == "\ufe0f"):
+        e -= 1
+    return s, e
