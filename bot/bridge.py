@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.bridge_protocol import CHANNEL, SlidingWindow, auth_failure, parse_body, to_incoming
+from bot.callbacks import AppClock, Clock, read_body
 from bot.config import BridgeSettings
 from bot.pipeline import handle_inbox_row, store_inbox, stored_reply
 from bot.runtime import runtime
@@ -34,29 +33,23 @@ from models.messaging import Notice
 
 log = logging.getLogger(__name__)
 
-CLOCK_KEY = "linli.bridge_clock"
+CLOCK = AppClock("linli.bridge_clock")
 LIMITER_KEY = "linli.bridge_limiter"
 OUTBOX_PAGE = 100
 _RELAY = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
-
-Clock = Callable[[], float]
 
 bp = Blueprint("bridge", __name__, url_prefix="/bridge")
 
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
-    state.app.extensions.setdefault(CLOCK_KEY, time.time)
+    CLOCK.install(state.app)
     state.app.extensions.setdefault(LIMITER_KEY, SlidingWindow())
 
 
 def set_clock(app: Flask, clock: Clock) -> None:
     """Replace the wall clock used for the timestamp check and received_at (tests)."""
-    app.extensions[CLOCK_KEY] = clock
-
-
-def _now() -> float:
-    return cast(Clock, current_app.extensions[CLOCK_KEY])()
+    CLOCK.replace(app, clock)
 
 
 def _settings() -> BridgeSettings:
@@ -75,8 +68,8 @@ def _authenticate() -> Response | None:
     settings = _settings()
     if not settings.enabled:
         return _error(404, "not found")
-    body = request.get_data(cache=True)
-    now = _now()
+    body = read_body(runtime().settings.server.max_body_bytes)
+    now = CLOCK()
     reason = auth_failure(
         settings,
         request.headers.get("X-Linli-Timestamp", ""),
@@ -112,7 +105,7 @@ def receive() -> Response:
     if isinstance(parsed, str):
         log.info("bridge bad message from %s: %s", g.bridge_relay, parsed)
         return _error(400, parsed)
-    incoming = to_incoming(parsed, datetime.fromtimestamp(_now(), UTC))
+    incoming = to_incoming(parsed, datetime.fromtimestamp(CLOCK(), UTC))
     rt = runtime()
     factory = rt.session_factory
     try:
@@ -152,7 +145,7 @@ def outbox() -> Response:
     since = request.args.get("since", "0")
     if not (since.isascii() and since.isdigit()):
         return _error(400, "since must be a non-negative integer (a notice id)")
-    now = datetime.fromtimestamp(_now(), UTC)
+    now = datetime.fromtimestamp(CLOCK(), UTC)
     with runtime().session_factory() as session:
         rows = pending_notices(session, int(since), now)
     notices = [
@@ -196,7 +189,7 @@ def acknowledge() -> Response:
     ids = data.get("ids") if isinstance(data, dict) else None
     if not isinstance(ids, list) or not all(type(i) is int for i in ids) or len(ids) > 1000:
         return _error(400, "ids must be a list of at most 1000 notice ids (integers)")
-    now = datetime.fromtimestamp(_now(), UTC)
+    now = datetime.fromtimestamp(CLOCK(), UTC)
     with runtime().session_factory.begin() as session:
         result = session.execute(
             update(Notice)

@@ -11,17 +11,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import cast
 
-from flask import Blueprint, Flask, Response, current_app, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Flask, Response, request
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wechat_mp as mp
+from bot.callbacks import (
+    AppClock,
+    Clock,
+    configured,
+    executor,
+    plain,
+    prepare,
+    read_body,
+    xml_reply,
+)
 from bot.config import WeChatSettings
 from bot.effects import queue_notice
 from bot.pipeline import handle_inbox_row, inbox_key, store_inbox, stored_reply
@@ -33,64 +40,20 @@ log = logging.getLogger(__name__)
 
 REPLY_BUDGET_SECONDS = 4.0  # WeChat gives up at 5 s; keep a margin for the network
 COMMIT_WAIT_SECONDS = 10.0  # how long an answer may wait for the inbox commit (SQLite lock)
-WORKER_THREADS = 8
-CLOCK_KEY = "linli.mp_clock"
-EXECUTOR_KEY = "linli.mp_executor"
-READ_CHUNK = 16 * 1024
-
-Clock = Callable[[], float]
-
-bp = Blueprint("wechat_mp", __name__, url_prefix="/wechat/mp")
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Per-app clock (tests inject one) and the worker pool that runs the pipeline."""
-    state.app.extensions.setdefault(CLOCK_KEY, time.time)
-    state.app.extensions.setdefault(
-        EXECUTOR_KEY, ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="wechat-mp")
-    )
-
-
-def set_clock(app: Flask, clock: Clock) -> None:
-    """Replace the wall clock used for the timestamp freshness check (tests, replays)."""
-    app.extensions[CLOCK_KEY] = clock
-
-
-def _clock() -> float:
-    return cast(Clock, current_app.extensions[CLOCK_KEY])()
+CLOCK = AppClock("linli.mp_clock")
 
 
 def _settings() -> WeChatSettings:
     return runtime().settings.wechat
 
 
-def _plain(text: str, status: int = 200) -> Response:
-    return Response(text, status=status, mimetype="text/plain")
+bp = Blueprint("wechat_mp", __name__, url_prefix="/wechat/mp")
+prepare(bp, CLOCK, "mp webhook", lambda: _settings().enabled)
 
 
-@bp.before_request
-def _only_when_enabled() -> Response | None:
-    """The endpoint does not exist unless [wechat] enabled = true."""
-    return None if _settings().enabled else _plain("not found", 404)
-
-
-@bp.errorhandler(mp.Forbidden)
-def _forbidden(exc: mp.Forbidden) -> Response:
-    log.warning("mp webhook refused: %s", exc)
-    return _plain("forbidden", 403)
-
-
-@bp.errorhandler(mp.Malformed)
-def _malformed(exc: mp.Malformed) -> Response:
-    log.info("mp webhook bad request: %s", exc)
-    return _plain("bad request", 400)
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(exc: RequestEntityTooLarge) -> Response:
-    log.warning("mp webhook body over %d bytes", runtime().settings.server.max_body_bytes)
-    return _plain("too large", 413)
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Replace the wall clock used for the timestamp freshness check (tests, replays)."""
+    CLOCK.replace(app, clock)
 
 
 @bp.get("")
@@ -98,8 +61,8 @@ def verify() -> Response:
     """URL verification: echo `echostr` when signed by our token (and fresh)."""
     settings = _settings()
     mp.check_signature(settings.token, request.args)
-    mp.check_fresh(request.args.get("timestamp", ""), _clock(), settings.max_clock_skew_seconds)
-    return _plain(request.args.get("echostr", ""))
+    mp.check_fresh(request.args.get("timestamp", ""), CLOCK(), settings.max_clock_skew_seconds)
+    return plain(request.args.get("echostr", ""))
 
 
 @bp.post("")
@@ -110,17 +73,17 @@ def receive() -> Response:
     safe = args.get("encrypt_type", "raw").lower() == "aes"
     if not safe:
         mp.check_signature(settings.token, args)
-    mp.check_fresh(args.get("timestamp", ""), _clock(), settings.max_clock_skew_seconds)
-    body = _read_body(runtime().settings.server.max_body_bytes)
+    mp.check_fresh(args.get("timestamp", ""), CLOCK(), settings.max_clock_skew_seconds)
+    body = read_body(runtime().settings.server.max_body_bytes)
     crypto = _crypto(settings) if safe else None
-    xml = _decrypt(crypto, body, args) if crypto else body
+    xml = crypto.decrypt_query(mp.encrypted_part(body), args) if crypto else body
     msg = mp.parse_message(xml)
     try:
         rt = runtime()
         reply = reply_within(rt.session_factory, msg.incoming, started, rt.links)
     except Exception:  # storage failed (logged by _log_failure); WeChat retries on non-200
         log.error("mp webhook could not accept msg=%s", msg.incoming.msg_id)
-        return _plain("unavailable", 503)
+        return plain("unavailable", 503)
     log.info(
         "mp kind=%s msg=%s replied=%s in %.0f ms",
         msg.incoming.kind,
@@ -131,34 +94,11 @@ def receive() -> Response:
     return _render(msg, reply, crypto, args)
 
 
-def _read_body(limit: int) -> bytes:
-    """The body, at most `limit` bytes; 413 beyond (also for chunked bodies with no length)."""
-    chunks: list[bytes] = []
-    total = 0
-    while chunk := request.stream.read(min(READ_CHUNK, limit + 1 - total)):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            raise RequestEntityTooLarge()
-    return b"".join(chunks)
-
-
 def _crypto(settings: WeChatSettings) -> mp.MpCrypto:
     if not settings.aes_key:
         raise mp.Malformed("safe-mode request but wechat.aes_key is not configured")
-    try:
-        return mp.MpCrypto(settings.token, settings.aes_key, settings.app_id)
-    except ValueError as exc:
-        log.error("wechat safe mode misconfigured: %s", exc)
-        raise mp.Malformed("safe mode misconfigured") from exc
-
-
-def _decrypt(crypto: mp.MpCrypto, body: bytes, args: Mapping[str, str]) -> str:
-    return crypto.decrypt(
-        mp.encrypted_part(body),
-        msg_signature=args.get("msg_signature", ""),
-        timestamp=args.get("timestamp", ""),
-        nonce=args.get("nonce", ""),
+    return configured(
+        lambda: mp.MpCrypto(settings.token, settings.aes_key, settings.app_id), "wechat safe mode"
     )
 
 
@@ -167,12 +107,12 @@ def _render(
 ) -> Response:
     """`success` when there is nothing to say; else the text reply, encrypted if the request was."""
     if not reply:
-        return _plain("success")
-    now = int(_clock())
+        return plain("success")
+    now = int(CLOCK())
     xml = mp.render_text_reply(msg, reply, now)
     if crypto is not None:
         xml = crypto.encrypt(xml, timestamp=str(now), nonce=args.get("nonce", "") or "0")
-    return Response(xml, mimetype="application/xml")
+    return xml_reply(xml)
 
 
 # --- the pipeline under a deadline ----------------------------------------------------------
@@ -193,9 +133,8 @@ def reply_within(
     factory: sessionmaker[Session], msg: Incoming, started: float, links: LinkIssuer = NO_LINKS
 ) -> str | None:
     """The pipeline's reply if ready within REPLY_BUDGET_SECONDS; else None, handling goes on."""
-    executor = cast(ThreadPoolExecutor, current_app.extensions[EXECUTOR_KEY])
     job = _Job(msg)
-    future = executor.submit(_handle, factory, job, links)
+    future = executor().submit(_handle, factory, job, links)
     future.add_done_callback(_log_failure)  # after "success" nobody else reads the result
     try:
         return future.result(timeout=max(0.0, started + REPLY_BUDGET_SECONDS - time.monotonic()))

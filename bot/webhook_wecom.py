@@ -13,98 +13,42 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import cast
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Flask, Response, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import wecom
+from bot.callback_crypto import check_fresh, encrypted_part
+from bot.callbacks import AppClock, Clock, configured, plain, prepare, read_body, xml_reply
 from bot.config import WeComSettings
 from bot.effects import queue_notice
 from bot.pipeline import inbox_key
 from bot.runtime import runtime
-from bot.webhook_mp import EXECUTOR_KEY, WORKER_THREADS, reply_within
+from bot.webhook_mp import reply_within
 from handlers.types import Incoming
 from models.community import Chat
 
 log = logging.getLogger(__name__)
 
-CLOCK_KEY = "linli.wecom_clock"
-READ_CHUNK = 16 * 1024
+CLOCK = AppClock("linli.wecom_clock")
 GONE_EVENTS = frozenset({"delete_from_chat"})
-
-Clock = Callable[[], float]
-
-bp = Blueprint("wecom", __name__, url_prefix="/wecom")
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Per-app clock (tests inject one); the pipeline pool is shared with the 公众号 webhook."""
-    state.app.extensions.setdefault(CLOCK_KEY, time.time)
-    state.app.extensions.setdefault(
-        EXECUTOR_KEY, ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="webhook")
-    )
-
-
-def set_clock(app: Flask, clock: Clock) -> None:
-    """Replace the wall clock used for the timestamp freshness check (tests)."""
-    app.extensions[CLOCK_KEY] = clock
-
-
-def now_seconds() -> float:
-    """The app's clock (time.time unless a test replaced it)."""
-    return cast(Clock, current_app.extensions[CLOCK_KEY])()
 
 
 def _settings() -> WeComSettings:
     return runtime().settings.wecom
 
 
-def _plain(text: str, status: int = 200) -> Response:
-    return Response(text, status=status, mimetype="text/plain")
+bp = Blueprint("wecom", __name__, url_prefix="/wecom")
+prepare(bp, CLOCK, "wecom callback", lambda: _settings().enabled)
 
 
-@bp.before_request
-def _only_when_enabled() -> Response | None:
-    """The endpoints do not exist unless [wecom] enabled = true."""
-    return None if _settings().enabled else _plain("not found", 404)
-
-
-@bp.errorhandler(wecom.Forbidden)
-def _forbidden(exc: wecom.Forbidden) -> Response:
-    log.warning("wecom callback refused: %s", exc)
-    return _plain("forbidden", 403)
-
-
-@bp.errorhandler(wecom.Malformed)
-def _malformed(exc: wecom.Malformed) -> Response:
-    log.info("wecom callback bad request: %s", exc)
-    return _plain("bad request", 400)
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(exc: RequestEntityTooLarge) -> Response:
-    return _plain("too large", 413)
-
-
-def read_body(limit: int) -> bytes:
-    """The body, at most `limit` bytes; 413 beyond (also for chunked bodies with no length)."""
-    chunks: list[bytes] = []
-    total = 0
-    while chunk := request.stream.read(min(READ_CHUNK, limit + 1 - total)):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            raise RequestEntityTooLarge()
-    return b"".join(chunks)
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Replace the wall clock used for the timestamp freshness check (tests)."""
+    CLOCK.replace(app, clock)
 
 
 def robot_crypto(settings: WeComSettings) -> wecom.WeComCrypto:
@@ -119,28 +63,19 @@ def app_crypto(settings: WeComSettings) -> wecom.WeComCrypto:
 
 
 def _crypto(token: str, aes_key: str, ids: tuple[str, ...], which: str) -> wecom.WeComCrypto:
-    try:
-        return wecom.WeComCrypto(token, aes_key, ids)
-    except ValueError as exc:
-        log.error("wecom %s callback misconfigured: %s", which, exc)
-        raise wecom.Malformed(f"wecom {which} misconfigured") from exc
+    return configured(lambda: wecom.WeComCrypto(token, aes_key, ids), f"wecom {which}")
 
 
 def _decrypt_query(crypto: wecom.WeComCrypto, encrypt: str, args: Mapping[str, str]) -> str:
     """Check freshness, then signature, then decrypt (the order costs least on junk)."""
-    wecom.check_fresh(args.get("timestamp", ""), now_seconds(), _settings().max_clock_skew_seconds)
-    return crypto.decrypt(
-        encrypt,
-        msg_signature=args.get("msg_signature", ""),
-        timestamp=args.get("timestamp", ""),
-        nonce=args.get("nonce", ""),
-    )
+    check_fresh(args.get("timestamp", ""), CLOCK(), _settings().max_clock_skew_seconds)
+    return crypto.decrypt_query(encrypt, args)
 
 
 @bp.get("/robot")
 def verify_robot() -> Response:
     """URL verification of the robot callback: the decrypted echostr, nothing else."""
-    return _plain(
+    return plain(
         _decrypt_query(robot_crypto(_settings()), request.args.get("echostr", ""), request.args)
     )
 
@@ -148,7 +83,7 @@ def verify_robot() -> Response:
 @bp.get("/app")
 def verify_app() -> Response:
     """URL verification of the app callback (WeCom gives it 1 s: no database here)."""
-    return _plain(
+    return plain(
         _decrypt_query(app_crypto(_settings()), request.args.get("echostr", ""), request.args)
     )
 
@@ -159,7 +94,7 @@ def receive_robot() -> Response:
     started, settings = time.monotonic(), _settings()
     crypto = robot_crypto(settings)
     xml = _decrypt_body(crypto)
-    received_at = datetime.fromtimestamp(now_seconds(), UTC)
+    received_at = datetime.fromtimestamp(CLOCK(), UTC)
     msg = wecom.parse_robot(xml, received_at, settings.robot_name)
     extra_host = urlsplit(settings.api_base_url).hostname or ""
     webhook = msg.webhook_url if wecom.is_robot_webhook(msg.webhook_url, extra_host) else ""
@@ -172,9 +107,9 @@ def receive_robot() -> Response:
         )
     except Exception:  # storage failed: not accepted; WeCom retries on non-200
         log.exception("wecom robot could not accept chat=%s", msg.chat_id)
-        return _plain("unavailable", 503)
+        return plain("unavailable", 503)
     if msg.incoming is None or not reply:
-        return _plain("")
+        return plain("")
     mention = msg.incoming.sender_id if msg.incoming.is_group else ""
     return _passive(
         crypto, msg.incoming, reply, lambda now: wecom.render_robot_reply(reply, mention)
@@ -194,9 +129,9 @@ def receive_app() -> Response:
         reply = reply_within(rt.session_factory, msg.incoming, started, rt.links)
     except Exception:
         log.exception("wecom app could not accept msg=%s", msg.incoming.msg_id)
-        return _plain("unavailable", 503)
+        return plain("unavailable", 503)
     if not reply:
-        return _plain("")
+        return plain("")
     return _passive(
         crypto, msg.incoming, reply, lambda now: wecom.render_app_reply(msg, reply, now)
     )
@@ -204,7 +139,7 @@ def receive_app() -> Response:
 
 def _decrypt_body(crypto: wecom.WeComCrypto) -> str:
     body = read_body(runtime().settings.server.max_body_bytes)
-    return _decrypt_query(crypto, wecom.encrypted_part(body), request.args)
+    return _decrypt_query(crypto, encrypted_part(body), request.args)
 
 
 def _passive(
@@ -218,13 +153,12 @@ def _passive(
                 queue_notice(session, msg.channel, msg.chat_id, reply, key)
         except Exception:  # WeCom retries; the retry queues it again under the same key
             log.exception("wecom %s could not queue a long reply", msg.channel)
-            return _plain("unavailable", 503)
+            return plain("unavailable", 503)
         log.info("wecom %s reply of %d chars queued in the outbox", msg.channel, len(reply))
-        return _plain("")
-    now = int(now_seconds())
+        return plain("")
+    now = int(CLOCK())
     nonce = request.args.get("nonce", "") or "0"
-    xml = crypto.encrypt(render(now), timestamp=str(now), nonce=nonce)
-    return Response(xml, mimetype="application/xml")
+    return xml_reply(crypto.encrypt(render(now), timestamp=str(now), nonce=nonce))
 
 
 def remember_chat(factory: sessionmaker[Session], msg: wecom.RobotMessage, webhook: str) -> None:

@@ -1,33 +1,27 @@
-"""企业微信 (WeCom) protocol adapter: msg_signature, AES crypto, robot and app XML in and out.
+"""企业微信 (WeCom) protocol adapter: the crypto's receive ids, robot and app XML in and out.
 
-The group robot callback and the workers' self-built app share one crypto scheme: AES-256-CBC
-keyed by the 43-char EncodingAESKey, the plaintext ending in a "receive id". For the app that
-id is the CorpID; for the robot Tencent's robot page says empty while other sources (and
-Tencent's published sample vector) use the CorpID, so `WeComCrypto` accepts a list of ids.
-wechatpy stays behind this module (only its AES framing class is used); XML parsing is our own
-on defusedxml, DTDs refused, because the body comes from the internet.
+The group robot callback and the workers' self-built app share one crypto scheme with the
+公众号 (`bot.callback_crypto`: msg_signature, AES-256-CBC keyed by the 43-char EncodingAESKey,
+the plaintext ending in a "receive id"). For the app that id is the CorpID; for the robot
+Tencent's robot page says empty while other sources (and Tencent's published sample vector) use
+the CorpID, so `WeComCrypto` accepts a list of ids. Messages are nested XML read by path.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import re
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import cast
 from urllib.parse import urlsplit
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-from wechatpy.crypto import PrpCrypto
-from wechatpy.exceptions import InvalidAppIdException
+from bot.callback_crypto import CallbackCrypto, cdata, event_name, parse_root, text_at, unix_time
 
+# re-exported: callers and tests speak of wecom.Forbidden and wecom.Malformed
+from bot.callback_crypto import Forbidden as Forbidden
+from bot.callback_crypto import Malformed as Malformed
 from handlers.types import Incoming, Kind
 
 ROBOT_CHANNEL = "wecom_robot"
@@ -37,121 +31,21 @@ MAX_ID_CHARS = 128  # inbox columns hold 128
 MAX_NAME_CHARS = 100
 WEBHOOK_HOSTS = frozenset({"qyapi.weixin.qq.com", "in.qyapi.weixin.qq.com"})
 _ID = re.compile(rf"[A-Za-z0-9_\-@.=+/:]{{1,{MAX_ID_CHARS}}}")
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LEADING_MENTION = re.compile(r"^\s*@\S+\s*")
 
 
-class WeComError(ValueError):
-    """A request the webhook refuses; subclasses say with which status."""
-
-
-class Forbidden(WeComError):
-    """Wrong msg_signature or a stale timestamp (answer 403)."""
-
-
-class Malformed(WeComError):
-    """A body that is not a WeCom message, or cannot be decrypted (answer 400)."""
-
-
-# --- signatures and freshness ---------------------------------------------------------------
-
-
-def sign(*parts: str) -> str:
-    """WeCom's msg_signature: sha1 over sorted, concatenated token/timestamp/nonce/encrypt."""
-    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
-
-
-def check_fresh(timestamp: str, now: float, max_skew_seconds: int) -> None:
-    """Raise Forbidden unless the timestamp is within max_skew of now (replay guard)."""
-    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-        raise Forbidden("timestamp is not a number")
-    if abs(now - int(timestamp)) > max_skew_seconds:
-        raise Forbidden(f"stale timestamp {timestamp} (now {int(now)})")
-
-
-class WeComCrypto:
+class WeComCrypto(CallbackCrypto):
     """Verify, decrypt and encrypt for one callback; the first receive id is used to encrypt."""
+
+    id_name = "receive id (CorpID)"
 
     def __init__(self, token: str, aes_key: str, receive_ids: Sequence[str]) -> None:
         if not token:
             raise ValueError("token is empty")
-        self.token = token
-        self.receive_ids = tuple(dict.fromkeys(receive_ids)) or ("",)
-        self._prp = PrpCrypto(decode_aes_key(aes_key))
-
-    def check(self, given: str, timestamp: str, nonce: str, encrypt: str) -> None:
-        """Raise Forbidden unless `given` is the msg_signature of these parts (constant time)."""
-        expected = sign(self.token, timestamp, nonce, encrypt).encode()
-        if not hmac.compare_digest(expected, given.encode("utf-8", "replace")):
-            raise Forbidden("wrong msg_signature")
-
-    def decrypt(self, encrypt: str, *, msg_signature: str, timestamp: str, nonce: str) -> str:
-        """The plaintext (echostr or message XML); Forbidden on a bad signature, else Malformed."""
-        self.check(msg_signature, timestamp, nonce, encrypt)
-        try:
-            raw = base64.b64decode(encrypt, validate=True)
-        except binascii.Error as exc:
-            raise Malformed("Encrypt is not base64") from exc
-        if len(raw) < 32 or len(raw) % 16:
-            raise Malformed("Encrypt has a wrong length")
-        for receive_id in self.receive_ids:
-            try:
-                return cast(str, self._prp.decrypt(encrypt, receive_id))
-            except InvalidAppIdException:
-                continue
-            except (ValueError, struct.error, IndexError) as exc:  # wechatpy on bad bytes
-                raise Malformed(f"cannot decrypt: {type(exc).__name__}") from exc
-        raise Malformed("message is for another receive id (CorpID)")
-
-    def encrypt(self, xml: str, *, timestamp: str, nonce: str) -> str:
-        """The encrypted, signed reply envelope WeCom expects."""
-        encrypt = cast(bytes, self._prp.encrypt(xml, self.receive_ids[0])).decode("ascii")
-        signature = sign(self.token, timestamp, nonce, encrypt)
-        return (
-            f"<xml><Encrypt>{cdata(encrypt)}</Encrypt><MsgSignature>{cdata(signature)}"
-            f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce>{cdata(nonce)}</Nonce></xml>"
-        )
-
-
-def decode_aes_key(aes_key: str) -> bytes:
-    """EncodingAESKey (43 base64 chars) → the 32-byte AES key; ValueError when misconfigured."""
-    if len(aes_key) != 43:
-        raise ValueError("EncodingAESKey must have 43 characters")
-    try:
-        key = base64.b64decode(aes_key + "=", validate=True)
-    except binascii.Error as exc:
-        raise ValueError("EncodingAESKey is not base64") from exc
-    if len(key) != 32:
-        raise ValueError("EncodingAESKey does not decode to 32 bytes")
-    return key
+        super().__init__(token, aes_key, tuple(dict.fromkeys(receive_ids)) or ("",))
 
 
 # --- XML in -----------------------------------------------------------------------------------
-
-
-def parse_root(body: bytes | str) -> Element:
-    """The <xml> root of a WeCom body; Malformed for anything else (or a DTD)."""
-    try:
-        root: Element = fromstring(body, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        raise Malformed(f"not XML: {exc}") from exc
-    if root.tag != "xml":
-        raise Malformed(f"root element is <{root.tag}>, not <xml>")
-    return root
-
-
-def text_at(root: Element, path: str) -> str:
-    """Stripped text of the first element at `path` ("" when absent)."""
-    node = root.find(path)
-    return "" if node is None else (node.text or "").strip()
-
-
-def encrypted_part(body: bytes) -> str:
-    """The Encrypt field of an encrypted callback body."""
-    encrypt = text_at(parse_root(body), "Encrypt")
-    if not encrypt:
-        raise Malformed("body without Encrypt")
-    return encrypt
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +153,7 @@ def parse_app(body: bytes | str) -> AppMessage:
         sender_id=user,
         chat_id=user,
         text=text,
-        received_at=_create_time(root),
+        received_at=unix_time(text_at(root, "CreateTime")),
         is_group=False,
         kind=kind,
         event=event,
@@ -275,26 +169,10 @@ def _id(root: Element, path: str) -> str:
 
 
 def _event(root: Element, path: str) -> str:
-    event = text_at(root, path).lower()
-    if not event or len(event) > 64:
-        raise Malformed("event without a usable name")
-    return event
-
-
-def _create_time(root: Element) -> datetime:
-    raw = text_at(root, "CreateTime")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 11:
-        raise Malformed("CreateTime missing or not a time")
-    return datetime.fromtimestamp(int(raw), UTC)
+    return event_name(text_at(root, path))
 
 
 # --- XML out ----------------------------------------------------------------------------------
-
-
-def cdata(text: str) -> str:
-    """A CDATA section that survives "]]>" in the text and drops characters XML forbids."""
-    clean = _INVALID_XML_CHARS.sub("", text)
-    return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def fits(text: str) -> bool:

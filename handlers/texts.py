@@ -32,8 +32,6 @@ ADMIN_LINK = "工作台登录链接（{minutes}分钟内有效，只能用一次
 ADMIN_LINK_REFUSED = "“后台”只对社区工作人员开放。有困难请直接说明情况，我们会尽快处理。"
 ADMIN_LINK_PRIVATE_ONLY = "为了安全，工作台链接不在群里发送。请私聊我发送“后台”。"
 ADMIN_LINK_UNAVAILABLE = "工作台登录链接暂时无法生成，请联系管理员。"
-ADMIN_NEED_TAKEN = "您的需求（编号 {id}）已由社区工作人员{worker}接单，我们会尽快处理。"
-ADMIN_NEED_DONE = "您的需求（编号 {id}）已处理完成。{note}如还有困难，请随时告诉我们。"
 
 # --- needs ---------------------------------------------------------------------------
 NEED_ACK_PRIVATE = (

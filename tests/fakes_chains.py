@@ -1,4 +1,6 @@
-"""In-memory ChainRepo and the small fakes a 接龙 handler test needs (no database)."""
+"""In-memory fakes of the handler repositories — ChainRepo, NeedRepo, MemberRepo — and a
+Context of them, for handler tests without a database. One fake per Protocol, kept faithful to
+the Sql* repositories; `tests.fakes_needs` adds the needs tests' World and message()."""
 
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ from datetime import UTC, datetime
 from handlers.context import Context
 from handlers.jielong.store import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
 from handlers.members_store import Household, Role
-from handlers.needs_store import NeedDraft, StoredNeed
+from handlers.needs_store import (
+    OPEN_STATUSES,
+    NeedDraft,
+    NeedStatus,
+    StoredNeed,
+    WorkerRef,
+    need_order,
+)
 
 
 @dataclass
@@ -108,46 +117,138 @@ class FakeChainRepo:
 
 
 @dataclass
-class FakeMemberRepo:
-    """Members: everyone is a resident; households only where a test registers them."""
-
-    homes: dict[str, Household] = field(default_factory=dict)
-
-    def role(self, channel: str, sender_id: str) -> Role:
-        return "resident"
-
-    def household(self, channel: str, sender_id: str) -> Household | None:
-        return self.homes.get(sender_id)
-
-    def register(
-        self, channel: str, sender_id: str, display_name: str, household: Household
-    ) -> None:
-        self.homes[sender_id] = household
-
-
-@dataclass
 class FakeNeedRepo:
-    """Needs are not the 接龙 feature's business: stored, never read back by it."""
+    """NeedRepo in a list; ticket numbers start at 1. Households come from `members` (World
+    links it); `log` records every status change as (action, ticket, actor)."""
 
     needs: list[StoredNeed] = field(default_factory=list)
+    members: FakeMemberRepo | None = None
+    channel: str = "sim"
+    log: list[tuple[str, int, str]] = field(default_factory=list)
 
     def add_need(self, chat_id: str, sender_id: str, draft: NeedDraft, at: datetime) -> StoredNeed:
-        need = StoredNeed(len(self.needs) + 1, chat_id, sender_id, draft, "new", at)
+        need = StoredNeed(
+            len(self.needs) + 1, chat_id, sender_id, draft, "new", at, channel=self.channel
+        )
         self.needs.append(need)
         return need
 
     def latest_need(self, chat_id: str, since: datetime) -> StoredNeed | None:
-        return None
+        mine = [n for n in self.needs if n.chat_id == chat_id and n.created_at >= since]
+        return mine[-1] if mine else None
 
     def list_needs(self) -> list[StoredNeed]:
-        return list(self.needs)
+        return [self._with_household(n) for n in self.needs]
+
+    def get_need(self, need_id: int, visible_to: str | None = None) -> StoredNeed | None:
+        found = [n for n in self.needs if n.id == need_id]
+        return self._with_household(found[0]) if found else None
+
+    def list_by_status(
+        self, statuses: Collection[NeedStatus] = OPEN_STATUSES, visible_to: str | None = None
+    ) -> list[StoredNeed]:
+        chosen = [self._with_household(n) for n in self.needs if n.status in statuses]
+        return sorted(chosen, key=need_order)
+
+    def take_need(self, need_id: int, worker_id: str, at: datetime) -> StoredNeed:
+        return self._assign(need_id, worker_id, worker_id, "need.take", at)
+
+    def transfer_need(self, need_id: int, to_worker: str, actor: str, at: datetime) -> StoredNeed:
+        return self._assign(need_id, to_worker, actor, "need.transfer", at)
+
+    def resolve_need(self, need_id: int, note: str, actor: str, at: datetime) -> StoredNeed:
+        n = self.needs[need_id - 1]
+        done = replace(
+            n,
+            status="resolved",
+            resolution=note or None,
+            resolved_at=at,
+            assignee_id=n.assignee_id or actor,
+            acknowledged_at=n.acknowledged_at or at,
+        )
+        return self._put(done, "need.done", actor)
+
+    def start_needs(self, need_ids: Collection[int], actor: str, note: str, at: datetime) -> None:
+        for need_id in need_ids:
+            n = self.needs[need_id - 1]
+            if n.status != "resolved":
+                started = replace(
+                    n,
+                    status="in_progress",
+                    assignee_id=n.assignee_id or actor,
+                    acknowledged_at=n.acknowledged_at or at,
+                )
+                self._put(started, "need.start", actor)
+
+    def list_workers(self, visible_to: str | None = None) -> list[WorkerRef]:
+        if self.members is None:
+            return []
+        return [
+            WorkerRef(sender, self.members.names.get((channel, sender), sender), channel)
+            for (channel, sender), role in self.members.roles.items()
+            if role in ("worker", "admin")
+        ]
+
+    def flag_household(self, channel: str, sender_id: str, flag: str, at: datetime) -> bool:
+        household = None if self.members is None else self.members.household(channel, sender_id)
+        if self.members is None or household is None or flag in household.flags:
+            return False
+        self.members.households[(channel, sender_id)] = replace(
+            household, flags=(*household.flags, flag)
+        )
+        return True
+
+    def _assign(
+        self, need_id: int, worker: str, actor: str, action: str, at: datetime
+    ) -> StoredNeed:
+        n = self.needs[need_id - 1]
+        status: NeedStatus = "acknowledged" if n.status == "new" else n.status
+        taken = replace(
+            n, assignee_id=worker, status=status, acknowledged_at=n.acknowledged_at or at
+        )
+        return self._put(taken, action, actor)
+
+    def _put(self, need: StoredNeed, action: str, actor: str) -> StoredNeed:
+        self.needs[need.id - 1] = need
+        self.log.append((action, need.id, actor))
+        return self._with_household(need)
+
+    def _with_household(self, need: StoredNeed) -> StoredNeed:
+        if self.members is None:
+            return need
+        return replace(need, household=self.members.household(need.channel, need.sender_id))
+
+
+@dataclass
+class FakeMemberRepo:
+    """MemberRepo in dicts keyed by (channel, sender_id); `homes` gives a sender a household on
+    any channel (the shorthand 接龙 tests use)."""
+
+    roles: dict[tuple[str, str], Role] = field(default_factory=dict)
+    households: dict[tuple[str, str], Household] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    homes: dict[str, Household] = field(default_factory=dict)
+
+    def role(self, channel: str, sender_id: str) -> Role:
+        return self.roles.get((channel, sender_id), "resident")
+
+    def household(self, channel: str, sender_id: str) -> Household | None:
+        found = self.households.get((channel, sender_id))
+        return found if found is not None else self.homes.get(sender_id)
+
+    def register(
+        self, channel: str, sender_id: str, display_name: str, household: Household
+    ) -> None:
+        self.households[(channel, sender_id)] = household
+        self.names[(channel, sender_id)] = display_name
 
 
 def make_context(chains: FakeChainRepo | None = None) -> Context:
-    """A Context of fakes with a fixed clock."""
+    """A Context of fakes with a fixed clock (the need fake sees the member fake's households)."""
+    members = FakeMemberRepo()
     return Context(
         chains=chains or FakeChainRepo(),
-        needs=FakeNeedRepo(),
-        members=FakeMemberRepo(),
+        needs=FakeNeedRepo(members=members),
+        members=members,
         now=lambda: datetime(2022, 4, 10, tzinfo=UTC),
     )

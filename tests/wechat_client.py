@@ -1,14 +1,10 @@
-"""An independent 公众号 client for tests: builds XML, signs with hashlib, encrypts with
-`cryptography` directly — never through wechatpy or bot.wechat_mp — so the webhook is tested
-against an implementation it does not share."""
+"""An independent 公众号 client for tests: builds XML, signs and encrypts with tests.tencent_crypto
+(hashlib and `cryptography` directly — never through wechatpy or bot.wechat_mp) so the webhook
+is tested against an implementation it does not share."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
-import os
-import struct
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -16,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from tests import tencent_crypto
+from tests.tencent_crypto import sign
 
 # The Tencent documentation's safe-mode vector.
 TOKEN = "spamtest"
@@ -35,35 +32,16 @@ VECTOR_ENCRYPT = (
 VECTOR_CONTENT = "abcdteT"
 VECTOR_MSG_ID = "6054768590064713728"
 ACCOUNT = "gh_10f6c3c3ac5a"
-_BLOCK = 32  # WeChat pads to 32 bytes, not AES's 16
-
-
-def sign(*parts: str) -> str:
-    """sha1 over the sorted, concatenated parts."""
-    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
-
-
-def _cipher(aes_key: str) -> Cipher[modes.CBC]:
-    key = base64.b64decode(aes_key + "=")
-    return Cipher(algorithms.AES(key), modes.CBC(key[:16]))
 
 
 def encrypt(xml: str, aes_key: str = AES_KEY, app_id: str = APP_ID) -> str:
-    """random(16) + len(4, big-endian) + xml + AppID, PKCS#7 to 32, AES-256-CBC, base64."""
-    raw = xml.encode()
-    plain = os.urandom(16) + struct.pack(">I", len(raw)) + raw + app_id.encode()
-    pad = _BLOCK - len(plain) % _BLOCK
-    enc = _cipher(aes_key).encryptor()
-    return base64.b64encode(enc.update(plain + bytes([pad]) * pad) + enc.finalize()).decode()
+    """The Encrypt field WeChat sends for `xml` (tests.tencent_crypto with this account's id)."""
+    return tencent_crypto.encrypt(xml, aes_key, app_id)
 
 
 def decrypt(encrypted: str, aes_key: str = AES_KEY) -> tuple[str, str]:
     """Inverse of encrypt: (xml, app_id)."""
-    dec = _cipher(aes_key).decryptor()
-    plain = dec.update(base64.b64decode(encrypted)) + dec.finalize()
-    plain = plain[: -plain[-1]]
-    (length,) = struct.unpack(">I", plain[16:20])
-    return plain[20 : 20 + length].decode(), plain[20 + length :].decode()
+    return tencent_crypto.decrypt(encrypted, aes_key)
 
 
 def make_xml(**fields: Any) -> str:

@@ -1,14 +1,10 @@
-"""An independent 企业微信 client for tests: builds callback XML, signs with hashlib, encrypts with
-`cryptography` directly — never through wechatpy or bot.wecom — so the callbacks are tested
-against an implementation they do not share."""
+"""An independent 企业微信 client for tests: builds callback XML, signs and encrypts with
+tests.tencent_crypto (hashlib and `cryptography` directly — never through wechatpy or bot.wecom)
+so the callbacks are tested against an implementation they do not share."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
-import os
-import struct
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -16,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from tests import tencent_crypto
+from tests.tencent_crypto import sign
 
 # WeCom's published sample vector (URL verification).
 TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"
@@ -30,35 +27,16 @@ VECTOR_ECHOSTR = (
 )
 VECTOR_PLAIN = "1288432023552776189"
 WEBHOOK_URL = "http://in.qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test-robot-key"
-_BLOCK = 32  # WeCom pads to 32 bytes, not AES's 16
-
-
-def sign(*parts: str) -> str:
-    """sha1 over the sorted, concatenated parts."""
-    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
-
-
-def _cipher(aes_key: str) -> Cipher[modes.CBC]:
-    key = base64.b64decode(aes_key + "=")
-    return Cipher(algorithms.AES(key), modes.CBC(key[:16]))
 
 
 def encrypt(text: str, aes_key: str = AES_KEY, receive_id: str = CORP_ID) -> str:
-    """random(16) + len(4, big-endian) + text + receive id, PKCS#7 to 32, AES-256-CBC, base64."""
-    raw = text.encode()
-    plain = os.urandom(16) + struct.pack(">I", len(raw)) + raw + receive_id.encode()
-    pad = _BLOCK - len(plain) % _BLOCK
-    enc = _cipher(aes_key).encryptor()
-    return base64.b64encode(enc.update(plain + bytes([pad]) * pad) + enc.finalize()).decode()
+    """The Encrypt field WeCom sends for `text` (tests.tencent_crypto with the CorpID)."""
+    return tencent_crypto.encrypt(text, aes_key, receive_id)
 
 
 def decrypt(encrypted: str, aes_key: str = AES_KEY) -> tuple[str, str]:
     """Inverse of encrypt: (text, receive id)."""
-    dec = _cipher(aes_key).decryptor()
-    plain = dec.update(base64.b64decode(encrypted)) + dec.finalize()
-    plain = plain[: -plain[-1]]
-    (length,) = struct.unpack(">I", plain[16:20])
-    return plain[20 : 20 + length].decode(), plain[20 + length :].decode()
+    return tencent_crypto.decrypt(encrypted, aes_key)
 
 
 def robot_xml(

@@ -1,4 +1,8 @@
-"""Needs board (需求): by status, urgent and vulnerable first; take, transfer, done; a chart."""
+"""Needs board (需求): by status, urgent and vulnerable first; take, transfer, done; a chart.
+
+Take, transfer and done go through `SqlNeedRepo`, as the chat commands (接单, 转, 完成) do, so
+the need changes the same way and leaves the same 台账 row whichever way a worker acted.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,17 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from bot.admin.audit import record_audit
 from bot.admin.charts import Chart, stacked_columns
 from bot.admin.scope import get_need, need_filter, staff_members
 from bot.admin.security import Staff
 from bot.effects import queue_notice
 from bot.runtime import runtime
-from handlers import texts
+from handlers.need_commands import tell_done, tell_taken
 from handlers.needs_store import CATEGORIES
+from handlers.types import Notify
 from models.base import utcnow
 from models.need import Need
+from models.needs_repo import SqlNeedRepo
 
 bp = Blueprint("needs", __name__)
 
@@ -79,69 +84,38 @@ def needs_chart(db: Session, staff: Staff, now: datetime) -> Chart:
     return stacked_columns("每天的需求（按类别）", list(per_day.items()), used)
 
 
-def _tell_resident(db: Session, need: Need, text: str, key: str) -> None:
-    if need.channel:
-        queue_notice(db, need.channel, need.chat_id, text, f"admin:need:{need.id}:{key}")
+def _tell_resident(db: Session, notice: Notify, need_id: int, key: str) -> None:
+    """Queue a resident notice built by handlers.need_commands, as the chat commands do."""
+    if notice.channel:
+        dedupe_key = f"admin:need:{need_id}:{key}"
+        queue_notice(db, notice.channel, notice.chat_id, notice.text, dedupe_key)
 
 
-def take(db: Session, staff: Staff, need: Need, now: datetime) -> None:
-    """接单: the staff member takes the need; the resident is told."""
-    before = {"status": need.status, "assignee": need.assignee_id}
-    need.assignee_id = staff.actor
-    need.status = "acknowledged" if need.status == "new" else need.status
-    need.acknowledged_at = need.acknowledged_at or now
-    record_audit(
-        db,
-        staff,
-        "need.take",
-        "need",
-        need.id,
-        before,
-        {"status": need.status, "assignee": need.assignee_id},
-    )
-    _tell_resident(
-        db,
-        need,
-        texts.ADMIN_NEED_TAKEN.format(id=need.id, worker=staff.name),
-        f"take:{staff.actor}",
-    )
+def take(db: Session, staff: Staff, need_id: int, now: datetime) -> None:
+    """接单: the staff member takes the need (the repository writes the 台账 row); the resident
+    hears the words of the `接单` command."""
+    taken = SqlNeedRepo(db).take_need(need_id, staff.actor, now)
+    _tell_resident(db, tell_taken(taken, staff.name), need_id, f"take:{staff.actor}")
 
 
 def transfer(db: Session, staff: Staff, need: Need, to_actor: str, now: datetime) -> None:
-    """转: hand the need to another worker of the community."""
-    if to_actor not in {m.external_id for m in staff_members(db, staff)}:
+    """转: hand the need to another worker of the community; as with the `转` command, a need
+    nobody had taken yet tells the resident who has it now."""
+    colleagues = {m.external_id: m for m in staff_members(db, staff)}
+    if to_actor not in colleagues:
         abort(400, description="只能转给本社区的工作人员。")
-    before = {"status": need.status, "assignee": need.assignee_id}
-    need.assignee_id = to_actor
-    need.status = "acknowledged" if need.status == "new" else need.status
-    need.acknowledged_at = need.acknowledged_at or now
-    record_audit(
-        db,
-        staff,
-        "need.transfer",
-        "need",
-        need.id,
-        before,
-        {"status": need.status, "assignee": to_actor},
-    )
+    was_new = need.status == "new"
+    moved = SqlNeedRepo(db).transfer_need(need.id, to_actor, staff.actor, now)
+    if was_new:
+        name = colleagues[to_actor].display_name or to_actor
+        _tell_resident(db, tell_taken(moved, name), need.id, f"take:{to_actor}")
 
 
-def finish(db: Session, staff: Staff, need: Need, note: str, now: datetime) -> None:
-    """完成: resolve with a note; the resident is told."""
-    before = {"status": need.status, "resolution": need.resolution}
-    need.status, need.resolution, need.resolved_at = "resolved", note or None, now
-    need.assignee_id = need.assignee_id or staff.actor
-    record_audit(
-        db,
-        staff,
-        "need.done",
-        "need",
-        need.id,
-        before,
-        {"status": "resolved", "resolution": need.resolution},
-    )
-    suffix = f"处理说明：{note}。" if note else ""
-    _tell_resident(db, need, texts.ADMIN_NEED_DONE.format(id=need.id, note=suffix), "done")
+def finish(db: Session, staff: Staff, need_id: int, note: str, now: datetime) -> None:
+    """完成: resolve with a note (the repository writes the 台账 row); the resident is told."""
+    done = SqlNeedRepo(db).resolve_need(need_id, note, staff.actor, now)
+    # the same words as the chat's 完成: the note (it may hold an address) only in a 1:1 chat
+    _tell_resident(db, tell_done(done), need_id, "done")
 
 
 @bp.get("/needs")
@@ -176,11 +150,11 @@ def act(need_id: int) -> ResponseReturnValue:
         if need.status == "resolved":
             abort(409, description="这条需求已经完成了。")
         if action == "take":
-            take(db, g.staff, need, now)
+            take(db, g.staff, need.id, now)
         elif action == "transfer":
             transfer(db, g.staff, need, request.form.get("to", ""), now)
         elif action == "done":
-            finish(db, g.staff, need, request.form.get("note", "").strip()[:500], now)
+            finish(db, g.staff, need.id, request.form.get("note", "").strip()[:500], now)
         else:
             abort(400, description="未知操作。")
     flash(f"需求 {need_id} 已更新。")
