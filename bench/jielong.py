@@ -5,7 +5,11 @@ The merge must be linear in the text received: the per-line cost should stay fla
 A second table runs the same reposts through parse + merge on the in-memory fake repo of
 tests/fakes_chains.py (no pipeline, no SQL): the ratio of the two is the storage and pipeline
 overhead, the number to watch when the machine changes.
+With `--campaign` a worker first opens a campaign (开团 through the pipeline) whose title the
+chain's title contains, so every repost is also synced into campaign orders.
 Prints numbers; asserts nothing (machines are noisy: compare the ratios within one run).
+
+    .venv/bin/python bench/jielong.py [--campaign] [N ...]
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.pipeline import process
@@ -24,6 +30,7 @@ from handlers.jielong.merge import merge_post
 from handlers.jielong.post import clear_parse_caches, parse_jielong
 from handlers.types import Incoming
 from models.base import make_engine, make_session_factory
+from models.community import Chat, Community, Member
 from models.migrate import upgrade_to_head
 from tests.fakes_chains import FakeChainRepo
 
@@ -32,6 +39,11 @@ HEADER = (
     "例 3-2-201 王 1袋\n"
 )
 T0 = datetime(2022, 4, 10, 1, 0, tzinfo=UTC)
+CHANNEL, CHAT, WORKER = "bench", "g-bench", "w-bench"
+OPEN = (  # the chain's title contains the campaign's, so the chain links to it
+    "开团：东北大米\n商品：东北大米 45元/袋 每户限2袋\n截单：今晚8点\n到货：明天下午3点\n"
+    "取货：社区活动中心\n时段：30分钟 每段20户"
+)
 
 
 def entry_line(i: int) -> str:
@@ -47,10 +59,10 @@ def reposts(n: int) -> list[Incoming]:
         lines.append(entry_line(k))
         out.append(
             Incoming(
-                channel="bench",
+                channel=CHANNEL,
                 msg_id=f"m{k}",
                 sender_id=f"u{k}",
-                chat_id="g-bench",
+                chat_id=CHAT,
                 text=HEADER + "\n".join(lines),
                 received_at=T0 + timedelta(seconds=k),
             )
@@ -58,11 +70,34 @@ def reposts(n: int) -> list[Incoming]:
     return out
 
 
-def run(n: int, workdir: Path) -> tuple[float, int]:
+def open_campaign(factory: sessionmaker[Session]) -> None:
+    """Seed a community, the group and a worker, who opens the campaign (开团) in the group."""
+    with factory.begin() as session:
+        community = Community(name="bench")
+        session.add(community)
+        session.flush()
+        session.add(Chat(community_id=community.id, channel=CHANNEL, external_id=CHAT, title=CHAT))
+        session.add(
+            Member(
+                community_id=community.id,
+                channel=CHANNEL,
+                external_id=WORKER,
+                display_name="社区小王",
+                role="worker",
+            )
+        )
+    msg = Incoming(CHANNEL, "m-open", WORKER, CHAT, OPEN, T0, is_group=True)
+    reply = process(factory, msg) or ""
+    assert "已开团" in reply, reply
+
+
+def run(n: int, workdir: Path, campaign: bool = False) -> tuple[float, int]:
     """Feed the N reposts through the pipeline and SQLite; return (seconds, lines received)."""
     engine = make_engine(f"sqlite:///{workdir / f'bench-{n}.db'}")
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
+    if campaign:
+        open_campaign(factory)
     msgs = reposts(n)
     clear_parse_caches()  # each run reads its lines cold, as a fresh process would
     start = time.perf_counter()
@@ -88,13 +123,16 @@ def run_fake(n: int) -> float:
 
 def main() -> int:
     logging.disable(logging.WARNING)
-    sizes = [int(a) for a in sys.argv[1:]] or [100, 300, 1000]
+    args = sys.argv[1:]
+    campaign = "--campaign" in args
+    sizes = [int(a) for a in args if a != "--campaign"] or [100, 300, 1000]
     results: list[tuple[int, int, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            seconds, received = run(n, Path(tmp))
+            seconds, received = run(n, Path(tmp), campaign)
             results.append((n, received, seconds, run_fake(n)))
-    print("pipeline + SQLite (bot.pipeline.process)")
+    linked = ", chain linked to an open campaign" if campaign else ""
+    print(f"pipeline + SQLite (bot.pipeline.process{linked})")
     print(f"{'N':>6} {'lines':>9} {'seconds':>9} {'µs/line':>9} {'ratio':>7}")
     base = results[0][2] / results[0][1]
     for n, received, seconds, _ in results:

@@ -54,7 +54,7 @@ def allocate(
                 stock[ln.product] = (stock[ln.product] or 0.0) - ln.final_qty
     result = share(demands(orders), stock, rule)
     repo.save_allocation(c.id, result, rule, actor, now)
-    affected = _tell_shortfalls(repo, c, orders, result, rule)
+    affected = _tell_shortfalls(repo, c, orders, result, rule, now)
     if not affected:
         return texts.ALLOCATED_ENOUGH
     items = "、".join(
@@ -79,6 +79,7 @@ def _tell_shortfalls(
     orders: Sequence[OrderView],
     result: dict[int, float],
     rule: AllocationRule,
+    now: datetime,
 ) -> dict[str, int]:
     """One notice per short line; returns affected household counts per product."""
     affected: dict[str, int] = {}
@@ -102,6 +103,7 @@ def _tell_shortfalls(
                     unit=ln.unit or "",
                 ),
                 f"alloc:{ln.id}:{qty_text(got)}",
+                now,
             )
     return affected
 
@@ -153,7 +155,8 @@ def arrive(
     if delivery:
         notice.append(texts.ARRIVAL_DELIVERY_LINE.format(count=len(delivery)))
     notice.append(texts.ARRIVAL_CODE_HINT)
-    post_to_groups(repo, c, "\n".join(n for n in notice if n), f"arrival:{c.id}", "arrival")
+    text = "\n".join(n for n in notice if n)
+    post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
     return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery))
 
 

@@ -27,28 +27,26 @@ log = logging.getLogger(__name__)
 
 
 def post_to_groups(
-    repo: CampaignRepo, c: CampaignView, text: str, key: str, kind: str, at: datetime | None = None
+    repo: CampaignRepo, c: CampaignView, text: str, key: str, kind: str, now: datetime
 ) -> int:
     """Queue one group post per chat of the campaign (home group keyed `key`, others `key:chat`)."""
     notices = [
         OutboxNotice(
-            channel,
-            chat_id,
-            text,
-            key if chat_id == c.chat_id else f"{key}:{chat_id}",
-            kind=kind,
-            not_before_at=at,
+            channel, chat_id, text, key if chat_id == c.chat_id else f"{key}:{chat_id}", kind=kind
         )
         for channel, chat_id in repo.campaign_chats(c.id)
     ]
-    return repo.queue_notices(notices)
+    return repo.queue_notices(notices, now)
 
 
-def tell_household(repo: CampaignRepo, c: CampaignView, o: OrderView, text: str, key: str) -> None:
+def tell_household(
+    repo: CampaignRepo, c: CampaignView, o: OrderView, text: str, key: str, now: datetime
+) -> None:
     """A message about one order, in the chat the order came from (works on every channel)."""
     channel = next((ch for ch, chat in repo.campaign_chats(c.id) if chat == o.chat_id), c.channel)
     repo.queue_notices(
-        [OutboxNotice(channel, o.chat_id or c.chat_id, text, key, kind="order", order_id=o.id)]
+        [OutboxNotice(channel, o.chat_id or c.chat_id, text, key, kind="order", order_id=o.id)],
+        now,
     )
 
 
@@ -90,6 +88,7 @@ def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str
         ),
         f"cutoff:{c.id}",
         "cutoff",
+        now,
     )
     reply = [
         texts.CAMPAIGN_CLOSED_REPLY.format(
@@ -189,6 +188,7 @@ def reject(
             address=summary(order).split(" ")[0], title=c.title, no=no, reason=reason
         ),
         f"reject:{order.id}",
+        now,
     )
     return texts.REJECTED_ONE.format(no=no, summary=summary(order), reason=reason)
 

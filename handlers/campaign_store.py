@@ -96,6 +96,10 @@ class CampaignRepo(Protocol):
     def sync_chat(self, chat_id: str, at: datetime) -> list[SyncReport]:
         """Sync every not-done campaign that a chain in this chat belongs (or can link) to."""
 
+    def sync_chain(self, chain_id: int, seqs: Collection[int], at: datetime) -> list[SyncReport]:
+        """After a 接龙 message: link its chain if it names a campaign, then sync the entries
+        it added, edited or withdrew (all the campaign's entries when linked just now)."""
+
     def list_orders(self, campaign_id: int, where: OrderFilter | None = None) -> list[OrderView]:
         """Orders in number order, filtered."""
 
@@ -146,8 +150,9 @@ class CampaignRepo(Protocol):
     def mark_picked_up(self, order_id: int, actor: str, at: datetime) -> None:
         """Record a pickup (核销)."""
 
-    def queue_notices(self, notices: Sequence[OutboxNotice]) -> int:
-        """Queue messages in the outbox unless their dedupe key exists; return how many are new."""
+    def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
+        """Queue messages in the outbox unless their dedupe key exists; return how many are new.
+        A notice without `not_before_at` is due at `now`."""
 
     def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:
         """(channel, chat id) of the campaign's group and of every chat with a linked chain."""
@@ -189,6 +194,9 @@ class NoCampaigns:
         return SyncReport(campaign_id)
 
     def sync_chat(self, chat_id: str, at: datetime) -> list[SyncReport]:
+        return []
+
+    def sync_chain(self, chain_id: int, seqs: Collection[int], at: datetime) -> list[SyncReport]:
         return []
 
     def list_orders(self, campaign_id: int, where: OrderFilter | None = None) -> list[OrderView]:
@@ -239,7 +247,7 @@ class NoCampaigns:
     def mark_picked_up(self, order_id: int, actor: str, at: datetime) -> None:
         raise RuntimeError("no campaign storage in this Context")
 
-    def queue_notices(self, notices: Sequence[OutboxNotice]) -> int:
+    def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         return 0
 
     def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ from handlers.campaign_store import (
     SyncReport,
 )
 from handlers.context import Context
+from handlers.jielong.handler import ChainActions
 from handlers.types import Action, Incoming, Notify, Reply
 
 log = logging.getLogger(__name__)
@@ -114,23 +115,28 @@ def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
 
 
 def with_campaign_sync(
-    handle: Callable[[Incoming, P, Context], list[Action]],
+    handle: Callable[[Incoming, P, Context], ChainActions],
 ) -> Callable[[Incoming, P, Context], list[Action]]:
-    """Wrap a 接龙 handler: after it stores entries, turn them into campaign orders."""
+    """Wrap a 接龙 handler: after it stores entries, turn just those entries into orders.
+
+    A message that changed nothing in its chain (a repost carrying no new line) costs nothing.
+    """
 
     def handle_and_sync(msg: Incoming, payload: P, ctx: Context) -> list[Action]:
         actions = handle(msg, payload, ctx)
-        return actions + campaign_notes(msg, ctx)
+        if actions.change is None:
+            return list(actions)
+        change = actions.change
+        reports = ctx.campaigns.sync_chain(change.chain_id, change.seqs, ctx.now())
+        return [*actions, *_notes(reports, ctx.campaigns)]
 
     handle_and_sync.__name__ = getattr(handle, "__name__", "handle") + "_with_campaign_sync"
     return handle_and_sync
 
 
-def campaign_notes(msg: Incoming, ctx: Context) -> list[Action]:
-    """Sync the chat's campaigns; a short reply about new orders that need the sender's eye."""
-    notes: list[str] = []
-    for report in ctx.campaigns.sync_chat(msg.chat_id, ctx.now()):
-        notes += _report_notes(report, ctx.campaigns)
+def _notes(reports: list[SyncReport], repo: CampaignRepo) -> list[Action]:
+    """A short reply about new orders that need the sender's eye (limit, product, address)."""
+    notes = [note for report in reports for note in _report_notes(report, repo)]
     return [Reply("\n".join(notes))] if notes else []
 
 

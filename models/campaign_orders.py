@@ -17,7 +17,7 @@ from handlers.campaign_store import (
 )
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
-from models.campaign_sync import sync_campaign, sync_chat
+from models.campaign_sync import sync_campaign, sync_chain, sync_chat
 from models.campaign_views import order_views, views_of
 from models.community import Household, Member
 
@@ -34,6 +34,9 @@ class CampaignOrders:
         return [
             sync_campaign(self.session, cid, at) for cid in sync_chat(self.session, chat_id, at)
         ]
+
+    def sync_chain(self, chain_id: int, seqs: Collection[int], at: datetime) -> list[SyncReport]:
+        return sync_chain(self.session, chain_id, seqs, at)
 
     def list_orders(self, campaign_id: int, where: OrderFilter | None = None) -> list[OrderView]:
         stmt = select(Order).where(Order.campaign_id == campaign_id).order_by(Order.no)

@@ -9,10 +9,11 @@ writes nothing. Orders already confirmed are never changed by a later repost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign_rules import match_product, squash, within_limit
@@ -28,75 +29,143 @@ log = logging.getLogger(__name__)
 ACTIVE = ("open", "closed", "arrived")
 LINK_GRACE = timedelta(hours=1)  # a chain started just before 开团 still links
 
+# Every 接龙 message asks these two; built once (compiled-cache hits) and run as Core
+# statements: a chat without a campaign pays two small SELECTs, no ORM objects.
+_CHAIN_OF = select(
+    Chain.campaign_id, Chain.is_order_list, Chain.title, Chain.chat_id, Chain.opened_at
+).where(Chain.id == bindparam("chain_id_"))
+ActiveRow = Row[int, str, str, datetime]  # id, title, chat_id, created_at
+_ACTIVE = select(Campaign.id, Campaign.title, Campaign.chat_id, Campaign.created_at).where(
+    Campaign.status.in_(ACTIVE)
+)
+
 
 def sync_chat(session: Session, chat_id: str, at: datetime) -> list[int]:
     """Ids of campaigns touched by chains in this chat (linking new chains first)."""
     chains = session.scalars(
         select(Chain).where(Chain.chat_id == chat_id, Chain.is_order_list.is_(True))
     ).all()
+    active = _active(session) if any(c.campaign_id is None for c in chains) else []
     ids = set()
     for chain in chains:
         if chain.campaign_id is None:
-            _link(session, chain)
+            _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active))
         if chain.campaign_id is not None:
             ids.add(chain.campaign_id)
     return sorted(ids)
 
 
-def _link(session: Session, chain: Chain) -> None:
-    """Link a chain to the active campaign whose title its title contains (longest wins)."""
-    title = squash(chain.title)
+def sync_chain(
+    session: Session, chain_id: int, seqs: Collection[int], at: datetime
+) -> list[SyncReport]:
+    """After one 接龙 message: link its chain if new to a campaign, then sync what it changed.
+
+    A chain linked just now brings its earlier entries, so its campaign gets the full pass;
+    otherwise every earlier message was synced when it came, and only these seqs can differ.
+    """
+    session.flush()
+    conn = session.connection()
+    row = conn.execute(_CHAIN_OF, {"chain_id_": chain_id}).first()
+    if row is None or not row.is_order_list:
+        return []
+    if row.campaign_id is None:
+        best = _best(row.title, row.chat_id, row.opened_at, conn.execute(_ACTIVE).all())
+        if best is None:
+            return []
+        _link(session, session.get_one(Chain, chain_id), best)
+        return [sync_campaign(session, best, at)]
+    if not seqs:
+        return []
+    entry_ids = session.scalars(
+        select(ChainEntry.id).where(ChainEntry.chain_id == chain_id, ChainEntry.seq.in_(seqs))
+    ).all()
+    return [sync_campaign(session, row.campaign_id, at, entry_ids)]
+
+
+def _active(session: Session) -> Sequence[ActiveRow]:
+    """Campaigns a chain may still link to, read once per sync."""
+    return session.connection().execute(_ACTIVE).all()
+
+
+def _best(
+    chain_title: str,
+    chat_id: str,
+    opened_at: datetime,
+    active: Sequence[ActiveRow],
+) -> int | None:
+    """The active campaign whose title the chain's title contains (longest, then newest);
+    from another chat only when the chain was opened after (or just before) 开团."""
+    title = squash(chain_title)
     candidates = [
-        c
-        for c in session.scalars(select(Campaign).where(Campaign.status.in_(ACTIVE)))
-        if squash(c.title)
-        and squash(c.title) in title
-        and (chain.chat_id == c.chat_id or chain.opened_at >= c.created_at - LINK_GRACE)
+        (len(name), c.id)
+        for c in active
+        if (name := squash(c.title))
+        and name in title
+        and (chat_id == c.chat_id or opened_at >= c.created_at - LINK_GRACE)
     ]
-    if candidates:
-        best = max(candidates, key=lambda c: (len(squash(c.title)), c.id))
-        chain.campaign_id = best.id
-        write_audit(
-            session,
-            "system",
-            "chain.link",
-            "chain",
-            chain.id,
-            {"campaign_id": None},
-            {"campaign_id": best.id},
-            chain.opened_at,
-        )
+    return max(candidates)[1] if candidates else None
+
+
+def _link(session: Session, chain: Chain, campaign_id: int | None) -> None:
+    """Link the chain to the campaign (audited); None links nothing."""
+    if campaign_id is None:
+        return
+    chain.campaign_id = campaign_id
+    write_audit(
+        session,
+        "system",
+        "chain.link",
+        "chain",
+        chain.id,
+        {"campaign_id": None},
+        {"campaign_id": campaign_id},
+        chain.opened_at,
+    )
 
 
 def link_open_chains(session: Session, campaign: Campaign) -> None:
     """Link unlinked order-list chains that name this campaign (any chat: reposts travel)."""
     since = campaign.created_at - LINK_GRACE
-    for chain in session.scalars(
+    chains = session.scalars(
         select(Chain).where(
             Chain.campaign_id.is_(None), Chain.is_order_list.is_(True), Chain.opened_at >= since
         )
-    ):
-        _link(session, chain)
+    ).all()
+    active = _active(session) if chains else []
+    for chain in chains:
+        _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active))
 
 
-def sync_campaign(session: Session, campaign_id: int, at: datetime) -> SyncReport:
-    """Create, withdraw or update orders from the campaign's chain entries."""
+def sync_campaign(
+    session: Session, campaign_id: int, at: datetime, entry_ids: Collection[int] | None = None
+) -> SyncReport:
+    """Create, withdraw or update orders from the campaign's chain entries.
+
+    With `entry_ids`, only those entries (a 接龙 message's); without, every entry of every
+    linked chain, after linking open chains (截单, worker commands, the worker page).
+    The campaign row stays locked until commit, so order numbers are handed out in sequence.
+    """
     campaign = session.get_one(Campaign, campaign_id, with_for_update=True)
     if campaign.status not in ACTIVE:
         return SyncReport(campaign_id)
-    link_open_chains(session, campaign)
-    entries = session.scalars(
+    entries_q = (
         select(ChainEntry)
         .join(Chain, Chain.id == ChainEntry.chain_id)
         .where(Chain.campaign_id == campaign_id)
         .order_by(ChainEntry.first_seen_at, ChainEntry.id)
-    ).all()
-    known = {
-        o.chain_entry_id: o
-        for o in session.scalars(
-            select(Order).where(Order.campaign_id == campaign_id, Order.chain_entry_id.is_not(None))
-        )
-    }
+    )
+    orders_q = select(Order).where(
+        Order.campaign_id == campaign_id, Order.chain_entry_id.is_not(None)
+    )
+    if entry_ids is None:
+        link_open_chains(session, campaign)
+    else:
+        if not entry_ids:
+            return SyncReport(campaign_id)
+        entries_q = entries_q.where(ChainEntry.id.in_(list(entry_ids)))
+        orders_q = orders_q.where(Order.chain_entry_id.in_(list(entry_ids)))
+    entries = session.scalars(entries_q).all()
+    known = {o.chain_entry_id: o for o in session.scalars(orders_q)}
     created: list[int] = []
     withdrawn: list[int] = []
     updated: list[int] = []

@@ -20,7 +20,6 @@ from handlers.campaign_store import (
     OutboxNotice,
 )
 from models.audit import read_audit, write_audit
-from models.base import utcnow
 from models.campaign import Campaign, Product
 from models.campaign_orders import CampaignOrders
 from models.campaign_slots import CampaignSlots
@@ -28,7 +27,7 @@ from models.campaign_sync import ACTIVE
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Member
-from models.messaging import Notice
+from models.notices import chat_channels, insert_notices, pick_channel
 
 
 class SqlCampaignRepo(CampaignOrders, CampaignSlots):
@@ -164,26 +163,21 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots):
         elif status == "arrived":
             row.arrived_at = row.arrived_at or at
 
-    def queue_notices(self, notices: Sequence[OutboxNotice]) -> int:
-        added = 0
-        for n in notices:
-            if self.session.scalar(select(Notice.id).where(Notice.dedupe_key == n.dedupe_key)):
-                continue
-            self.session.add(
-                Notice(
-                    channel=n.channel,
-                    target=n.target,
-                    text=n.text,
-                    dedupe_key=n.dedupe_key,
-                    kind=n.kind,
-                    not_before_at=n.not_before_at or utcnow(),
-                    expires_at=n.expires_at,
-                    order_id=n.order_id,
-                )
-            )
-            self.session.flush()
-            added += 1
-        return added
+    def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
+        rows = [
+            {
+                "channel": n.channel,
+                "target": n.target,
+                "text": n.text,
+                "dedupe_key": n.dedupe_key,
+                "kind": n.kind,
+                "not_before_at": n.not_before_at or now,
+                "expires_at": n.expires_at,
+                "order_id": n.order_id,
+            }
+            for n in notices
+        ]
+        return insert_notices(self.session, rows)
 
     def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:
         campaign = self.session.get_one(Campaign, campaign_id)
@@ -193,13 +187,14 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots):
                 select(Chain.chat_id).where(Chain.campaign_id == campaign_id).order_by(Chain.id)
             ),
         ]
-        out: list[tuple[str, str]] = []
-        for chat_id in dict.fromkeys(chats):
-            channel = self.session.scalar(
-                select(Chat.channel).where(Chat.external_id == chat_id).limit(1)
+        registered = chat_channels(self.session, chats)
+        return [
+            (
+                pick_channel(registered.get(chat_id, []), campaign.channel) or campaign.channel,
+                chat_id,
             )
-            out.append((channel or campaign.channel, chat_id))
-        return out
+            for chat_id in dict.fromkeys(chats)
+        ]
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         row = self.session.get_one(Campaign, campaign_id)

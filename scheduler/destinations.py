@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.campaign import Campaign, Order
-from models.community import Chat, Household, Member
+from models.community import Household, Member
+from models.notices import IN_CHUNK, chat_channel, chat_channels, pick_channel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MENTION_CONSENT_FLAG = "同意@提醒"  # in Household.flags: the resident agreed to be @-mentioned
 MANUAL_FLAG = "需人工通知"  # in Order.flags: a worker must reach the household in person
-IN_CHUNK = 900  # ids per IN list: under SQLite's oldest 999-parameter limit
 
 T = TypeVar("T")
 
@@ -33,21 +33,23 @@ class Destination:
     mention_mobile: str | None = None
 
 
-def group_destination(session: Session, chat_id: str) -> Destination:
-    """The campaign's group on its channel (the simulator when the chat is unknown)."""
-    channel = session.scalar(select(Chat.channel).where(Chat.external_id == chat_id).limit(1))
-    return Destination(channel or "sim", chat_id)
+def group_destination(session: Session, chat_id: str, channel: str = "") -> Destination:
+    """The campaign's group: on `channel` (the campaign's) when the chat is registered there,
+    else on the channel it was registered on first; an unknown chat on `channel`, or the
+    simulator when none is given."""
+    return Destination(chat_channel(session, chat_id, channel) or channel or "sim", chat_id)
 
 
 @dataclass(frozen=True, slots=True)
 class Residents:
     """What choosing a destination needs about the households of many orders, read in bulk.
 
+    `groups` are the channels each group chat is registered on (registration order);
     `followers` are each household's 公众号 members as (open id, last message), by member id;
     `households` keeps the rows in the session, so `address` finds them without a query.
     """
 
-    groups: dict[str, Destination]
+    groups: dict[str, list[str]]
     followers: dict[int, list[tuple[str, datetime | None]]]
     households: dict[int, Household]
 
@@ -56,7 +58,7 @@ def load_residents(
     session: Session, chat_ids: Collection[str], household_ids: Collection[int]
 ) -> Residents:
     """Group destinations, 公众号 followers and households in a few queries (IN chunks)."""
-    groups = {chat_id: group_destination(session, chat_id) for chat_id in sorted(set(chat_ids))}
+    groups = chat_channels(session, chat_ids)
     followers: dict[int, list[tuple[str, datetime | None]]] = {}
     households: dict[int, Household] = {}
     for ids in chunked(sorted(set(household_ids))):
@@ -84,7 +86,8 @@ def resident_destination(
 ) -> Destination:
     """1:1 on the 公众号 when a household member wrote within the window; otherwise the group,
     flagged 需人工通知 when the resident follows the 公众号 but the window has closed."""
-    group = residents.groups[campaign.chat_id]
+    channel = pick_channel(residents.groups.get(campaign.chat_id, []), campaign.channel)
+    group = Destination(channel or campaign.channel or "sim", campaign.chat_id)
     if order.household_id is None:
         return group
     followers = residents.followers.get(order.household_id, [])

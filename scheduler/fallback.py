@@ -53,7 +53,7 @@ def _queue_group(session: Session, notice: Notice, now: datetime) -> bool:
     if order is None or campaign is None or order.slot_start_at is None:
         return False
     flag_manual(order)
-    group = group_destination(session, campaign.chat_id)
+    group = group_destination(session, campaign.chat_id, campaign.channel)
     text = order_text(session, order, campaign, notice.kind, personal=False)
     queue_notice(
         session,

@@ -55,7 +55,7 @@ def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
             )
         ).all()
         for campaign in due:
-            group = group_destination(session, campaign.chat_id)
+            group = group_destination(session, campaign.chat_id, campaign.channel)
             added += queue_notice(
                 session,
                 group.channel,

@@ -8,6 +8,7 @@ that could not be read); workers are told about possible duplicates and unreadab
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -45,6 +46,29 @@ _MAX_DETAILS = 5
 
 
 @dataclass(frozen=True, slots=True)
+class ChainChange:
+    """What one message did to its chain: opened it, and/or added, edited or withdrew these."""
+
+    chain_id: int
+    created: bool = False
+    seqs: tuple[int, ...] = ()
+
+
+class ChainActions(list[Action]):
+    """A 接龙 handler's actions, carrying the ChainChange (None: the message changed nothing).
+
+    The campaign sync that wraps these handlers reads it, so a repost costs the entries it
+    changed rather than the whole chat.
+    """
+
+    __slots__ = ("change",)
+
+    def __init__(self, actions: Iterable[Action] = (), change: ChainChange | None = None) -> None:
+        super().__init__(actions)
+        self.change = change
+
+
+@dataclass(frozen=True, slots=True)
 class ChainLine:
     """A sentence order or a 取消 aimed at the chat's open chain."""
 
@@ -63,7 +87,7 @@ def match_jielong(msg: Incoming, ctx: Context) -> JielongPost | None:
     return parse_jielong(msg.text)
 
 
-def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> list[Action]:
+def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> ChainActions:
     """Merge the snapshot into its chain; speak only when it helps."""
     result = merge_post(ctx.chains, msg.chat_id, msg.sender_id, post, msg.received_at)
     log.info(
@@ -74,8 +98,8 @@ def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> list[Actio
         len(result.withdrawn),
     )
     if not result.chain.is_order_list:
-        return []
-    actions: list[Action] = []
+        return ChainActions()
+    actions = ChainActions(change=_change(result))
     reply = _reply_text(result)
     if reply:
         actions.append(Reply(reply))
@@ -83,6 +107,13 @@ def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> list[Actio
     if notice is not None:
         actions.append(notice)
     return actions
+
+
+def _change(result: MergeResult) -> ChainChange | None:
+    if not (result.created or result.changed):
+        return None
+    seqs = [a.seq for a in result.added] + result.edited + result.withdrawn
+    return ChainChange(result.chain.id, result.created, tuple(seqs))
 
 
 def _reply_text(result: MergeResult) -> str:
@@ -184,15 +215,15 @@ def _with_household(msg: Incoming, parsed: ParsedEntry, ctx: Context) -> ParsedE
     )
 
 
-def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> ChainActions:
     """Add the sentence order as the next entry, or withdraw what the 取消 names."""
     if line.kind == "cancel":
         return _handle_cancel(msg, line, ctx)
     if line.parsed is None:
-        return []
+        return ChainActions()
     repo = ctx.chains
     if repo.seen_counts(line.chain.id, [line.line_key]).get(line.line_key, 0) > 0:
-        return []  # the same sentence again: once is enough
+        return ChainActions()  # the same sentence again: once is enough
     entry = NewEntry(
         author_id=msg.sender_id,
         line_key=line.line_key,
@@ -208,18 +239,20 @@ def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Acti
         else texts.JIELONG_SENTENCE_NO_ADDRESS
     )
     summary = summarize(line.parsed)
-    return [Reply(template.format(title=_short(line.chain.title), seq=seq, summary=summary))]
+    reply = Reply(template.format(title=_short(line.chain.title), seq=seq, summary=summary))
+    return ChainActions([reply], ChainChange(line.chain.id, seqs=(seq,)))
 
 
-def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> ChainActions:
     title = _short(line.chain.title)
     if not line.targets:
         seqs = [e.seq for e in line.candidates]
         text = texts.JIELONG_CANCEL_WHICH.format(title=title, count=len(seqs), seqs=_seqs(seqs))
-        return [Reply(text)]
+        return ChainActions([Reply(text)])
     ctx.chains.withdraw([e.id for e in line.targets], msg.received_at)
     seqs = [e.seq for e in line.targets]
-    return [Reply(texts.JIELONG_CANCELLED.format(title=title, seqs=_seqs(seqs)))]
+    reply = Reply(texts.JIELONG_CANCELLED.format(title=title, seqs=_seqs(seqs)))
+    return ChainActions([reply], ChainChange(line.chain.id, seqs=tuple(seqs)))
 
 
 def summarize(parsed: ParsedEntry) -> str:
