@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import cast
 
@@ -37,7 +37,11 @@ _LOCK_INBOX = (
     .where(_inbox.c.id == bindparam("inbox_id_"))
     .with_for_update()
 )
-_MARK_HANDLED = update(_inbox).where(_inbox.c.id == bindparam("inbox_id_"))
+_MARK_HANDLED = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("inbox_id_"))
+    .values(handled_at=bindparam("handled_at_"), reply=bindparam("reply_"))
+)
 
 
 def inbox_key(msg: Incoming) -> str:
@@ -52,7 +56,7 @@ def inbox_key(msg: Incoming) -> str:
 
 def to_payload(msg: Incoming) -> dict[str, object]:
     """The Incoming as JSON-able data (kept in the inbox for restart and audit)."""
-    data = asdict(msg)
+    data = {f.name: getattr(msg, f.name) for f in fields(msg)}  # flat: asdict would deep-copy
     data["received_at"] = msg.received_at.isoformat()
     return data
 
@@ -116,8 +120,8 @@ def handle_inbox_row(
             actions = dispatch(msg, ctx)
             reply = record_effects(session, msg, actions)
             conn.execute(
-                _MARK_HANDLED.values(handled_at=utcnow(), reply=reply or ""),
-                {"inbox_id_": inbox_id},
+                _MARK_HANDLED,
+                {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""},
             )
             return reply
     except Exception:  # a bug must not lose the message nor answer 500 to WeChat

@@ -27,6 +27,8 @@ class Chain(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     next_seq: Mapped[int] = mapped_column(default=1)
+    # Random; replaced whenever the chain's seen lines change (see models/seen_cache.py).
+    lines_token: Mapped[str | None] = mapped_column(String(16))
 
 
 class ChainEntry(Base):

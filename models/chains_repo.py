@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
@@ -14,7 +12,6 @@ from sqlalchemy import (
     Integer,
     Table,
     bindparam,
-    case,
     func,
     insert,
     select,
@@ -22,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from handlers.jielong.store import (
     ChainRef,
@@ -33,9 +30,9 @@ from handlers.jielong.store import (
     StoredEntry,
 )
 from models.base import utcnow
-from models.chain import Chain, ChainEntry, ChainLine
-
-_IN_LIST_MAX = 50  # more keys than this: read the chain's lines instead of a long IN list
+from models.chain import Chain, ChainEntry
+from models.chain_lines import read_seen, write_seen
+from models.seen_cache import SEEN_CACHE, SeenCache, new_token
 
 # Hot paths run Core statements on the session's connection: one merge is a handful of
 # statements, and the ORM unit of work (identity map, flush, per-row objects) cost more than
@@ -43,7 +40,6 @@ _IN_LIST_MAX = 50  # more keys than this: read the chain's lines instead of a lo
 # without generating a cache key per call.
 _chains = cast(Table, Chain.__table__)
 _entries = cast(Table, ChainEntry.__table__)
-_lines = cast(Table, ChainLine.__table__)
 
 _CHAIN_COLS = (
     _chains.c.id,
@@ -57,8 +53,9 @@ _CHAIN_COLS = (
 )
 # FOR UPDATE: a repost holds its chain until commit, so two reposts carrying the same new
 # line cannot both see it as unseen (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises).
+# The chain's lines_token, read under that hold, says whether the cached seen lines are current.
 _FIND_CHAIN = (
-    select(*_CHAIN_COLS)
+    select(*_CHAIN_COLS, _chains.c.lines_token)
     .where(_chains.c.chat_id == bindparam("chat_id_"), _chains.c.key == bindparam("key_"))
     .with_for_update()
 )
@@ -113,22 +110,6 @@ _COUNT_ENTRIES = (
     select(func.count()).select_from(_entries).where(_entries.c.chain_id == bindparam("chain_id_"))
 )
 
-_SEEN_ALL = select(_lines.c.line_hash, _lines.c.count).where(
-    _lines.c.chain_id == bindparam("chain_id_")
-)
-_SEEN_SOME = _SEEN_ALL.where(_lines.c.line_hash.in_(bindparam("hashes_", expanding=True)))
-_UPSERTS: dict[str, Any] = {}
-
-
-@lru_cache(maxsize=1 << 16)
-def line_hash(key: str) -> str:
-    """Fixed-size key for a normalised line (lines may be long; the index stays small).
-
-    Cached: every repost repeats the lines of the one before, and the keys are the parser's
-    own cached strings, so a hit costs one dict lookup.
-    """
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
-
 
 def _create_chain(dialect: str) -> Any:
     """INSERT … ON CONFLICT (chat_id, key) DO NOTHING RETURNING id: None when it already exists."""
@@ -138,20 +119,6 @@ def _create_chain(dialect: str) -> Any:
         .on_conflict_do_nothing(index_elements=["chat_id", "key"])
         .returning(_chains.c.id)
     )
-
-
-def _upsert_max_count(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE SET count = max(old, new): one statement for many lines."""
-    stmt = _UPSERTS.get(dialect)
-    if stmt is None:
-        base = (pg_insert if dialect == "postgresql" else sqlite_insert)(_lines)
-        bigger = case(
-            (base.excluded.count > _lines.c.count, base.excluded.count), else_=_lines.c.count
-        )
-        stmt = _UPSERTS[dialect] = base.on_conflict_do_update(
-            index_elements=["chain_id", "line_hash"], set_={"count": bigger}
-        )
-    return stmt
 
 
 def _chain_ref(row: Sequence[Any]) -> ChainRef:
@@ -213,8 +180,18 @@ def parsed_columns(parsed: ParsedEntry) -> dict[str, Any]:
 class SqlChainRepo:
     """ChainRepo on one open Session; the caller owns the transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: SeenCache = SEEN_CACHE) -> None:
         self.session = session
+        self.cache = cache  # this process's seen lines (tests give each "process" its own)
+        self._tx: SessionTransaction | None = None
+        self._tokens: dict[int, str | None] = {}  # lines_token of chains held in self._tx
+
+    def _held_tokens(self) -> dict[int, str | None]:
+        """Tokens read under the chain's hold in the current transaction (none after it ends)."""
+        tx = self.session.get_transaction()
+        if tx is not self._tx:
+            self._tx, self._tokens = tx, {}
+        return self._tokens
 
     def _conn(self) -> Connection:
         """The transaction's connection; pending ORM changes are flushed first (as autoflush
@@ -225,7 +202,11 @@ class SqlChainRepo:
 
     def find_chain(self, chat_id: str, key: str) -> ChainRef | None:
         row = self._conn().execute(_FIND_CHAIN, {"chat_id_": chat_id, "key_": key}).first()
-        return None if row is None else _chain_ref(row)
+        if row is None:
+            return None
+        chain = _chain_ref(row[:-1])
+        self._held_tokens()[chain.id] = row[-1]
+        return chain
 
     def create_chain(
         self,
@@ -237,6 +218,7 @@ class SqlChainRepo:
         opened_by: str,
         opened_at: datetime,
     ) -> ChainRef:
+        token = new_token()
         values = {
             "chat_id": chat_id,
             "key": key,
@@ -246,6 +228,7 @@ class SqlChainRepo:
             "opened_by": opened_by,
             "opened_at": opened_at,
             "next_seq": 1,
+            "lines_token": token,
         }
         conn = self._conn()
         created = conn.execute(_create_chain(conn.dialect.name), values).scalar()
@@ -253,6 +236,7 @@ class SqlChainRepo:
             found = self.find_chain(chat_id, key)
             assert found is not None, "chain vanished after a unique conflict"
             return found
+        self._held_tokens()[created] = token
         return ChainRef(
             created,
             chat_id,
@@ -269,24 +253,15 @@ class SqlChainRepo:
         return None if row is None else _chain_ref(row)
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
-        by_hash = {line_hash(k): k for k in keys}
         conn = self._conn()
-        if len(by_hash) > _IN_LIST_MAX:
-            # a repost carries most of its chain: reading the chain's lines beats a long IN list
-            rows = conn.execute(_SEEN_ALL, {"chain_id_": chain_id}).all()
-        else:
-            params = {"chain_id_": chain_id, "hashes_": list(by_hash)}
-            rows = conn.execute(_SEEN_SOME, params).all()
-        return {by_hash[digest]: count for digest, count in rows if digest in by_hash}
+        return read_seen(conn, chain_id, keys, self._held_tokens().get(chain_id), self.cache)
 
     def add_seen(self, chain_id: int, counts: Mapping[str, int]) -> None:
         if not counts:
             return
-        rows = [
-            {"chain_id": chain_id, "line_hash": line_hash(k), "count": n} for k, n in counts.items()
-        ]
         conn = self._conn()
-        conn.execute(_upsert_max_count(conn.dialect.name), rows)
+        tokens = self._held_tokens()
+        tokens[chain_id] = write_seen(conn, chain_id, counts, tokens.get(chain_id), self.cache)
 
     def entries_by_author(self, chain_id: int, author_id: str) -> list[StoredEntry]:
         params = {"chain_id_": chain_id, "author_id_": author_id}
@@ -345,4 +320,4 @@ class SqlChainRepo:
         return int(self._conn().execute(_COUNT_ENTRIES, {"chain_id_": chain_id}).scalar() or 0)
 
 
-__all__ = ["SqlChainRepo", "line_hash", "utcnow"]
+__all__ = ["SqlChainRepo", "utcnow"]

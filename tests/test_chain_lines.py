@@ -1,0 +1,177 @@
+"""The process cache of a chain's seen lines never makes a line new twice, nor loses one.
+
+A repost carries the whole chain, so the SQL repository keeps each chain's seen lines in memory
+(models/seen_cache.py), trusted only under the chain's current `lines_token`. These tests drive
+the real merge on SQLite and on PostgreSQL through the situations where a naive cache would be
+wrong: a transaction that rolls back, a second web worker (a second cache) writing the same
+chain, a 1:1 order written without holding the chain, a chain from before the token existed.
+Chains here are long (more than IN_LIST_MAX lines), where the cache is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.jielong.merge import MergeResult, merge_post
+from handlers.jielong.post import parse_jielong
+from models import Chain, make_engine, make_session_factory
+from models.chain_lines import IN_LIST_MAX
+from models.chains_repo import SqlChainRepo
+from models.migrate import upgrade_to_head
+from models.seen_cache import SeenCache
+
+CHAT = "g-cache"
+HEADER = "#接龙\n东北大米 45元/袋\n周二晚8点截单\n"
+T0 = datetime(2022, 4, 10, 1, 0, tzinfo=UTC)
+OLD = [f"{i}. {i % 20 + 1}-1-{100 + i} 住户{i} 1袋" for i in range(1, IN_LIST_MAX + 11)]
+X = f"{len(OLD) + 1}. 9-9-909 小赵 2袋"
+Y = f"{len(OLD) + 2}. 8-8-808 小钱 1袋"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sessionmaker[Session]]:
+    """A migrated database: a SQLite file, or a fresh database on the suite's PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('lines') / 'linli.db'}"
+    else:
+        url = request.getfixturevalue("pg_migrated_url")
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def merge(
+    factory: sessionmaker[Session], cache: SeenCache, sender: str, lines: list[str], k: int
+) -> MergeResult:
+    """One repost, merged and committed by the "process" that owns `cache`."""
+    post = parse_jielong(HEADER + "\n".join(lines))
+    assert post is not None
+    with factory.begin() as session:
+        return merge_post(SqlChainRepo(session, cache), CHAT, sender, post, T0 + timedelta(k))
+
+
+def raws(factory: sessionmaker[Session]) -> list[str]:
+    """The chain's active entries as a worker's list shows them (raw text, in order)."""
+    with factory() as session:
+        repo = SqlChainRepo(session, SeenCache())
+        chain = repo.latest_chain(CHAT)
+        assert chain is not None
+        return [e.parsed.raw for e in repo.list_entries(chain.id) if e.status == "active"]
+
+
+def body(line: str) -> str:
+    return line.split(". ", 1)[1]
+
+
+def test_a_repost_after_the_first_is_answered_without_reading_the_chain_lines(
+    factory: sessionmaker[Session],
+) -> None:
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    reads: list[str] = []
+    engine = factory.kw["bind"]
+    assert isinstance(engine, Engine)
+
+    def count_reads(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().startswith("SELECT chain_lines"):
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count_reads)
+    try:
+        result = merge(factory, cache, "u2", [*OLD, X], 2)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_reads)
+    assert [a.entry.parsed.raw for a in result.added] == [body(X)]
+    assert reads == []
+
+
+def test_a_rolled_back_repost_leaves_its_line_new(factory: sessionmaker[Session]) -> None:
+    """X's repost fails after merging (the transaction rolls back): X was never stored, so the
+    next repost carrying X must add it, although this process once filed X as seen."""
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    post = parse_jielong(HEADER + "\n".join([*OLD, X]))
+    assert post is not None
+    with factory() as session:
+        added = merge_post(SqlChainRepo(session, cache), CHAT, "u2", post, T0 + timedelta(2))
+        assert len(added.added) == 1
+        session.rollback()
+    result = merge(factory, cache, "u2", [*OLD, X], 3)  # the message handled again
+    assert [a.entry.parsed.raw for a in result.added] == [body(X)]
+    assert raws(factory) == [body(ln) for ln in [*OLD, X]]
+
+
+def test_a_line_another_worker_stored_is_not_new_here(factory: sessionmaker[Session]) -> None:
+    """Two web workers (two caches): B stores X; A's next repost carrying X adds only Y."""
+    a, b = SeenCache(), SeenCache()
+    merge(factory, a, "u1", OLD, 1)
+    merge(factory, b, "u2", [*OLD, X], 2)
+    result = merge(factory, a, "u3", [*OLD, X, Y], 3)
+    assert [a.entry.parsed.raw for a in result.added] == [body(Y)]
+    assert raws(factory) == [body(ln) for ln in [*OLD, X, Y]]
+
+
+def test_a_line_seen_without_holding_the_chain_still_counts(
+    factory: sessionmaker[Session],
+) -> None:
+    """A 1:1 order is recorded through latest_chain (no token read): the cached copy is dropped
+    and the line, reposted later in the chain, is not new again."""
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    post = parse_jielong(HEADER + "\n".join([*OLD, X]))
+    assert post is not None
+    key = post.lines[-1].key
+    with factory.begin() as session:
+        repo = SqlChainRepo(session, cache)
+        chain = repo.latest_chain(CHAT)
+        assert chain is not None
+        assert repo.seen_counts(chain.id, [key]) == {}
+        repo.add_seen(chain.id, {key: 1})
+    result = merge(factory, cache, "u1", [*OLD, X], 2)
+    assert result.added == []
+
+
+def test_a_chain_from_before_the_token_is_read_from_storage_then_cached(
+    factory: sessionmaker[Session],
+) -> None:
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    with factory.begin() as session:  # as migration 0002 leaves an existing chain
+        session.execute(update(Chain).values(lines_token=None))
+    other = SeenCache()
+    result = merge(factory, other, "u2", [*OLD, X], 2)
+    assert [a.entry.parsed.raw for a in result.added] == [body(X)]
+    assert merge(factory, other, "u3", [*OLD, X], 3).added == []
+    with factory() as session:
+        chain_id, token = session.execute(select(Chain.id, Chain.lines_token)).one()
+    assert token is not None
+    assert other.get(chain_id, token) is not None
+
+
+def test_cache_keeps_the_most_recent_chains_only() -> None:
+    cache = SeenCache(max_chains=2)
+    for chain_id in (1, 2, 3):
+        cache.put(chain_id, f"t{chain_id}", {"h": chain_id})
+    assert cache.get(1, "t1") is None
+    assert cache.get(3, "t3") == {"h": 3}
+
+
+def test_cache_answers_only_under_the_token_it_was_filed_with() -> None:
+    cache = SeenCache()
+    cache.put(7, "t1", {"a": 1})
+    assert cache.get(7, None) is None
+    assert cache.get(7, "t0") is None
+    cache.raise_counts(7, "t1", "t2", {"a": 1, "b": 2})
+    assert cache.get(7, "t1") is None
+    assert cache.get(7, "t2") == {"a": 1, "b": 2}
+    cache.raise_counts(7, "stale", "t3", {"c": 1})  # not a copy of t2: dropped, not patched
+    assert cache.get(7, "t3") is None
+    assert cache.get(7, "t2") is None
