@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from handlers.jielong.store import (
     ChainRef,
-    Item,
     NewEntry,
     ParsedEntry,
     Product,
@@ -32,6 +31,7 @@ from handlers.jielong.store import (
 from models.base import utcnow
 from models.chain import Chain, ChainEntry
 from models.chain_lines import read_seen, write_seen
+from models.chain_rows import chain_ref, parsed_columns, stored_entry
 from models.seen_cache import SEEN_CACHE, SeenCache, new_token
 
 # Hot paths run Core statements on the session's connection: one merge is a handful of
@@ -121,62 +121,6 @@ def _create_chain(dialect: str) -> Any:
     )
 
 
-def _chain_ref(row: Sequence[Any]) -> ChainRef:
-    """A chains row (_CHAIN_COLS) → handler value."""
-    chain_id, chat_id, key, title, is_order_list, products, opened_by, opened_at = row
-    return ChainRef(
-        chain_id,
-        chat_id,
-        key,
-        title,
-        bool(is_order_list),
-        tuple(Product(p["name"], p.get("price"), p.get("unit")) for p in products),
-        opened_by,
-        opened_at,
-    )
-
-
-def _stored(row: Sequence[Any]) -> StoredEntry:
-    """A chain_entries row (_ENTRY_COLS) → handler value."""
-    (entry_id, chain_id, seq, author_id, line_key, status, raw, building, unit, room, name,
-     items, phone, note, readable, flags) = row  # fmt: skip
-    return StoredEntry(
-        entry_id,
-        chain_id,
-        seq,
-        author_id,
-        line_key,
-        "withdrawn" if status == "withdrawn" else "active",
-        ParsedEntry(
-            raw=raw,
-            building=building,
-            unit=unit,
-            room=room,
-            name=name,
-            items=tuple(Item(i["name"], i["qty"], i.get("unit")) for i in items),
-            phone=phone,
-            note=note,
-            readable=bool(readable),
-        ),
-        tuple(flags),
-    )
-
-
-def parsed_columns(parsed: ParsedEntry) -> dict[str, Any]:
-    """The ChainEntry columns that hold a ParsedEntry."""
-    return {
-        "raw": parsed.raw,
-        "building": parsed.building,
-        "unit": parsed.unit,
-        "room": parsed.room,
-        "name": parsed.name,
-        "phone": parsed.phone,
-        "note": parsed.note,
-        "readable": parsed.readable,
-        "items": [{"name": i.name, "qty": i.qty, "unit": i.unit} for i in parsed.items],
-    }
-
-
 class SqlChainRepo:
     """ChainRepo on one open Session; the caller owns the transaction."""
 
@@ -204,7 +148,7 @@ class SqlChainRepo:
         row = self._conn().execute(_FIND_CHAIN, {"chat_id_": chat_id, "key_": key}).first()
         if row is None:
             return None
-        chain = _chain_ref(row[:-1])
+        chain = chain_ref(row[:-1])
         self._held_tokens()[chain.id] = row[-1]
         return chain
 
@@ -250,7 +194,7 @@ class SqlChainRepo:
 
     def latest_chain(self, chat_id: str) -> ChainRef | None:
         row = self._conn().execute(_LATEST_CHAIN, {"chat_id_": chat_id}).first()
-        return None if row is None else _chain_ref(row)
+        return None if row is None else chain_ref(row)
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         conn = self._conn()
@@ -266,7 +210,7 @@ class SqlChainRepo:
     def entries_by_author(self, chain_id: int, author_id: str) -> list[StoredEntry]:
         params = {"chain_id_": chain_id, "author_id_": author_id}
         rows = sorted(self._conn().execute(_BY_AUTHOR, params), key=itemgetter(2))  # by seq
-        return [_stored(r) for r in rows]
+        return [stored_entry(r) for r in rows]
 
     def add_entries(self, chain_id: int, entries: Sequence[NewEntry]) -> list[int]:
         if not entries:
@@ -309,11 +253,13 @@ class SqlChainRepo:
         )
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:
-        return [_stored(r) for r in self._conn().execute(_LIST_ENTRIES, {"chain_id_": chain_id})]
+        return [
+            stored_entry(r) for r in self._conn().execute(_LIST_ENTRIES, {"chain_id_": chain_id})
+        ]
 
     def all_chains(self) -> list[ChainRef]:
         """Every chain in opening order (replay and the worker page)."""
-        return [_chain_ref(r) for r in self._conn().execute(_ALL_CHAINS)]
+        return [chain_ref(r) for r in self._conn().execute(_ALL_CHAINS)]
 
     def count_entries(self, chain_id: int) -> int:
         """How many entries the chain holds (withdrawn included)."""
