@@ -1,13 +1,19 @@
 """Held-out 接龙 transcripts through the real pipeline: ≥ 97 % of entries exact, none lost.
 
 `tests/data/jielong_heldout/NAME.jsonl` + `NAME.expected.json` are real-pattern transcripts in
-the samples' format (shared/samples), labelled by the rules of REPLAY.md; each `notes` field
-says what the case is about. The last `HOLDOUT` transcripts were written before the parser
-was measured on any of them and never used to tune it; they are scored separately so a drop
-there shows over-fitting to the earlier ones. An entry is exact when every field matches under
-the contract's comparison (tests/contract.py); an extra order counts against the score, a
-missing one is a lost entry and fails outright. Needs are reported but not asserted (the
-classifier has its own held-out test). Run with `-s` to read every difference.
+the samples' format (shared/samples), labelled by the rules of REPLAY.md by someone who did not
+write the parser; each `notes` field says what the case is about. They are scored in parts so a
+drop in a later part shows over-fitting to the earlier ones:
+- tuning (01–08): used while the parser was written;
+- holdout (NAME ends in -holdout, 09–12): written before the parser was measured on them;
+  95/111 exact at first sight, 110/111 after fixes (one fix came from a miss here);
+- second batch (13–22): written later by another author, scored first at 150/154 (96.8 %),
+  then three general fixes (a bare room after an emoji, a phone alone on an entry's last line,
+  a room standing alone in a sentence order).
+An entry is exact when every field matches under the contract's comparison (tests/contract.py);
+an extra order counts against the score, a missing one is a lost entry and fails outright.
+Needs are reported but not asserted (the classifier has its own held-out test). Run with `-s`
+to read every difference.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from tests.contract import order_differences
 
 DATA = Path(__file__).resolve().parent / "data" / "jielong_heldout"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in DATA.glob("*.expected.json"))
-HOLDOUT = 4  # the last transcripts, never used for tuning
+SECOND_BATCH = 13  # transcripts numbered from here came in the second batch
 EXACT_FLOOR = 0.97
 
 
@@ -89,9 +95,17 @@ def score(names: list[str]) -> Score:
     return s
 
 
-@pytest.mark.skipif(len(NAMES) <= HOLDOUT, reason="held-out transcripts not present")
+def part_of(name: str) -> str:
+    """Which part of the held-out set a transcript belongs to (see the module's docstring)."""
+    if name.endswith("-holdout"):
+        return "holdout"
+    return "second batch" if int(name[:2]) >= SECOND_BATCH else "tuning"
+
+
+@pytest.mark.skipif(not NAMES, reason="held-out transcripts not present")
 def test_heldout_entries_exact_and_none_lost() -> None:
-    parts = {"tuning": score(NAMES[:-HOLDOUT]), "holdout": score(NAMES[-HOLDOUT:])}
+    labels = ("tuning", "holdout", "second batch")
+    parts = {label: score([n for n in NAMES if part_of(n) == label]) for label in labels}
     total = Score()
     for label, part in parts.items():
         print(part.summary(label))

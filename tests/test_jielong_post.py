@@ -125,6 +125,20 @@ def test_multiline_entries_unnumbered_address_and_tail() -> None:
     assert got.tail == ("注：周六上午10点在4号楼东侧空地分发",)
 
 
+def test_a_phone_alone_on_a_line_belongs_to_the_entry_above() -> None:
+    """'139 8888 0000' starts with digits a room could be; it is 戴's phone, not a new home."""
+    text = (
+        "#接龙 方便面 45元/箱\n\n1. 25-1-1702 成 1箱\n2. 26-2-203 戴\n火腿肠2包\n139 8888 0000\n"
+        "+86 177 0000 1111\n3. 26栋1单元901 宋 1箱"
+    )
+    got = post(text)
+    assert [ln.text for ln in got.lines] == [
+        "25-1-1702 成 1箱",
+        "26-2-203 戴\n火腿肠2包\n139 8888 0000\n+86 177 0000 1111",
+        "26栋1单元901 宋 1箱",
+    ]
+
+
 def test_numbered_rules_before_a_list_restarting_at_one() -> None:
     text = (
         "#接龙\n鸡蛋团购 45元/盒\n1. 每户限购2盒\n2. 周五截单\n\n"

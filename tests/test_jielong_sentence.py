@@ -33,6 +33,8 @@ GRAIN = (Product("东北大米", 55, "袋"), Product("金龙鱼花生油", 98, "
         ("给我登记一下，3号楼2单元201", ("3", "2", "201"), [(1, "袋")]),
         ("算我一份", (None, None, None), [(1, "份")]),
         ("８栋６０３ 报２袋", ("8", None, "603"), [(2, "袋")]),
+        ("帮我家也报一袋，1306", (None, None, "1306"), [(1, "袋")]),  # one-building group
+        ("也给我报两袋 2301室", (None, None, "2301"), [(2, "袋")]),
     ],
 )
 def test_sentence_order_takes_address_and_quantities_only(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers.jielong.normalize import small_int_text
+from handlers.jielong.normalize import is_decorative, small_int_text
 from handlers.jielong.quantity import UNIT_RE
 
 _CN = "[一二三四五六七八九十]"
@@ -54,7 +54,11 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"\s*(?:室|房)?"
         ),
     ),
-    ("room", re.compile(rf"^(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?(?=\s|$|[^\x00-\x7f])")),
+    # a bare room leads its line (only emoji may come before it: see _only_decoration)
+    (
+        "room",
+        re.compile(rf"(?<![\dA-Za-z.])(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?(?=\s|$|[^\x00-\x7f])"),
+    ),
 )
 _LANE = re.compile(r"(?:[^\s\d]{1,8}路)?\d{1,5}\s*弄\s*$")
 _HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s)\s*$")
@@ -100,7 +104,7 @@ def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
     room = groups.get("r")
     if kind == "suffix" and not _suffix_ok(m, text):
         return None
-    if kind == "room" and m.start() != 0:
+    if kind == "room" and not _only_decoration(text[: m.start()]):
         return None
     count = int(groups["c"]) if groups.get("c") else None
     end = m.end()
@@ -114,6 +118,12 @@ def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
         end=end,
         count=count,
     )
+
+
+def _only_decoration(prefix: str) -> bool:
+    """Nothing before a bare room but spaces and emoji ('🐾 1405 魏 2包'): it still leads."""
+    rest = prefix.strip()
+    return not rest or is_decorative(rest)
 
 
 def _suffix_ok(m: re.Match[str], text: str) -> bool:

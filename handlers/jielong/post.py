@@ -25,6 +25,7 @@ from handlers.jielong.normalize import (
     line_key,
     nfkc,
 )
+from handlers.jielong.phone import find_phone
 from handlers.jielong.products import parse_products, title_product
 from handlers.jielong.quantity import NUM_RE, QTY, UNIT_RE
 from handlers.jielong.store import Product
@@ -243,9 +244,15 @@ def _starts_household(text: str) -> bool:
     while h and is_decorative(h[0]):
         h = h[1:].lstrip()
     addr = find_address(h, at_start=True)
-    if addr is None:
+    if addr is None or _only_phone(h):
         return False
     return addr.is_household or QTY.search(h, addr.end) is not None
+
+
+def _only_phone(h: str) -> bool:
+    """'139 8888 0000' on a line of its own: the phone of the entry above, not a room 139."""
+    phone = find_phone(h)
+    return phone is not None and phone.start == 0 and not h[phone.end :].strip()
 
 
 def _head(rest: str, head: list[_Line]) -> tuple[str, list[str], list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from handlers.jielong.address import find_address, household
+from handlers.jielong.address import Address, find_address, household
 from handlers.jielong.normalize import clean, halfwidth
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import default_product, match_product, units_of
@@ -34,6 +34,10 @@ _NEED_WORDS = re.compile(
 _CANCEL = re.compile(r"取消|不要了|退掉|退订|撤销|撤回|不订了|不买了|删掉|删除|划掉")
 _NOT_CANCEL = re.compile(r"[不别没]取消|不用取消|不能取消|(?:怎么|怎样|如何)取消|能取消|可以取消")
 _SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
+# '帮我家也报一包，1306': a room number standing alone as a clause (one-building groups)
+_ROOM_CLAUSE = re.compile(
+    r"(?:^|(?<=[,，。;；!！\s]))(\d{3,4})\s*(?:室|房)?\s*(?=[,，。;；!！~～]|$)"
+)
 
 
 def reply_part(text: str) -> str:
@@ -55,7 +59,7 @@ def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry 
     phone = find_phone(h)
     if phone is not None:
         h = h[: phone.start] + " " * (phone.end - phone.start) + h[phone.end :]
-    addr = find_address(h)
+    addr = find_address(h) or _room_clause(h)
     if addr is not None:
         h = h[: addr.start] + " " * (addr.end - addr.start) + h[addr.end :]
     items = _items(h, products)
@@ -75,6 +79,13 @@ def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry 
         room=addr.room if addr else None,
         items=tuple(items),
     )
+
+
+def _room_clause(h: str) -> Address | None:
+    m = _ROOM_CLAUSE.search(h)
+    if m is None:
+        return None
+    return Address(building=None, unit=None, room=m[1], start=m.start(1), end=m.end())
 
 
 def plus_only(text: str) -> int | None:
