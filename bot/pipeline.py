@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.effects import record_effects
@@ -37,6 +37,8 @@ _LOCK_INBOX = (
     .where(_inbox.c.id == bindparam("inbox_id_"))
     .with_for_update()
 )
+MAX_ATTEMPTS = 3
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 _MARK_HANDLED = (
     update(_inbox)
     .where(_inbox.c.id == bindparam("inbox_id_"))
@@ -109,26 +111,56 @@ def stored_reply(factory: sessionmaker[Session], inbox_id: int) -> str | None:
 def handle_inbox_row(
     factory: sessionmaker[Session], inbox_id: int, msg: Incoming, links: LinkIssuer = NO_LINKS
 ) -> str | None:
-    """Dispatch and record effects in one transaction; mark the row handled with its reply."""
-    try:
-        with factory.begin() as session:
-            conn = session.connection()
-            handled_at, stored = conn.execute(_LOCK_INBOX, {"inbox_id_": inbox_id}).one()
-            if handled_at is not None:
-                return cast(str | None, stored)
-            ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
-            actions = dispatch(msg, ctx)
-            reply = record_effects(session, msg, actions)
-            conn.execute(
-                _MARK_HANDLED,
-                {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""},
-            )
-            return reply
-    except Exception:  # a bug must not lose the message nor answer 500 to WeChat
-        log.exception("handling failed inbox_id=%s", inbox_id)
-        reply = None if msg.is_group else texts.INTERNAL_ERROR
-        _mark_failed(factory, inbox_id, reply)
+    """Dispatch and record effects in one transaction; mark the row handled with its reply.
+
+    A transaction PostgreSQL aborts to break a deadlock (a repost holding its chain while a
+    worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
+    """
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _handle_once(factory, inbox_id, msg, links)
+        except DBAPIError as exc:
+            if attempt < MAX_ATTEMPTS and _worth_retrying(exc):
+                log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
+                continue
+            return _failed(factory, inbox_id, msg)
+        except Exception:  # a bug must not lose the message nor answer 500 to WeChat
+            return _failed(factory, inbox_id, msg)
+    raise AssertionError("unreachable: the last attempt returns")
+
+
+def _handle_once(
+    factory: sessionmaker[Session], inbox_id: int, msg: Incoming, links: LinkIssuer
+) -> str | None:
+    with factory.begin() as session:
+        conn = session.connection()
+        handled_at, stored = conn.execute(_LOCK_INBOX, {"inbox_id_": inbox_id}).one()
+        if handled_at is not None:
+            return cast(str | None, stored)
+        ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
+        actions = dispatch(msg, ctx)
+        reply = record_effects(session, msg, actions)
+        conn.execute(
+            _MARK_HANDLED,
+            {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""},
+        )
         return reply
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _worth_retrying(exc: DBAPIError) -> bool:
+    """Deadlock detected or serialization failure: the same work succeeds when run again."""
+    return _sqlstate(exc) in RETRY_SQLSTATES
+
+
+def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming) -> str | None:
+    log.exception("handling failed inbox_id=%s", inbox_id)
+    reply = None if msg.is_group else texts.INTERNAL_ERROR
+    _mark_failed(factory, inbox_id, reply)
+    return reply
 
 
 def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> None:

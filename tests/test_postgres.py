@@ -29,11 +29,16 @@ from bot.replay import BadLine, collect, fresh_database, read_transcript
 from handlers.types import Incoming
 from models import (
     Base,
+    Campaign,
     Chain,
     ChainEntry,
+    Chat,
+    Community,
     InboxMessage,
+    Member,
     Need,
     Notice,
+    Order,
     make_engine,
     make_session_factory,
 )
@@ -287,6 +292,64 @@ def test_two_openings_of_one_chain_at_once_keep_both_entries(
         t.join(30)
     assert _errors(factory) == []
     assert sorted(raw for *_, raw in _entries(factory)) == ["8-2-202 乙 2份", "9-1-101 甲 1份"]
+
+
+OPEN = (
+    "开团：蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限5份\n截单：今晚8点\n到货：明天下午3点\n"
+    "取货：社区活动中心\n时段：30分钟 每段20户"
+)
+
+
+def _open_campaign(factory: sessionmaker[Session]) -> None:
+    """A community with the group and a worker, who opens a campaign the chain will join."""
+    with factory.begin() as s:
+        community = Community(name="和平里")
+        s.add(community)
+        s.flush()
+        s.add(Chat(community_id=community.id, channel="replay", external_id="g1", title="1号群"))
+        s.add(
+            Member(
+                community_id=community.id,
+                channel="replay",
+                external_id="w_li",
+                display_name="社区小李",
+                role="worker",
+            )
+        )
+    opened = Incoming("replay", "m-open", "w_li", "g1", OPEN, _post(0, "w_li", []).received_at)
+    assert "已开团" in (process(factory, opened) or "")
+
+
+def test_a_repost_aborted_by_a_deadlock_is_handled_again(
+    engine: Engine, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A repost holds its chain and waits for the campaign, which a worker's transaction holds
+    while it waits for the chain. PostgreSQL aborts the repost (40P01); it is run again once
+    the worker lets go, and the resident's line becomes an order like any other."""
+    _open_campaign(factory)
+    process(factory, _post(1, "w_wang", OLD))
+    mine = "3. 9-1-101 甲 1份"
+    holder = engine.connect()
+    holder.exec_driver_sql("SET deadlock_timeout = '10s'")  # the repost detects it first
+    holder.execute(select(Campaign.id).with_for_update())
+    repost = threading.Thread(target=process, args=(factory, _post(2, "甲", [*OLD, mine])))
+    try:
+        repost.start()
+        _wait(lambda: _lock_waiters(engine) >= 1, 20, "the repost to wait for the campaign")
+        holder.execute(select(Chain.id).with_for_update())  # the cycle: the repost is aborted
+    finally:
+        holder.rollback()
+        holder.close()
+    repost.join(30)
+    assert _errors(factory) == []
+    assert "甲" in [author for _, _, author, _ in _entries(factory)]
+    with factory() as s:
+        assert s.scalars(select(Order.sender_id).order_by(Order.no)).all() == [
+            "w_wang",
+            "w_wang",
+            "甲",
+        ]
+    assert any("retrying" in r.getMessage() and "40P01" in r.getMessage() for r in caplog.records)
 
 
 # --- outbox: claimers racing ----------------------------------------------------------------
