@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign_store import AuditEntry
 from models.messaging import AuditLog
+
+_INSERT_AUDIT = insert(cast(Table, AuditLog.__table__))
 
 
 def write_audit(
@@ -24,17 +26,34 @@ def write_audit(
     at: datetime,
 ) -> None:
     """Add one audit row in the caller's transaction."""
-    session.add(
-        AuditLog(
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=str(record_id),
-            before=_plain(before),
-            after=_plain(after),
-            at=at,
-        )
-    )
+    session.add(AuditLog(**audit_row(actor, action, record_type, record_id, before, after, at)))
+
+
+def audit_row(
+    actor: str,
+    action: str,
+    record_type: str,
+    record_id: int | str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """The column values of one audit row (for `insert_audits`)."""
+    return {
+        "actor": actor,
+        "action": action,
+        "record_type": record_type,
+        "record_id": str(record_id),
+        "before": _plain(before),
+        "after": _plain(after),
+        "at": at,
+    }
+
+
+def insert_audits(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many audit rows (`audit_row` values) in one statement, in the given order."""
+    if rows:
+        conn.execute(_INSERT_AUDIT, list(rows))
 
 
 def _plain(value: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -4,25 +4,32 @@ Runs after every 接龙 message in a chat (the campaign route wraps the 接龙 h
 every campaign command, and at 截单. Each entry maps to at most one order (unique
 campaign_id + chain_entry_id); an entry's `updated_at` is copied to the order so a second run
 writes nothing. Orders already confirmed are never changed by a later repost.
+
+A sync reads with Core statements built once; new orders are priced in memory and written in a
+few statements (`models.entry_orders`), withdrawals and edits go through the ORM
+(`models.entry_changes`). Every repost pays this, so it must stay a handful of statements.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, Select, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_rules import match_product, squash, within_limit
-from handlers.campaign_store import LIVE_STATUSES, OPEN_STATUSES, SyncReport
+from handlers.campaign_rules import squash
+from handlers.campaign_store import SyncReport
 from models.audit import write_audit
-from models.campaign import Campaign, Order, OrderLine, Product
-from models.campaign_views import order_views, product_spec
+from models.campaign import Campaign, Order
+from models.campaign_views import Record
 from models.chain import Chain, ChainEntry
-from models.community import Household, Member
+from models.entry_changes import follow_change
+from models.entry_orders import Home, OrderBatch
+from models.order_pricing import Pricing
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,66 @@ _CHAIN_OF = select(
 ActiveRow = Row[int, str, str, datetime]  # id, title, chat_id, created_at
 _ACTIVE = select(Campaign.id, Campaign.title, Campaign.chat_id, Campaign.created_at).where(
     Campaign.status.in_(ACTIVE)
+)
+
+# A sync reads the campaign (locked: order numbers in sequence), its entries and the orders
+# already made from them with Core too; only the rare withdrawals and edits load ORM objects.
+_campaigns = cast(Table, Campaign.__table__)
+_chains = cast(Table, Chain.__table__)
+_entries = cast(Table, ChainEntry.__table__)
+_orders = cast(Table, Order.__table__)
+_LOCK_CAMPAIGN = (
+    select(
+        _campaigns.c.id,
+        _campaigns.c.status,
+        _campaigns.c.community_id,
+        _campaigns.c.channel,
+        _campaigns.c.cutoff_at,
+        _campaigns.c.closed_at,
+        _campaigns.c.created_at,
+        _campaigns.c.next_order_no,
+    )
+    .where(_campaigns.c.id == bindparam("campaign_id_"))
+    .with_for_update()
+)
+# Each entry with the order already made from it, if any (unique campaign_id + entry id).
+_ENTRIES = (
+    select(
+        _entries.c.id,
+        _entries.c.seq,
+        _entries.c.author_id,
+        _entries.c.status,
+        _entries.c.raw,
+        _entries.c.building,
+        _entries.c.unit,
+        _entries.c.room,
+        _entries.c.name,
+        _entries.c.phone,
+        _entries.c.note,
+        _entries.c["items"].label("entry_items"),
+        _entries.c.first_seen_at,
+        _entries.c.updated_at,
+        _chains.c.chat_id,
+        _orders.c.id.label("order_id"),
+        _orders.c.entry_version.label("order_version"),
+        _orders.c.household_id.label("order_household_id"),
+    )
+    .select_from(
+        _entries.join(_chains, _chains.c.id == _entries.c.chain_id).outerjoin(
+            _orders,
+            and_(
+                _orders.c.chain_entry_id == _entries.c.id,
+                _orders.c.campaign_id == bindparam("campaign_id_"),
+            ),
+        )
+    )
+    .where(_chains.c.campaign_id == bindparam("campaign_id_"))
+    .order_by(_entries.c.first_seen_at, _entries.c.id)
+)
+_SOME_ENTRIES = _ENTRIES.where(_entries.c.id.in_(bindparam("entry_ids_", expanding=True)))
+_SEQ_ENTRIES = _ENTRIES.where(
+    _entries.c.chain_id == bindparam("chain_id_"),
+    _entries.c.seq.in_(bindparam("seqs_", expanding=True)),
 )
 
 
@@ -76,10 +143,8 @@ def sync_chain(
         return [sync_campaign(session, best, at)]
     if not seqs:
         return []
-    entry_ids = session.scalars(
-        select(ChainEntry.id).where(ChainEntry.chain_id == chain_id, ChainEntry.seq.in_(seqs))
-    ).all()
-    return [sync_campaign(session, row.campaign_id, at, entry_ids)]
+    params = {"chain_id_": chain_id, "seqs_": list(seqs)}
+    return [_sync(session, row.campaign_id, _SEQ_ENTRIES, params)]
 
 
 def _active(session: Session) -> Sequence[ActiveRow]:
@@ -123,9 +188,10 @@ def _link(session: Session, chain: Chain, campaign_id: int | None) -> None:
     )
 
 
-def link_open_chains(session: Session, campaign: Campaign) -> None:
-    """Link unlinked order-list chains that name this campaign (any chat: reposts travel)."""
-    since = campaign.created_at - LINK_GRACE
+def link_open_chains(session: Session, created_at: datetime) -> None:
+    """Link unlinked order-list chains that name a campaign opened at `created_at` (any chat:
+    reposts travel)."""
+    since = created_at - LINK_GRACE
     chains = session.scalars(
         select(Chain).where(
             Chain.campaign_id.is_(None), Chain.is_order_list.is_(True), Chain.opened_at >= since
@@ -145,234 +211,65 @@ def sync_campaign(
     linked chain, after linking open chains (截单, worker commands, the worker page).
     The campaign row stays locked until commit, so order numbers are handed out in sequence.
     """
-    campaign = session.get_one(Campaign, campaign_id, with_for_update=True)
+    if entry_ids is None:
+        return _sync(session, campaign_id, None, {})
+    return _sync(session, campaign_id, _SOME_ENTRIES, {"entry_ids_": list(entry_ids)})
+
+
+def _sync(
+    session: Session, campaign_id: int, entries_q: Select[Any] | None, params: dict[str, Any]
+) -> SyncReport:
+    """Lock the campaign, read its entries that `entries_q` selects (None: every entry, after
+    linking open chains) with their orders, and sync them."""
+    session.flush()  # Core reads below: pending links and changes must be in the database
+    conn = session.connection()
+    campaign = conn.execute(_LOCK_CAMPAIGN, {"campaign_id_": campaign_id}).one()
     if campaign.status not in ACTIVE:
         return SyncReport(campaign_id)
-    entries_q = (
-        select(ChainEntry)
-        .join(Chain, Chain.id == ChainEntry.chain_id)
-        .where(Chain.campaign_id == campaign_id)
-        .order_by(ChainEntry.first_seen_at, ChainEntry.id)
-    )
-    orders_q = select(Order).where(
-        Order.campaign_id == campaign_id, Order.chain_entry_id.is_not(None)
-    )
-    if entry_ids is None:
-        link_open_chains(session, campaign)
-    else:
-        if not entry_ids:
-            return SyncReport(campaign_id)
-        entries_q = entries_q.where(ChainEntry.id.in_(list(entry_ids)))
-        orders_q = orders_q.where(Order.chain_entry_id.in_(list(entry_ids)))
-    entries = session.scalars(entries_q).all()
-    known = {o.chain_entry_id: o for o in session.scalars(orders_q)}
-    created: list[int] = []
+    if entries_q is None:
+        link_open_chains(session, campaign.created_at)
+        session.flush()
+    query = _ENTRIES if entries_q is None else entries_q
+    entries = conn.execute(query, {**params, "campaign_id_": campaign_id}).all()
+    return _sync_entries(session, campaign, entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _ToOrder:
+    """An entry without an order yet, and the household it orders for."""
+
+    entry: Record
+    home: Home | None
+    flags: list[str]
+
+
+def _sync_entries(session: Session, campaign: Record, entries: Sequence[Record]) -> SyncReport:
+    """New entries become orders and changed ones are followed, in entry order.
+
+    Households are found first, so what they already hold is read in one query.
+    """
+    batch = OrderBatch(session, campaign)
+    steps: list[_ToOrder | Record] = []  # a new order, or an entry whose order must follow it
+    households: set[int] = set()
+    for entry in entries:
+        if entry.order_id is None and entry.status != "withdrawn":
+            home, flags = batch.household(entry)
+            steps.append(_ToOrder(entry, home, flags))
+            if home is not None:
+                households.add(home[0])
+        elif entry.order_id is not None and entry.order_version != entry.updated_at:
+            steps.append(entry)
+            if entry.order_household_id is not None:
+                households.add(entry.order_household_id)
+    pricing = Pricing(batch.conn, campaign.id, households, batch.new_households)
     withdrawn: list[int] = []
     updated: list[int] = []
-    for entry in entries:
-        order = known.get(entry.id)
-        if order is None:
-            if entry.status != "withdrawn":
-                created.append(_create(session, campaign, entry).id)
-        elif order.entry_version != entry.updated_at:
-            _apply_change(session, campaign, entry, order, withdrawn, updated)
-    return SyncReport(
-        campaign_id, tuple(order_views(session, created)), tuple(withdrawn), tuple(updated)
-    )
-
-
-def _create(session: Session, campaign: Campaign, entry: ChainEntry) -> Order:
-    chain = session.get_one(Chain, entry.chain_id)
-    household_id, flags = _household(session, campaign, entry)
-    late = _is_late(campaign, entry.first_seen_at)
-    order = Order(
-        campaign_id=campaign.id,
-        household_id=household_id,
-        chain_entry_id=entry.id,
-        status="late" if late else "pending",
-        no=campaign.next_order_no,
-        chat_id=chain.chat_id,
-        sender_id=entry.author_id,
-        flags=flags,
-        created_at=entry.first_seen_at,
-        updated_at=entry.updated_at,
-        entry_version=entry.updated_at,
-        note=entry.note,
-    )
-    campaign.next_order_no += 1
-    session.add(order)
-    session.flush()
-    _add_lines(session, campaign, order, entry.items)
-    write_audit(
-        session,
-        entry.author_id,
-        "order.create",
-        "order",
-        order.id,
-        None,
-        {
-            "no": order.no,
-            "status": order.status,
-            "raw": entry.raw,
-            "items": entry.items,
-            "flags": order.flags,
-        },
-        entry.first_seen_at,
-    )
-    return order
-
-
-def _is_late(campaign: Campaign, seen_at: datetime) -> bool:
-    """After the earlier of the announced cut-off and the actual 截单 (early by a worker, or
-    late when the scheduler was down): the line is kept as 迟到 for a worker to decide."""
-    times = [t for t in (campaign.cutoff_at, campaign.closed_at) if t is not None]
-    return bool(times) and seen_at > min(times)
-
-
-def _household(
-    session: Session, campaign: Campaign, entry: ChainEntry
-) -> tuple[int | None, list[str]]:
-    """The entry's address (created if new), else the author's registered household."""
-    flags: list[str] = []
-    if entry.building or entry.room:
-        row = session.scalar(
-            select(Household).where(
-                _same(Household.community_id, campaign.community_id),
-                _same(Household.building, entry.building),
-                _same(Household.unit, entry.unit),
-                _same(Household.room, entry.room),
-            )
-        )
-        if row is None:
-            row = Household(
-                community_id=campaign.community_id,
-                building=entry.building,
-                unit=entry.unit,
-                room=entry.room,
-                name=entry.name,
-                phone=entry.phone,
-                flags=[],
-            )
-            session.add(row)
-            session.flush()
-        return row.id, flags
-    member = session.scalar(
-        select(Member).where(
-            Member.channel == campaign.channel, Member.external_id == entry.author_id
-        )
-    )
-    if member is None or member.household_id is None:
-        return None, ["no_address"]
-    return member.household_id, flags
-
-
-def _same(column: Any, value: Any) -> Any:
-    return column.is_(None) if value is None else column == value
-
-
-def _add_lines(
-    session: Session, campaign: Campaign, order: Order, items: list[dict[str, Any]]
-) -> None:
-    products = session.scalars(
-        select(Product).where(Product.campaign_id == campaign.id).order_by(Product.id)
-    ).all()
-    specs = [product_spec(p) for p in products]
-    for item in items:
-        spec = match_product(str(item.get("name") or ""), specs)
-        product = products[specs.index(spec)] if spec is not None else None
-        qty = float(item.get("qty") or 1)
-        kept = qty
-        if product is not None and order.household_id is not None:
-            kept = within_limit(
-                qty, product.per_household_limit, _used(session, campaign.id, order, product.id)
-            )
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                product_id=product.id if product else None,
-                name=product.name if product else str(item.get("name") or ""),
-                qty=kept,
-                unit=(product.unit if product else None) or item.get("unit"),
-                requested_qty=qty,
-            )
-        )
-        session.flush()
-        _flag(order, "unknown_product" if product is None else None)
-        _flag(order, "over_limit" if kept < qty else None)
-
-
-def _flag(order: Order, flag: str | None) -> None:
-    if flag and flag not in order.flags:
-        order.flags = [*order.flags, flag]
-
-
-def _used(session: Session, campaign_id: int, order: Order, product_id: int) -> float:
-    """What the household already has of this product in the campaign's live orders."""
-    stmt = (
-        select(func.coalesce(func.sum(OrderLine.qty), 0.0))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            Order.campaign_id == campaign_id,
-            Order.household_id == order.household_id,
-            Order.id != order.id,
-            Order.status.in_(LIVE_STATUSES),
-            OrderLine.product_id == product_id,
-        )
-    )
-    return float(session.scalar(stmt) or 0.0)
-
-
-def _apply_change(
-    session: Session,
-    campaign: Campaign,
-    entry: ChainEntry,
-    order: Order,
-    withdrawn: list[int],
-    updated: list[int],
-) -> None:
-    """The author withdrew or edited the entry: follow it while the order is undecided."""
-    order.entry_version = entry.updated_at
-    if order.status not in OPEN_STATUSES:
-        write_audit(
-            session,
-            entry.author_id,
-            "order.entry_changed_ignored",
-            "order",
-            order.id,
-            {"status": order.status},
-            {"entry_status": entry.status, "raw": entry.raw},
-            entry.updated_at,
-        )
-        return
-    if entry.status == "withdrawn":
-        write_audit(
-            session,
-            entry.author_id,
-            "order.withdraw",
-            "order",
-            order.id,
-            {"status": order.status},
-            {"status": "withdrawn"},
-            entry.updated_at,
-        )
-        order.status = "withdrawn"
-        withdrawn.append(order.no)
-        return
-    lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    before = [{"name": ln.name, "qty": ln.qty} for ln in lines]
-    for line in lines:  # marked, not deleted: a replaced line keeps its row at quantity 0
-        line.qty, line.requested_qty = 0.0, 0.0
-    order.flags = [f for f in order.flags if f not in ("unknown_product", "over_limit")]
-    _add_lines(session, campaign, order, entry.items)
-    order.updated_at = entry.updated_at
-    write_audit(
-        session,
-        entry.author_id,
-        "order.edit",
-        "order",
-        order.id,
-        {"items": before},
-        {"items": entry.items, "raw": entry.raw},
-        entry.updated_at,
-    )
-    updated.append(order.no)
+    for step in steps:
+        if isinstance(step, _ToOrder):
+            batch.add_order(step.entry, step.home, step.flags, pricing)
+        elif (order := follow_change(session, batch, pricing, step)) is not None:
+            (withdrawn if order.status == "withdrawn" else updated).append(order.no)
+    created = batch.write()
+    if any(not isinstance(step, _ToOrder) for step in steps):
+        session.flush()  # the followed orders, next to the rows just written
+    return SyncReport(campaign.id, tuple(created), tuple(withdrawn), tuple(updated))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign_store import (
@@ -22,17 +22,40 @@ from models.campaign import Campaign, Order, OrderLine, Product
 from models.chain import ChainEntry
 from models.community import Household
 
+Record = Row[*tuple[Any, ...]]  # a Core result row, read by column name
 
-def product_spec(row: Product) -> ProductSpec:
-    """Product row → value."""
+_products = cast(Table, Product.__table__)
+# Read for every order a repost creates (the sync's prices and limits, the reply's notes):
+# built once, run as Core on the session's connection.
+_PRODUCTS_OF = (
+    select(
+        _products.c.id,
+        _products.c.name,
+        _products.c.price,
+        _products.c.unit,
+        _products.c.per_household_limit,
+        _products.c.stock,
+    )
+    .where(_products.c.campaign_id == bindparam("campaign_id_"))
+    .order_by(_products.c.id)
+)
+
+
+def product_spec(row: Record) -> ProductSpec:
+    """A `product_rows` row → value."""
     return ProductSpec(row.name, row.price, row.unit, row.per_household_limit, row.stock)
+
+
+def product_rows(conn: Connection, campaign_id: int) -> Sequence[Record]:
+    """The campaign's products (id, name, price, unit, per_household_limit, stock) by id."""
+    return conn.execute(_PRODUCTS_OF, {"campaign_id_": campaign_id}).all()
 
 
 def campaign_view(session: Session, row: Campaign) -> CampaignView:
     """Campaign row (+ its products) → value."""
-    products = session.scalars(
-        select(Product).where(Product.campaign_id == row.id).order_by(Product.id)
-    )
+    if session.autoflush:  # as an ORM query would: products added in this session count
+        session.flush()
+    products = product_rows(session.connection(), row.id)
     return CampaignView(
         id=row.id,
         chat_id=row.chat_id,

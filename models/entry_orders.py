@@ -1,0 +1,242 @@
+"""New orders from chain entries: priced in entry order, written with a few Core statements.
+
+Every repost that adds a line creates an order, and the ORM unit of work (an object per row,
+a flush per line, the identity map) cost several times the SQL itself. So one sync reads
+what it needs once (the products, the households' quantities so far), prices each new entry
+in memory in entry order, then writes orders, lines and audit rows with one executemany each
+and builds the report's views from the values it wrote. Only new rows are written here, so
+no object loaded in the session goes stale (the campaign's `next_order_no` is expired).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from handlers.campaign_store import LineView, OrderView
+from handlers.members_store import Household as HouseholdValue
+from models.audit import audit_row, insert_audits
+from models.campaign import Campaign, Order, OrderLine
+from models.campaign_views import Record
+from models.community import Household, Member
+from models.order_pricing import PricedLine, Pricing, with_flags
+
+_campaigns = cast(Table, Campaign.__table__)
+_orders = cast(Table, Order.__table__)
+_lines = cast(Table, OrderLine.__table__)
+_households = cast(Table, Household.__table__)
+_members = cast(Table, Member.__table__)
+
+_INSERT_ORDERS = insert(_orders).returning(_orders.c.id, sort_by_parameter_order=True)
+_INSERT_LINES = insert(_lines).returning(_lines.c.id, sort_by_parameter_order=True)
+_INSERT_HOUSEHOLD = insert(_households).returning(_households.c.id)
+_SET_NEXT_NO = (
+    update(_campaigns)
+    .where(_campaigns.c.id == bindparam("campaign_id_"))
+    .values(next_order_no=bindparam("next_no_"))
+)
+_HOME_COLS = (
+    _households.c.id,
+    _households.c.building,
+    _households.c.unit,
+    _households.c.room,
+    _households.c.name,
+    _households.c.phone,
+    _households.c.flags,
+)
+_MEMBER_HOME = (
+    select(*_HOME_COLS)
+    .select_from(_members.join(_households, _members.c.household_id == _households.c.id))
+    .where(
+        _members.c.channel == bindparam("channel_"),
+        _members.c.external_id == bindparam("author_id_"),
+    )
+)
+_ADDRESS = ("community_id", "building", "unit", "room")
+
+Home = tuple[int, HouseholdValue]  # household id and its value for the report
+
+
+@cache
+def _by_address(nulls: tuple[bool, ...]) -> Select[Any]:
+    """Households at one address; a None part matches NULL (one statement per None pattern,
+    so the unique index on the address stays usable on PostgreSQL)."""
+    where = [
+        _households.c[name].is_(None) if null else _households.c[name] == bindparam(name)
+        for name, null in zip(_ADDRESS, nulls, strict=True)
+    ]
+    return select(*_HOME_COLS).where(*where)
+
+
+def _home(row: Record) -> Home:
+    return row.id, HouseholdValue(
+        row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags)
+    )
+
+
+@dataclass(slots=True)
+class _NewOrder:
+    """One order priced but not written yet; ids are filled in as it is written."""
+
+    values: dict[str, Any]  # orders columns
+    lines: list[PricedLine]
+    home: HouseholdValue | None
+    seq: int
+    audit: dict[str, Any]  # its audit row (record_id: the order's id, once known)
+    order_id: int = 0
+    line_ids: list[int] = field(default_factory=list)
+
+
+class OrderBatch:
+    """What one sync writes, queued in entry order: new orders (numbered under the
+    campaign's row lock), lines of new and edited orders, and audit rows."""
+
+    def __init__(self, session: Session, campaign: Record) -> None:
+        self.session = session
+        self.conn = session.connection()
+        self.campaign = campaign  # id, community_id, channel, cutoff_at, closed_at, next_order_no
+        self.audits: list[dict[str, Any]] = []
+        self._new: list[_NewOrder] = []
+        self._lines: list[tuple[_NewOrder | int, PricedLine]] = []  # (order or its id, line)
+        self._at_address: dict[tuple[Any, ...], Home] = {}  # households seen in this sync
+        self._of_member: dict[str, Home | None] = {}  # author → registered household
+        self.new_households: set[int] = set()  # created in this sync: no orders yet
+
+    def household(self, entry: Record) -> tuple[Home | None, list[str]]:
+        """The entry's address (created if new), else the author's registered household."""
+        if entry.building or entry.room:
+            address = (self.campaign.community_id, entry.building, entry.unit, entry.room)
+            home = self._at_address.get(address) or self._address_home(address, entry)
+            self._at_address[address] = home
+            return home, []
+        if entry.author_id not in self._of_member:
+            params = {"channel_": self.campaign.channel, "author_id_": entry.author_id}
+            row = self.conn.execute(_MEMBER_HOME, params).first()
+            self._of_member[entry.author_id] = None if row is None else _home(row)
+        member_home = self._of_member[entry.author_id]
+        return member_home, [] if member_home is not None else ["no_address"]
+
+    def _address_home(self, address: tuple[Any, ...], entry: Record) -> Home:
+        """The household at this address (None parts match NULL), inserted when new."""
+        params = {n: v for n, v in zip(_ADDRESS, address, strict=True) if v is not None}
+        row = self.conn.execute(_by_address(tuple(v is None for v in address)), params).first()
+        if row is not None:
+            return _home(row)
+        values = dict(zip(_ADDRESS, address, strict=True))
+        values.update(name=entry.name, phone=entry.phone, flags=[])
+        household_id: int = self.conn.execute(_INSERT_HOUSEHOLD, values).scalar_one()
+        self.new_households.add(household_id)
+        value = HouseholdValue(entry.building, entry.unit, entry.room, entry.name, entry.phone, ())
+        return household_id, value
+
+    def add_order(
+        self, entry: Record, home: Home | None, flags: list[str], pricing: Pricing
+    ) -> None:
+        """Queue a new order for the entry; its number is the campaign's next."""
+        household_id = home[0] if home else None
+        lines, line_flags = pricing.price(entry.entry_items, household_id)
+        pricing.take(household_id, lines)
+        status = "late" if self._is_late(entry.first_seen_at) else "pending"
+        no = self.campaign.next_order_no + len(self._new)
+        order_flags = with_flags(flags, line_flags)
+        after = {
+            "no": no,
+            "status": status,
+            "raw": entry.raw,
+            "items": entry.entry_items,
+            "flags": order_flags,
+        }
+        audit = audit_row(
+            entry.author_id, "order.create", "order", "", None, after, entry.first_seen_at
+        )
+        values = {
+            "campaign_id": self.campaign.id,
+            "household_id": household_id,
+            "chain_entry_id": entry.id,
+            "status": status,
+            "no": no,
+            "chat_id": entry.chat_id,
+            "sender_id": entry.author_id,
+            "flags": order_flags,
+            "created_at": entry.first_seen_at,
+            "updated_at": entry.updated_at,
+            "entry_version": entry.updated_at,
+            "note": entry.note,
+        }
+        new = _NewOrder(values, lines, home[1] if home else None, entry.seq, audit)
+        self._new.append(new)
+        self._lines.extend((new, line) for line in lines)
+        self.audits.append(audit)
+
+    def add_lines(self, order_id: int, lines: list[PricedLine]) -> None:
+        """Queue new lines of an existing (edited) order."""
+        self._lines.extend((order_id, line) for line in lines)
+
+    def _is_late(self, seen_at: datetime) -> bool:
+        """After the earlier of the announced cut-off and the actual 截单 (early by a worker,
+        or late when the scheduler was down): kept as 迟到 for a worker to decide."""
+        times = [t for t in (self.campaign.cutoff_at, self.campaign.closed_at) if t is not None]
+        return bool(times) and seen_at > min(times)
+
+    def write(self) -> list[OrderView]:
+        """Insert what is queued, in order; the views of the new orders."""
+        if self._new:
+            rows = [new.values for new in self._new]
+            ids = self.conn.execute(_INSERT_ORDERS, rows).scalars().all()
+            for new, order_id in zip(self._new, ids, strict=True):
+                new.order_id = order_id
+                new.audit["record_id"] = str(order_id)
+            self._set_next_no(self.campaign.next_order_no + len(self._new))
+        self._write_lines()
+        insert_audits(self.conn, self.audits)
+        return [_view(new) for new in self._new]
+
+    def _write_lines(self) -> None:
+        if not self._lines:
+            return
+        rows = [
+            line.values(order if isinstance(order, int) else order.order_id)
+            for order, line in self._lines
+        ]
+        ids = self.conn.execute(_INSERT_LINES, rows).scalars().all()
+        for (order, _), line_id in zip(self._lines, ids, strict=True):
+            if isinstance(order, _NewOrder):
+                order.line_ids.append(line_id)
+
+    def _set_next_no(self, next_no: int) -> None:
+        """Store the campaign's next number; an ORM copy of it in the session reloads it."""
+        self.conn.execute(_SET_NEXT_NO, {"campaign_id_": self.campaign.id, "next_no_": next_no})
+        loaded = self.session.identity_map.get(identity_key(Campaign, self.campaign.id))
+        if loaded is not None:
+            self.session.expire(loaded, ["next_order_no"])
+
+
+def _view(new: _NewOrder) -> OrderView:
+    """The written order as `models.campaign_views.views_of` would read it back."""
+    v: Mapping[str, Any] = new.values
+    return OrderView(
+        id=new.order_id,
+        campaign_id=v["campaign_id"],
+        no=v["no"],
+        status=v["status"],
+        household=new.home,
+        lines=tuple(
+            LineView(line_id, ln.name, ln.qty, ln.unit, ln.product_name, ln.requested_qty, None)
+            for line_id, ln in zip(new.line_ids, new.lines, strict=True)
+            if ln.qty > 0 or ln.requested_qty > 0
+        ),
+        chat_id=v["chat_id"],
+        sender_id=v["sender_id"],
+        seq=new.seq,
+        created_at=v["created_at"],
+        flags=tuple(v["flags"]),
+        household_id=v["household_id"],
+        entry_id=v["chain_entry_id"],
+    )
