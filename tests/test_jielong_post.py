@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from handlers.jielong.post import JielongPost, parse_jielong, title_key
+from handlers.jielong.post_lines import (
+    BREAK,
+    ENDS,
+    PLAIN,
+    STARTS,
+    Line,
+    PostLine,
+    group_entries,
+    read_line,
+)
 from handlers.jielong.store import Product
 
 VEG = "硕诚蔬菜套餐 38元/份\n每户限2份，今晚8点截单\n\n例 3-2-201 王 2份\n\n"
@@ -228,3 +240,50 @@ def test_ten_thousand_entries_in_one_paste() -> None:
     got = post("#接龙\n" + VEG + lines + "\n10001. " + "乱码" * 3000)
     assert len(got.lines) == 10001
     assert got.lines[-1].text.startswith("乱码")
+
+
+def _reference_layout(lines: list[Line]) -> tuple[list[PostLine], list[str]]:
+    """The entry layout written as plainly as possible, one line at a time."""
+    entries: list[list[Line]] = []
+    tail: list[str] = []
+    current: list[Line] | None = None
+    for ln in lines:
+        if ln.kind == STARTS:
+            current = [ln]
+            entries.append(current)
+        elif ln.kind != PLAIN:
+            current = None
+        elif current is not None:
+            current.append(ln)
+        else:
+            tail.append(ln.text)
+    out = [
+        PostLine(key="\n".join(x.key for x in e if x.key), text="\n".join(x.body for x in e))
+        for e in entries
+    ]
+    return [p for p in out if p.key], tail
+
+
+def test_fast_layout_matches_the_plain_one_on_every_mix_of_lines() -> None:
+    """group_entries copies runs of entries whole; on any mix of line kinds it must give the
+    same entries and tail as reading the lines one at a time."""
+    pool = [
+        read_line(text)
+        for text in (
+            "1. 5-1-101 王 1份",
+            "2. 5-1-102 李 2份",
+            "6-2-1101 邹 1份",
+            "放门口就行",
+            "电话 186 1234 5678",
+            "",
+            "--------",
+            "例 3-2-201 王 2份",
+            "3. 大米 50元/袋",
+            "🙏",
+        )
+    ]
+    assert {ln.kind for ln in pool} == {BREAK, STARTS, ENDS, PLAIN}
+    rng = random.Random(20261123)
+    for _ in range(2000):
+        lines = [rng.choice(pool) for _ in range(rng.randint(0, 14))]
+        assert group_entries(lines) == _reference_layout(lines), lines

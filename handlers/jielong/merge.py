@@ -23,7 +23,8 @@ from datetime import datetime
 from handlers.jielong.address import find_address, household
 from handlers.jielong.entry import parse_entry
 from handlers.jielong.normalize import halfwidth
-from handlers.jielong.post import JielongPost, PostLine
+from handlers.jielong.post import JielongPost
+from handlers.jielong.post_lines import PostLine
 from handlers.jielong.store import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
