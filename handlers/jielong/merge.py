@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from handlers.jielong.address import find_address, household
 from handlers.jielong.entry import parse_entry
@@ -36,6 +37,8 @@ from handlers.jielong.store import (
     Product,
     StoredEntry,
 )
+
+_KEY = attrgetter("key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,11 @@ def merge_post(
     """Merge one snapshot into its chain (created on first sight) and say what changed."""
     chain, created = _chain_for(repo, chat_id, sender_id, post, at)
     result = MergeResult(chain=chain, created=created)
-    counts = Counter([line.key for line in post.lines])
+    counts = Counter(map(_KEY, post.lines))
     seen = repo.seen_counts(chain.id, list(counts)) if counts else {}
     products = chain.products or post.products
-    fresh = [_Fresh(ln, k, parse_entry(ln.text, products)) for ln, k in _new_lines(post, seen)]
+    new = _new_lines(post, counts, seen)
+    fresh = [_Fresh(ln, k, parse_entry(ln.text, products)) for ln, k in new]
     missing = _missing_own(repo.entries_by_author(chain.id, sender_id), counts)
     if missing:
         fresh = _settle_missing(repo, result, missing, fresh, post, at, products)
@@ -86,7 +90,7 @@ def merge_post(
         entries = [_new_entry(f, sender_id, chain, at) for f in fresh]
         seqs = repo.add_entries(chain.id, entries)
         result.added = [Added(seq, entry) for seq, entry in zip(seqs, entries, strict=True)]
-    raised = {key: n for key, n in counts.items() if n > seen.get(key, 0)}
+    raised = _raised(counts, seen, new)
     if raised:
         repo.add_seen(chain.id, raised)
     return result
@@ -104,10 +108,13 @@ def _chain_for(
     return made, True
 
 
-def _new_lines(post: JielongPost, seen: dict[str, int]) -> list[tuple[PostLine, int]]:
+def _new_lines(
+    post: JielongPost, counts: Counter[str], seen: dict[str, int]
+) -> list[tuple[PostLine, int]]:
     """Lines whose k-th copy in this repost exceeds the copies seen before."""
-    if len({line.key for line in post.lines}) == len(post.lines):  # no repeats: the usual case
-        return [(line, 1) for line in post.lines if line.key not in seen]
+    if len(counts) == len(post.lines):  # no repeats, the usual case: unseen keys only
+        unseen = counts.keys() - seen.keys()
+        return [(line, 1) for line in post.lines if line.key in unseen] if unseen else []
     copies: Counter[str] = Counter()
     out: list[tuple[PostLine, int]] = []
     for line in post.lines:
@@ -115,6 +122,17 @@ def _new_lines(post: JielongPost, seen: dict[str, int]) -> list[tuple[PostLine, 
         if copies[line.key] > seen.get(line.key, 0):
             out.append((line, copies[line.key]))
     return out
+
+
+def _raised(
+    counts: Counter[str], seen: dict[str, int], new: list[tuple[PostLine, int]]
+) -> dict[str, int]:
+    """Keys this repost carries more copies of than were seen: what storage must count up."""
+    if len(new) == 0:
+        return {}
+    return {
+        line.key: counts[line.key] for line, _ in new if counts[line.key] > seen.get(line.key, 0)
+    }
 
 
 def _missing_own(mine: Sequence[StoredEntry], counts: Counter[str]) -> list[StoredEntry]:
