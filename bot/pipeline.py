@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 # and the handling transaction never loads the payload it already holds).
 _inbox = cast(Table, InboxMessage.__table__)
 _INSERT_INBOX = insert(_inbox)
+_FIND_INBOX = select(_inbox.c.id).where(
+    _inbox.c.channel == bindparam("channel_"),
+    _inbox.c.sender_id == bindparam("sender_id_"),
+    _inbox.c.msg_key == bindparam("msg_key_"),
+)
 _LOCK_INBOX = (
     select(_inbox.c.handled_at, _inbox.c.reply)
     .where(_inbox.c.id == bindparam("inbox_id_"))
@@ -71,11 +76,16 @@ def from_payload(data: dict[str, object]) -> Incoming:
 
 
 def store_inbox(factory: sessionmaker[Session], msg: Incoming) -> tuple[int, bool]:
-    """Insert and commit the inbox row; return (row id, is_new). A duplicate keeps the first row."""
+    """Insert and commit the inbox row; return (row id, is_new). A duplicate keeps the first row.
+
+    One Core INSERT on the factory's engine: every message pays this, and a Session (unit of
+    work, session transaction) would only wrap the connection's own transaction.
+    """
     key = inbox_key(msg)
+    engine = _engine(factory)
     try:
-        with factory.begin() as session:
-            result = session.connection().execute(
+        with engine.begin() as conn:
+            result = conn.execute(
                 _INSERT_INBOX,
                 {
                     "channel": msg.channel,
@@ -90,15 +100,16 @@ def store_inbox(factory: sessionmaker[Session], msg: Incoming) -> tuple[int, boo
             assert pk is not None
             return int(pk[0]), True
     except IntegrityError:
-        with factory() as session:
-            existing = session.scalars(
-                select(InboxMessage.id).where(
-                    InboxMessage.channel == msg.channel,
-                    InboxMessage.sender_id == msg.sender_id,
-                    InboxMessage.msg_key == key,
-                )
-            ).one()
-            return existing, False
+        with engine.connect() as conn:
+            params = {"channel_": msg.channel, "sender_id_": msg.sender_id, "msg_key_": key}
+            return int(conn.execute(_FIND_INBOX, params).scalar_one()), False
+
+
+def _engine(factory: sessionmaker[Session]) -> Engine:
+    """The Engine the factory's sessions are bound to (make_session_factory binds one)."""
+    bind = factory.kw["bind"]
+    assert isinstance(bind, Engine), "store_inbox needs a sessionmaker bound to an Engine"
+    return bind
 
 
 def stored_reply(factory: sessionmaker[Session], inbox_id: int) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, and_, bindparam, select
+from sqlalchemy import Select, Table, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign_rules import squash
@@ -36,22 +36,50 @@ log = logging.getLogger(__name__)
 ACTIVE = ("open", "closed", "arrived")
 LINK_GRACE = timedelta(hours=1)  # a chain started just before 开团 still links
 
-# Every 接龙 message asks these two; built once (compiled-cache hits) and run as Core
-# statements: a chat without a campaign pays two small SELECTs, no ORM objects.
-_CHAIN_OF = select(
-    Chain.campaign_id, Chain.is_order_list, Chain.title, Chain.chat_id, Chain.opened_at
-).where(Chain.id == bindparam("chain_id_"))
-ActiveRow = Row[int, str, str, datetime]  # id, title, chat_id, created_at
-_ACTIVE = select(Campaign.id, Campaign.title, Campaign.chat_id, Campaign.created_at).where(
-    Campaign.status.in_(ACTIVE)
-)
-
-# A sync reads the campaign (locked: order numbers in sequence), its entries and the orders
-# already made from them with Core too; only the rare withdrawals and edits load ORM objects.
+# A sync reads with Core statements built once (compiled-cache hits); only the rare
+# withdrawals and edits load ORM objects.
 _campaigns = cast(Table, Campaign.__table__)
 _chains = cast(Table, Chain.__table__)
 _entries = cast(Table, ChainEntry.__table__)
 _orders = cast(Table, Order.__table__)
+
+ActiveCampaign = tuple[int, str, str, datetime]  # id, title, chat_id, created_at
+_CAMPAIGN_COLS = (
+    _campaigns.c.id,
+    _campaigns.c.title,
+    _campaigns.c.chat_id,
+    _campaigns.c.created_at,
+)
+# A bound parameter each: a plain IN list is an "expanding" parameter, whose SQL is rendered
+# again at every execution.
+_IS_ACTIVE = _campaigns.c.status.in_([literal(s, _campaigns.c.status.type) for s in ACTIVE])
+_ACTIVE = select(*_CAMPAIGN_COLS).where(_IS_ACTIVE)
+# Every 接龙 message asks this, one statement: the chain's row, joined (when it is an order list
+# not linked yet) with each campaign it may link to; the campaign columns are NULL when none is.
+_CHAIN_COLS = (
+    _chains.c.campaign_id,
+    _chains.c.is_order_list,
+    _chains.c.title,
+    _chains.c.chat_id,
+    _chains.c.opened_at,
+)
+_CHAIN_OF = (
+    select(*_CHAIN_COLS, *_CAMPAIGN_COLS)
+    .select_from(
+        _chains.outerjoin(
+            _campaigns,
+            and_(
+                _chains.c.campaign_id.is_(None),
+                _chains.c.is_order_list.is_(True),
+                _IS_ACTIVE,
+            ),
+        )
+    )
+    .where(_chains.c.id == bindparam("chain_id_"))
+)
+
+# A sync locks the campaign (order numbers in sequence), then reads its entries with the
+# orders already made from them.
 _LOCK_CAMPAIGN = (
     select(
         _campaigns.c.id,
@@ -132,11 +160,16 @@ def sync_chain(
     """
     session.flush()
     conn = session.connection()
-    row = conn.execute(_CHAIN_OF, {"chain_id_": chain_id}).first()
-    if row is None or not row.is_order_list:
+    rows = conn.execute(_CHAIN_OF, {"chain_id_": chain_id}).all()
+    if not rows:
         return []
-    if row.campaign_id is None:
-        best = _best(row.title, row.chat_id, row.opened_at, conn.execute(_ACTIVE).all())
+    n = len(_CHAIN_COLS)
+    campaign_id, is_order_list, title, chat_id, opened_at = rows[0][:n]
+    if not is_order_list:
+        return []
+    if campaign_id is None:
+        active = [row[n:] for row in rows if row[n] is not None]
+        best = _best(title, chat_id, opened_at, active)
         if best is None:
             return []
         _link(session, session.get_one(Chain, chain_id), best)
@@ -144,10 +177,10 @@ def sync_chain(
     if not seqs:
         return []
     params = {"chain_id_": chain_id, "seqs_": list(seqs)}
-    return [_sync(session, row.campaign_id, _SEQ_ENTRIES, params)]
+    return [_sync(session, campaign_id, _SEQ_ENTRIES, params)]
 
 
-def _active(session: Session) -> Sequence[ActiveRow]:
+def _active(session: Session) -> Sequence[ActiveCampaign]:
     """Campaigns a chain may still link to, read once per sync."""
     return session.connection().execute(_ACTIVE).all()
 
@@ -156,17 +189,17 @@ def _best(
     chain_title: str,
     chat_id: str,
     opened_at: datetime,
-    active: Sequence[ActiveRow],
+    active: Sequence[ActiveCampaign],
 ) -> int | None:
     """The active campaign whose title the chain's title contains (longest, then newest);
     from another chat only when the chain was opened after (or just before) 开团."""
     title = squash(chain_title)
     candidates = [
-        (len(name), c.id)
-        for c in active
-        if (name := squash(c.title))
+        (len(name), campaign_id)
+        for campaign_id, campaign_title, campaign_chat, created_at in active
+        if (name := squash(campaign_title))
         and name in title
-        and (chat_id == c.chat_id or opened_at >= c.created_at - LINK_GRACE)
+        and (chat_id == campaign_chat or opened_at >= created_at - LINK_GRACE)
     ]
     return max(candidates)[1] if candidates else None
 

@@ -1,15 +1,15 @@
 """The multiset of lines a chain has seen (`chain_lines`), read through the process cache.
 
 `read_seen` answers "how many copies of each of these lines has the chain seen?"; `write_seen`
-raises those counts and moves the chain to a fresh `lines_token`. The token is what lets
-`models.seen_cache` answer from memory (see there for why that is never wrong).
+raises those counts, the chain having a fresh `lines_token` stored in the same transaction. The
+token is what lets `models.seen_cache` answer from memory (see there for why that is never
+wrong).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, case, select, update
@@ -33,16 +33,22 @@ _SET_TOKEN = (
     .values(lines_token=bindparam("token_"))
 )
 _UPSERTS: dict[str, Any] = {}
+DIGESTS_MAX = 1 << 16
+_DIGESTS: dict[str, str] = {}  # line key → line_hash(key)
 
 
-@lru_cache(maxsize=1 << 16)
 def line_hash(key: str) -> str:
     """Fixed-size key for a normalised line (lines may be long; the index stays small).
 
-    Cached: every repost repeats the lines of the one before, and the keys are the parser's
-    own cached strings, so a hit costs one dict lookup.
+    Memoised: every repost repeats the lines of the one before, so a hit costs one dict lookup
+    (`read_seen` looks in `_DIGESTS` itself, without the call).
     """
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+    digest = _DIGESTS.get(key)
+    if digest is None:
+        if len(_DIGESTS) >= DIGESTS_MAX:
+            _DIGESTS.clear()  # a bound, not an LRU: refilling costs one sha1 per line
+        digest = _DIGESTS[key] = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    return digest
 
 
 def read_seen(
@@ -67,7 +73,8 @@ def read_seen(
         by_hash = {line_hash(k): k for k in keys}
         params = {"chain_id_": chain_id, "hashes_": list(by_hash)}
         return {by_hash[digest]: n for digest, n in conn.execute(_SEEN_SOME, params)}
-    return {k: n for k in keys if (n := counts.get(line_hash(k), 0))}
+    digest, seen = _DIGESTS.get, counts.get
+    return {k: n for k in keys if (n := seen(digest(k) or line_hash(k), 0))}
 
 
 def write_seen(
@@ -76,16 +83,22 @@ def write_seen(
     counts: Mapping[str, int],
     token: str | None,
     cache: SeenCache = SEEN_CACHE,
+    stored: str | None = None,
 ) -> str:
-    """Raise the chain's counts to at least `counts` and give it a fresh token; return it.
+    """Raise the chain's counts to at least `counts` and file them under a fresh token; return it.
 
-    `token` is the one the caller read (None: unknown, the cached copy is dropped).
+    `token` is the one the caller read (None: unknown, the cached copy is dropped). `stored` is
+    a fresh token this same transaction already stored on the chain (reserving seqs does, in the
+    same UPDATE): the counts are filed under it and no second UPDATE is needed. Without it a
+    new token is stored here.
     """
     raised = {line_hash(k): n for k, n in counts.items()}
     rows = [{"chain_id": chain_id, "line_hash": h, "count": n} for h, n in raised.items()]
     conn.execute(_upsert_max_count(conn.dialect.name), rows)
-    fresh = new_token()
-    conn.execute(_SET_TOKEN, {"chain_id_": chain_id, "token_": fresh})
+    fresh = stored
+    if fresh is None:
+        fresh = new_token()
+        conn.execute(_SET_TOKEN, {"chain_id_": chain_id, "token_": fresh})
     cache.raise_counts(chain_id, token, fresh, raised)
     return fresh
 

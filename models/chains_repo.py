@@ -100,10 +100,15 @@ _LIST_ENTRIES = (
 _INSERT_ENTRIES = insert(_entries)
 # Reserve the seqs in one statement: the row lock (PostgreSQL) or the write transaction
 # (SQLite, BEGIN IMMEDIATE) keeps concurrent reposts of one chain from sharing a seq.
+# The same UPDATE stores the transaction's fresh lines_token, so the seen lines written next
+# (add_seen) need no UPDATE of their own.
 _BUMP_SEQ = (
     update(_chains)
     .where(_chains.c.id == bindparam("chain_id_"))
-    .values(next_seq=_chains.c.next_seq + bindparam("n_", type_=Integer))
+    .values(
+        next_seq=_chains.c.next_seq + bindparam("n_", type_=Integer),
+        lines_token=bindparam("token_"),
+    )
     .returning(_chains.c.next_seq)
 )
 _COUNT_ENTRIES = (
@@ -122,20 +127,33 @@ def _create_chain(dialect: str) -> Any:
 
 
 class SqlChainRepo:
-    """ChainRepo on one open Session; the caller owns the transaction."""
+    """ChainRepo on one open Session; the caller owns the transaction.
+
+    A transaction stores at most one fresh lines_token per chain: the first of opening the
+    chain, reserving seqs or writing seen lines stores it, and later writes in the same
+    transaction reuse it (only the committed state of the lines needs a token of its own).
+    No savepoints: a rolled-back savepoint would leave these per-transaction tokens wrong.
+    """
 
     def __init__(self, session: Session, cache: SeenCache = SEEN_CACHE) -> None:
         self.session = session
         self.cache = cache  # this process's seen lines (tests give each "process" its own)
         self._tx: SessionTransaction | None = None
-        self._tokens: dict[int, str | None] = {}  # lines_token of chains held in self._tx
+        self._tokens: dict[int, str | None] = {}  # see _held_tokens
+        self._stored: dict[int, str] = {}  # fresh tokens self._tx itself stored on chains
 
     def _held_tokens(self) -> dict[int, str | None]:
-        """Tokens read under the chain's hold in the current transaction (none after it ends)."""
+        """The token each chain's cached lines are under in the current transaction (none after
+        it ends): read under the chain's hold, or the transaction's own once it wrote the lines."""
         tx = self.session.get_transaction()
         if tx is not self._tx:
-            self._tx, self._tokens = tx, {}
+            self._tx, self._tokens, self._stored = tx, {}, {}
         return self._tokens
+
+    def _stored_tokens(self) -> dict[int, str]:
+        """Fresh tokens the current transaction stored on chains (none after it ends)."""
+        self._held_tokens()
+        return self._stored
 
     def _conn(self) -> Connection:
         """The transaction's connection; pending ORM changes are flushed first (as autoflush
@@ -180,7 +198,7 @@ class SqlChainRepo:
             found = self.find_chain(chat_id, key)
             assert found is not None, "chain vanished after a unique conflict"
             return found
-        self._held_tokens()[created] = token
+        self._held_tokens()[created] = self._stored_tokens()[created] = token
         return ChainRef(
             created,
             chat_id,
@@ -204,8 +222,11 @@ class SqlChainRepo:
         if not counts:
             return
         conn = self._conn()
-        tokens = self._held_tokens()
-        tokens[chain_id] = write_seen(conn, chain_id, counts, tokens.get(chain_id), self.cache)
+        tokens, stored = self._held_tokens(), self._stored_tokens()
+        fresh = write_seen(
+            conn, chain_id, counts, tokens.get(chain_id), self.cache, stored.get(chain_id)
+        )
+        tokens[chain_id] = stored[chain_id] = fresh
 
     def entries_by_author(self, chain_id: int, author_id: str) -> list[StoredEntry]:
         params = {"chain_id_": chain_id, "author_id_": author_id}
@@ -217,7 +238,10 @@ class SqlChainRepo:
             return []
         conn = self._conn()
         n = len(entries)
-        first: int = conn.execute(_BUMP_SEQ, {"chain_id_": chain_id, "n_": n}).scalar_one() - n
+        stored = self._stored_tokens()
+        token = stored[chain_id] = stored.get(chain_id) or new_token()
+        params = {"chain_id_": chain_id, "n_": n, "token_": token}
+        first: int = conn.execute(_BUMP_SEQ, params).scalar_one() - n
         rows = [
             {
                 "chain_id": chain_id,

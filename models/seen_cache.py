@@ -6,8 +6,10 @@ the largest storage cost of a repost. This cache keeps the counts in memory, key
 together with the `chains.lines_token` they belong to.
 
 Why it is never wrong, with several web workers and rollbacks:
-- every write of a chain's lines (`SqlChainRepo.add_seen`) stores a fresh random token on the
-  chain in the same transaction, and files the new counts here under that token;
+- every transaction that writes a chain's lines (`SqlChainRepo.add_seen`) stores a fresh random
+  token on the chain, and files the new counts here under that token (one token per
+  transaction: reserving seqs or opening the chain may have stored it already, and the lines
+  written after are filed under it);
 - a reader holds the chain (FOR UPDATE on PostgreSQL, the write transaction on SQLite) when it
   reads the token, and uses the cached counts only when the tokens are equal;
 - a transaction that rolls back never stores its token, so what it filed here never matches;

@@ -11,6 +11,7 @@ Chains here are long (more than IN_LIST_MAX lines), where the cache is used.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.jielong.merge import MergeResult, merge_post
 from handlers.jielong.post import parse_jielong
-from models import Chain, make_engine, make_session_factory
-from models.chain_lines import IN_LIST_MAX
+from handlers.jielong.store import NewEntry, ParsedEntry
+from models import Chain, ChainLine, make_engine, make_session_factory
+from models.chain_lines import IN_LIST_MAX, line_hash
 from models.chains_repo import SqlChainRepo
 from models.migrate import upgrade_to_head
 from models.seen_cache import SeenCache
@@ -71,6 +73,39 @@ def body(line: str) -> str:
     return line.split(". ", 1)[1]
 
 
+def keys_of(line: str) -> tuple[str, str]:
+    """The merge's keys for the chain (its title) and for a line of it."""
+    post = parse_jielong(HEADER + line)
+    assert post is not None
+    return post.key, post.lines[-1].key
+
+
+def assert_cache_is_storage(factory: sessionmaker[Session], cache: SeenCache) -> None:
+    """What the cache holds under the chain's committed token is exactly its chain_lines."""
+    with factory() as session:
+        chain_id, token = session.execute(select(Chain.id, Chain.lines_token)).one()
+        rows = session.execute(select(ChainLine.line_hash, ChainLine.count)).all()
+    assert cache.get(chain_id, token) == dict(rows)
+
+
+@contextmanager
+def chain_updates(factory: sessionmaker[Session]) -> Iterator[list[str]]:
+    """The UPDATEs of `chains` run on the factory's engine inside the block."""
+    engine = factory.kw["bind"]
+    assert isinstance(engine, Engine)
+    seen: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().startswith("UPDATE chains"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_a_repost_after_the_first_is_answered_without_reading_the_chain_lines(
     factory: sessionmaker[Session],
 ) -> None:
@@ -91,6 +126,50 @@ def test_a_repost_after_the_first_is_answered_without_reading_the_chain_lines(
         event.remove(engine, "before_cursor_execute", count_reads)
     assert [a.entry.parsed.raw for a in result.added] == [body(X)]
     assert reads == []
+
+
+def test_a_repost_stores_one_token_and_files_its_lines_under_it(
+    factory: sessionmaker[Session],
+) -> None:
+    """Reserving the new line's seq stores the fresh token; the lines written after are filed
+    under it, with no second UPDATE of the chain."""
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    merge(factory, cache, "u2", [*OLD, X], 2)  # from here on the cache holds the chain
+    with chain_updates(factory) as updates:
+        result = merge(factory, cache, "u3", [*OLD, X, Y], 3)
+    assert [a.entry.parsed.raw for a in result.added] == [body(Y)]
+    assert len(updates) == 1 and "lines_token" in updates[0] and "next_seq" in updates[0]
+    assert_cache_is_storage(factory, cache)
+
+
+def test_lines_and_seqs_written_in_any_order_share_the_transaction_token(
+    factory: sessionmaker[Session],
+) -> None:
+    """Lines, then seqs, then lines again in one transaction: one fresh token, stored, and the
+    cache under it is what storage holds; the next repost is answered from the cache."""
+    cache = SeenCache()
+    merge(factory, cache, "u1", OLD, 1)
+    merge(factory, cache, "u2", OLD, 2)
+    with factory() as session:
+        before = session.execute(select(Chain.lines_token)).scalar_one()
+    (chain_key, x), (_, y) = keys_of(X), keys_of(Y)
+    with factory.begin() as session:
+        repo = SqlChainRepo(session, cache)
+        chain = repo.find_chain(CHAT, chain_key)
+        assert chain is not None
+        repo.add_seen(chain.id, {x: 1})
+        repo.add_entries(chain.id, [NewEntry("u3", x, ParsedEntry(raw=body(X)), T0)])
+        repo.add_seen(chain.id, {y: 2})
+    with factory() as session:
+        after = session.execute(select(Chain.lines_token)).scalar_one()
+    assert after != before
+    assert_cache_is_storage(factory, cache)
+    seen = cache.get(chain.id, after)
+    assert seen is not None and seen[line_hash(y)] == 2
+    result = merge(factory, cache, "u4", [*OLD, X, Y, Y, Y], 4)
+    assert [a.entry.parsed.raw for a in result.added] == [body(Y)]  # the third copy only
+    assert_cache_is_storage(factory, cache)
 
 
 def test_a_rolled_back_repost_leaves_its_line_new(factory: sessionmaker[Session]) -> None:
