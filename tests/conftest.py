@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app
 from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSettings
 from bot.runtime import Runtime
-from models.base import make_engine
+from models.base import make_engine, make_session_factory
 from models.migrate import upgrade_to_head
 from tests import pg, wechat_client
 from tests.wechat_client import WeChatActions
@@ -103,3 +103,18 @@ def pg_migrated_url(pg_cluster: pg.Cluster) -> Iterator[str]:
     url = pg_cluster.migrated_database()
     yield url
     pg_cluster.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sessionmaker[Session]]:
+    """A migrated database, once as a SQLite file and once on the suite's PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'linli.db'}"
+    else:
+        url = request.getfixturevalue("pg_migrated_url")
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
