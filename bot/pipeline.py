@@ -127,17 +127,17 @@ def handle_inbox_row(
     A transaction PostgreSQL aborts to break a deadlock (a repost holding its chain while a
     worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
     """
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    attempt = 1
+    while True:
         try:
             return _handle_once(factory, inbox_id, msg, links)
         except DBAPIError as exc:
-            if attempt < MAX_ATTEMPTS and _worth_retrying(exc):
-                log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
-                continue
-            return _failed(factory, inbox_id, msg)
+            if attempt >= MAX_ATTEMPTS or not _worth_retrying(exc):
+                return _failed(factory, inbox_id, msg)
+            log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
+            attempt += 1
         except Exception:  # a bug must not lose the message nor answer 500 to WeChat
             return _failed(factory, inbox_id, msg)
-    raise AssertionError("unreachable: the last attempt returns")
 
 
 def _handle_once(

@@ -81,10 +81,5 @@ class SeenCache:
         while len(self._chains) > self._max:
             self._chains.popitem(last=False)
 
-    def clear(self) -> None:
-        """Forget every chain (tests; a process that wants to start cold)."""
-        with self._lock:
-            self._chains.clear()
-
 
 SEEN_CACHE = SeenCache()

@@ -92,6 +92,8 @@ def find_address(text: str, *, at_start: bool = False) -> Address | None:
             if found is not None:
                 best = found
                 break
+            if kind == "room":
+                break  # a later bare room has more before it: it cannot lead the line either
     if best is not None and at_start and text[: best.start].strip():
         return None
     return best
