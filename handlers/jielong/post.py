@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handlers.jielong.catalogue import parse_products, title_product
+from handlers.jielong.header import find_tag, is_order_list
 from handlers.jielong.normalize import (
     clean,
     compact,
@@ -27,24 +29,14 @@ from handlers.jielong.post_lines import (
     entries_start,
     group_entries,
     read_line,
+    starts_household,
 )
-from handlers.jielong.products import parse_products, title_product
 from handlers.jielong.quantity import NUM_RE, UNIT_RE
 from handlers.jielong.store import Product
 
 log = logging.getLogger(__name__)
 
-_HEADERS = (
-    re.compile(r"^#\s*接龙\s*#?\s*[:：]?\s*(?P<rest>.*)$"),
-    re.compile(r"^[【\[]\s*接龙\s*[】\]]\s*[:：]?\s*(?P<rest>.*)$"),
-    re.compile(r"^#\s*group\s*note\s*[:：]?\s*(?P<rest>.*)$", re.I),
-    re.compile(r"^接龙(?:\s*[:：]\s*|\s+)(?P<rest>.*)$"),
-    re.compile(r"^接龙$(?P<rest>)"),
-    re.compile(r"^(?P<rest>.+?)\s*#\s*接龙\s*#?$"),
-)
-_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱))|[¥￥]\s*\d)")
 _QUANTITY = re.compile(rf"{NUM_RE}\s*{UNIT_RE}")
-_SIGNUP = re.compile(r"报名|志愿|打卡|签到|统计|人数|核酸|疫苗|接种|投票|体温|出席|健康|值班|排班")
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$")
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # where clean() breaks lines: CRLF, CR, LF
 
@@ -83,13 +75,15 @@ def _parse(text: str) -> JielongPost | None:
         [header, *(c for _, c in _cleaned(raw_lines[first + 1 :]))]
     ):
         return None
-    rest = _header_rest(header)
-    if rest is None:
-        return None
     lines = list(map(read_line, raw_lines[first + 1 :]))
-    start = entries_start(lines, title_in_header=bool(rest))
+    tag = find_tag(header, next((ln.text for ln in lines if ln.text), ""))
+    if tag is None:
+        return None
+    start = entries_start(lines, title_in_header=bool(tag.rest))
+    if not tag.strong and (start is None or not _has_household(lines[start:])):
+        return None  # a loose header ('水果接龙汇总') only with a list of homes below it
     head = lines if start is None else lines[:start]
-    title, rules, examples = _head(rest, head)
+    title, rules, examples = _head(tag.rest, head)
     if not title and start is None:
         return None
     entries, tail = ([], []) if start is None else group_entries(lines[start:])
@@ -106,14 +100,9 @@ def _is_quote_reply(lines: list[str]) -> bool:
     return lines[0].startswith(("「", "『")) and any(_DASHES.match(ln) for ln in lines[1:])
 
 
-def _header_rest(line: str) -> str | None:
-    """The text after the 接龙 tag on the first line ('' when none); None if no tag."""
-    norm = nfkc(line).strip()
-    for pattern in _HEADERS:
-        m = pattern.match(norm)
-        if m is not None:
-            return m["rest"].strip()
-    return None
+def _has_household(lines: list[Line]) -> bool:
+    """Some line of the list names a home (a numbered entry or an unnumbered address line)."""
+    return any(ln.household or (ln.num is not None and starts_household(ln.body)) for ln in lines)
 
 
 def _head(rest: str, head: list[Line]) -> tuple[str, list[str], list[str]]:
@@ -155,23 +144,13 @@ def _header_facts(
     """Order list or not, and the products; cached because every repost repeats the header."""
     header = [title, *rules]
     products = parse_products(header)
-    order = _is_order_list(header, list(examples))
+    order = is_order_list(title, list(rules), list(examples))
     if order and not products:
         qty = _QUANTITY.search(halfwidth(nfkc(" ".join(header + list(examples)))))
         unit = re.sub(rf"^{NUM_RE}\s*", "", qty.group()) if qty else None
         fallback = title_product(title, unit)
         products = (fallback,) if fallback else ()
     return order, products
-
-
-def _is_order_list(header: list[str], examples: list[str]) -> bool:
-    """A price anywhere in title/rules/example, or a quantity unless it is a sign-up."""
-    texts = [halfwidth(nfkc(t)) for t in header + examples]
-    if any(_PRICE.search(t) for t in texts):
-        return True
-    if any(_SIGNUP.search(t) for t in texts):
-        return False
-    return any(_QUANTITY.search(t) for t in texts)
 
 
 def title_key(title: str) -> str:

@@ -1,0 +1,48 @@
+"""Pack sizes and specifications: what describes a product, never how many of it.
+
+`30枚/盒`, `600ml*24瓶`, `5斤装`, `每份约10斤`, `75%`, `1段`, `80抽`: in a header they are not
+the product's name, and on a resident's line they belong to the item (`可乐600ml*24瓶 4箱` is
+item `可乐600ml*24瓶` × 4 箱), never to the quantity or the note.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"\d+(?:\.\d+)?"
+_CN_NUM = r"[一二两三四五六七八九十百半]+"
+# Measures of size or content (a weight, a volume, a count inside a pack).
+_MEASURE = (
+    r"(?:ml|mL|ML|Ml|毫升|L|l|升|g|G|克|kg|KG|Kg|公斤|千克|斤|两|cm|CM|mm|寸|米|m|"
+    r"枚|个|只|片|粒|抽|支|卷|包|袋|瓶|盒|罐|听|条|根|块|颗|斤|入|P|p)"
+)
+_PACK = r"(?:瓶|盒|袋|包|罐|听|支|粒|片|个|只|枚|箱|提|桶|卷|条|板|排)"
+SPEC_RE = (
+    rf"(?:{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?"  # 600ml*24瓶, 0.3g*24粒
+    rf"|{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"  # 30枚/盒, 5斤/袋
+    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装"  # 5斤装, 6个装, 24罐装
+    rf"|(?:约|净重|净含量|规格)\s*{_NUM}\s*{_MEASURE}"  # 约2斤
+    # 每份约10斤
+    rf"|每\s*(?:份|袋|箱|盒|包|个)\s*(?:约|重)?\s*(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}(?:左右)?"
+    rf"|{_NUM}\s*%"  # 75%
+    rf"|{_NUM}\s*(?:ml|mL|ML|毫升|L|升|g|克|kg|KG|Kg|千克|抽|段|码|寸|cm|mm|W|w|度)"
+    r"(?![\u4e00-\u9fff]?装)"
+    r")"
+)
+SPEC = re.compile(SPEC_RE)
+_SPEC_ONLY = re.compile(rf"^(?:\s*(?:{SPEC_RE})\s*)+$")
+# Forms that can only be a specification, whatever follows them.
+_PURE_SPEC = re.compile(
+    rf"{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?|{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"
+    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装|{_NUM}\s*%|{_NUM}\s*(?:抽|段)"
+)
+
+
+def is_spec(text: str) -> bool:
+    """True when the text is nothing but specifications ('30枚/盒', '约10斤', '500ml 24瓶装')."""
+    return bool(text.strip()) and _SPEC_ONLY.match(text) is not None
+
+
+def pure_specs(text: str) -> list[tuple[int, int]]:
+    """Spans of the forms that only a specification takes (x*y, a/b, …装, %, 抽, 段)."""
+    return [m.span() for m in _PURE_SPEC.finditer(text)]
