@@ -1,4 +1,4 @@
-"""Household addresses as residents type them: 3号楼2单元201, 3-2-201, 5#1102, A座1203, …
+"""Household addresses as residents type them: 3号楼2单元201, 3-2-201, 5#1102, 3栋2梯801, …
 
 Works on the half-width view of a line. Returns the span so the caller can cut the same
 span from the resident's own text.
@@ -9,59 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers.jielong.normalize import is_decorative, small_int_text
-from handlers.jielong.quantity import UNIT_RE
+from handlers.jielong.address_forms import FORMS
+from handlers.jielong.normalize import is_decorative, room_text, small_int_text
 
-_CN = "[一二三四五六七八九十]"
-_DASH = r"[-－—–~～]"
-_DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
-_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号栋|栋|棟|幢|座|号|號|#|楼|樓)"
-_USUF = r"(?:单元|單元|单远|单圆|单原|单园|门(?!口))"
-_ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
-_ROOM_END = rf"(?!\d|\.\d|(?:{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元))"
-
-_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "dash3",
-        re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH3}\s*(?P<u>\d{{1,2}})\s*"
-            rf"{_DASH3}\s*(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?"
-        ),
-    ),
-    (
-        "suffix",
-        re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]|{_CN}{{1,3}})\s*(?P<bs>{_BSUF})"
-            rf"(?:\s*{_DASH}?\s*(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH}))?"
-            rf"(?:\s*{_DASH}?\s*(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房|号|號)?)?"
-        ),
-    ),
-    (
-        "unit",
-        re.compile(
-            rf"(?<![\d.])(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*{_USUF}\s*{_DASH}?\s*"
-            rf"(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?"
-        ),
-    ),
-    (
-        "room_count",
-        re.compile(rf"(?<![\d.\-])(?P<r>\d{{3,4}})\s*{_DASH}+\s*(?P<c>\d{{1,2}})(?![\d\-])"),
-    ),
-    (
-        "dash2",
-        re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH}\s*(?P<r>{_ROOM}){_ROOM_END}"
-            rf"\s*(?:室|房)?"
-        ),
-    ),
-    # a bare room leads its line (only emoji may come before it: see _only_decoration)
-    (
-        "room",
-        re.compile(rf"(?<![\dA-Za-z.])(?P<r>{_ROOM}){_ROOM_END}\s*(?:室|房)?(?=\s|$|[^\x00-\x7f])"),
-    ),
-)
 _LANE = re.compile(r"(?:[^\s\d]{1,8}路)?\d{1,5}\s*弄\s*$")
-_HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s)\s*$")
+_HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s|区|苑|园|村|院|里|庄|墅)\s*$")
+_PARTS = ("b", "u", "r", "c", "fl", "side", "rw")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +27,7 @@ class Address:
     start: int
     end: int
     count: int | None = None  # 2205-2: a count written after the room
+    count_unit: str | None = None  # 2104-2盒: its measure word
 
     @property
     def is_household(self) -> bool:
@@ -82,31 +36,39 @@ class Address:
 
 
 def find_address(text: str, *, at_start: bool = False) -> Address | None:
-    """The leftmost address in `text` (half-width); with at_start, only one at position 0."""
-    best: Address | None = None
-    for kind, pattern in _FORMS:
+    """The best address in `text` (half-width); with at_start, only one at position 0.
+
+    Every form offers its first acceptable match; the one that starts first wins, and where
+    several start together, the one that names more parts of a home (then the longer one).
+    """
+    best: tuple[tuple[int, int, int], Address] | None = None
+    for kind, pattern in FORMS:
         for m in pattern.finditer(text):
-            if best is not None and m.start() >= best.start:
+            if best is not None and m.start() > best[1].start:
                 break
             found = _accept(kind, m, text)
             if found is not None:
-                best = found
+                score = (m.start(), -sum(1 for p in _PARTS if m.groupdict().get(p)), -len(m[0]))
+                if best is None or score < best[0]:
+                    best = (score, found)
                 break
             if kind == "room":
                 break  # a later bare room has more before it: it cannot lead the line either
-    if best is not None and at_start and text[: best.start].strip():
+    if best is None or (at_start and text[: best[1].start].strip()):
         return None
-    return best
+    return best[1]
 
 
 def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
     groups = m.groupdict()
     building = groups.get("b")
-    unit = groups.get("u")
-    room = groups.get("r")
+    unit = groups.get("u") or groups.get("side")
     if kind == "suffix" and not _suffix_ok(m, text):
         return None
     if kind == "room" and not _only_decoration(text[: m.start()]):
+        return None
+    room = _room(groups, kind)
+    if room == "":
         return None
     count = int(groups["c"]) if groups.get("c") else None
     end = m.end()
@@ -119,7 +81,28 @@ def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
         start=m.start(),
         end=end,
         count=count,
+        count_unit=groups.get("cu"),
     )
+
+
+def _room(groups: dict[str, str | None], kind: str) -> str | None:
+    """The room as digits (or a Beijing house as written); '' when it is not a real room."""
+    if groups.get("rw"):
+        return groups["rw"]
+    if groups.get("fl") and groups.get("door"):
+        floor, door = room_text(groups["fl"] or ""), room_text(groups["door"] or "")
+        floor = floor if floor and floor.isdigit() else small_int_text(groups["fl"] or "")
+        door = door if door and door.isdigit() else small_int_text(groups["door"] or "")
+        return f"{int(floor)}{int(door):02d}" if floor.isdigit() and door.isdigit() else ""
+    raw = groups.get("r")
+    if raw is None:
+        return None
+    room = room_text(raw)
+    if room is None:
+        return ""
+    if kind == "village":
+        return str(int(room))
+    return room if 3 <= len(room) <= 5 else ""
 
 
 def _only_decoration(prefix: str) -> bool:
@@ -131,7 +114,7 @@ def _only_decoration(prefix: str) -> bool:
 def _suffix_ok(m: re.Match[str], text: str) -> bool:
     """Plain 号 / 楼 without a room are a house number only at the line's start or after 弄."""
     suffix = m["bs"]
-    if m["r"] or m["u"]:
+    if m["r"] or m["u"] or m["fl"] or m["side"]:
         return not (suffix in ("楼", "樓") and m["b"] and not m["b"].isdigit())
     if suffix in ("号", "號"):
         return _HOUSE_OK_BEFORE.search(text[: m.start()]) is not None

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from handlers.jielong.address import Address, find_address, lane_before
+from handlers.jielong.items import Run, describes_goods, pack_only, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
@@ -24,13 +25,13 @@ from handlers.jielong.normalize import (
 )
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import default_product, match_product
-from handlers.jielong.quantity import Pair, Qty, parse_pairs, valid_item_name
+from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 from handlers.jielong.store import Item, ParsedEntry, Product
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRY_CHARS = 300  # longer than any real entry: kept verbatim, flagged for a worker
+MAX_ENTRY_CHARS = 8000  # past this a line is kept verbatim, unread, flagged for a worker
 _NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
 _FIELD_LABEL = re.compile(r"(?:姓名|名字|地址|住址|房号|楼号|数量|份数|订购|购买)\s*[:：]")
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
@@ -115,7 +116,8 @@ def _take_address(w: _Work) -> None:
     if lane is not None:
         w.take(lane, addr.start)
     if addr.count is not None:
-        w.pairs.append(Pair(None, Qty(float(addr.count), None, bare=True)))
+        unit = addr.count_unit
+        w.pairs.append(Pair(None, Qty(float(addr.count), unit, bare=unit is None)))
 
 
 def _take_emptied_brackets(w: _Work) -> None:
@@ -131,8 +133,11 @@ def _take_emptied_brackets(w: _Work) -> None:
 
 def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
     s, e = trim_decoration(w.h, start, end)
+    named = w.name is not None
     if s < e:
         _classify_trimmed(w, s, e, products)
+    if not named and w.name is not None and (s, e) != (start, end) and all(w.used[s:e]):
+        w.name = w.o[start:end]  # 'Lily🌸', '小鱼🐟': an emoji in a nickname stays in it
     if s >= e or all(w.used[s:e]):  # decoration beside what was read, never a note
         w.take(start, s)
         w.take(e, end)
@@ -146,13 +151,35 @@ def _classify_trimmed(w: _Work, start: int, end: int, products: tuple[Product, .
         _classify_bracket(w, start, end, products)
         return
     if is_punctuation_only(text):
+        if _kaomoji_name(w, end, text):
+            w.name = w.o[start:end]
+            w.take(start, end)
         return
-    pairs = parse_pairs(text)
-    if pairs is not None:
-        _add_pairs(w, pairs, products, start)
-        w.take(start, end)
+    run = read_run(text, products)
+    if run is not None:
+        _add_run(w, start, run, products)
         return
     _classify_word(w, start, end, text, products)
+
+
+def _kaomoji_name(w: _Work, end: int, text: str) -> bool:
+    """'=_= 6-2-302 1袋': text before the address is the name, a kaomoji included."""
+    before_addr = w.addr is not None and end <= w.addr.start
+    return before_addr and w.name is None and len(set(text)) >= 2
+
+
+def _add_run(w: _Work, start: int, run: Run, products: tuple[Product, ...]) -> None:
+    """Take the run's items (names cut from the resident's own text) and a name glued first."""
+    if run.person is not None and w.name is None and not w.pairs and w.pending is None:
+        p_start, p_end = start + run.person[0], start + run.person[1]
+        w.name = w.o[p_start:p_end]
+        w.take(p_start, p_end)
+    pairs = [
+        Pair(w.o[start + span[0] : start + span[1]] if span else None, pair.qty)
+        for pair, span in zip(run.pairs, run.spans, strict=True)
+    ]
+    _add_pairs(w, pairs, products, start)
+    w.take(start, start + run.end)
 
 
 def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
@@ -161,9 +188,11 @@ def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, .
         w.take(start, end)
         return
     inner = text[1:-1].strip()
-    pairs = parse_pairs(inner) if inner else None
-    if pairs is not None and all(p.qty is not None and not p.qty.bare for p in pairs):
-        _add_pairs(w, pairs, products, start)
+    run = read_run(inner, products) if inner else None
+    if run is None or run.person is not None or run.end < len(inner):
+        return
+    if all(p.qty is not None and not p.qty.bare for p in run.pairs):
+        _add_pairs(w, run.pairs, products, start)
         w.take(start, end)
 
 
@@ -174,7 +203,8 @@ def _classify_word(
     if (before_addr and is_estate(text)) or text.startswith("@"):
         w.take(start, end)
         return
-    if _is_item_word(text, products) and not (before_addr and w.name is None):
+    goods = describes_goods(text)
+    if goods or (_is_item_word(text, products) and not (before_addr and w.name is None)):
         _flush_pending(w)
         w.pending = text
         w.take(start, end)
@@ -233,8 +263,11 @@ def _items(w: _Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], b
     resolved = True
     for pair in pairs:
         unit = pair.qty.unit if pair.qty else None
+        named = pair.name is not None and not pack_only(pair.name)
         product = (
-            match_product(pair.name, products) if pair.name else default_product(products, unit)
+            match_product(pair.name, products)
+            if pair.name is not None and named
+            else default_product(products, unit)
         )
         name = pair.name or (product.name if product else "")
         resolved = resolved and bool(name)

@@ -162,6 +162,8 @@ def _settle_missing(
     stale: set[tuple[str | None, str | None]] | None = None
     for entry in missing:
         match = next((f for f in remaining if _same_household(f.parsed, entry.parsed)), None)
+        if match is None:  # her own line with its address corrected: the same name
+            match = next((f for f in remaining if _same_name(f.parsed, entry.parsed)), None)
         if match is not None:
             remaining.remove(match)
             repo.replace_entry(entry.id, match.line.key, match.parsed, at)
@@ -187,6 +189,10 @@ def _same_household(a: ParsedEntry, b: ParsedEntry) -> bool:
     ha, hb = _household_of(a), _household_of(b)
     if ha is not None or hb is not None:
         return ha == hb
+    return a.name is not None and a.name == b.name
+
+
+def _same_name(a: ParsedEntry, b: ParsedEntry) -> bool:
     return a.name is not None and a.name == b.name
 
 

@@ -33,7 +33,8 @@ _HALF_TABLE: dict[int, int] = {**_FULLWIDTH, 0x3000: 0x20}
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
 _KEY_DROP = dict.fromkeys([0xFE0F, 0x20E3])
 
-_CN_DIGITS = "零〇一二两俩三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰廿"
+_CN_DIGITS = "零〇一二两兩俩倆三四五六七八九十百千壹贰貳叁參肆伍陆陸柒捌玖拾佰廿"
+_CN_VARIANTS = str.maketrans("俩倆兩〇貳參陸", "两两两零贰叁陆")
 _CN_ONLY = re.compile(f"[{_CN_DIGITS}]+")
 
 
@@ -90,10 +91,24 @@ def cn_number(text: str) -> float | None:
     if not _CN_ONLY.fullmatch(text):
         return None
     try:
-        value = cn2an.cn2an(text.replace("俩", "两").replace("〇", "零"), "smart")
+        value = cn2an.cn2an(text.translate(_CN_VARIANTS), "smart")
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     return float(value)
+
+
+_DIGIT_BY_DIGIT = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
+
+
+def room_text(text: str) -> str | None:
+    """A room as digits: '602' stays, '六零二' → '602', '六百零三' → '603', '一千零二' → '1002'."""
+    if text.isascii():
+        return text
+    if "百" in text or "千" in text:
+        value = cn_number(text)
+        return str(int(value)) if value is not None and value.is_integer() else None
+    digits = text.translate(_DIGIT_BY_DIGIT)
+    return digits if digits.isdigit() else None
 
 
 def small_int_text(text: str) -> str:

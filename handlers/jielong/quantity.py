@@ -10,13 +10,14 @@ from handlers.jielong.normalize import cn_number
 # Measure words of goods (not 人/位/次/天: those count people, visits and days).
 _UNIT_WORDS = (
     "公斤|千克|份|斤|袋|箱|瓶|个|盒|包|桶|串|只|件|支|把|块|根|条|颗|粒|张|套|提|罐|听|板|打|盆|"
+    "個|隻|條|顆|塊|張|盤|籃|雙|對|組|捲|紮|"
     "束|杯|碗|对|双|枚|片|本|捆|扎|卷|组|兜|筐|排|株|棵|头|升|壶|盘|篮|节|克|屉|笼|尾|斗|"
     "kg|KG|Kg|L|ml|mL|ML"
 )
 UNITS = tuple(_UNIT_WORDS.split("|"))
 UNIT_RE = "(?:" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
 UNIT_START = re.compile(rf"{UNIT_RE}(?:半)?(?![^\W\d_])")
-NUM_RE = r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰廿半]+)"
+NUM_RE = r"(?:\d+(?:\.\d+)?|[零〇一二两兩俩倆三四五六七八九十百壹贰貳叁參肆伍陆陸柒捌玖拾佰廿半]+)"
 # A unit that is really part of a word or a spec: 10斤装, 5块钱, 2包子, 一打开.
 _UNIT_END = r"(?!装|钱|子|开|算|工|头发|电话|条件|件事|本人)"
 
@@ -71,39 +72,3 @@ def _qty(number: str, unit: str | None, *, bare: bool) -> Qty | None:
 def valid_item_name(text: str) -> bool:
     """Letters only (Chinese or Latin), short: an item or a person, not a sentence or a code."""
     return 0 < len(text) <= 12 and _NAME_OK.fullmatch(text) is not None
-
-
-def parse_pairs(segment: str) -> list[Pair] | None:
-    """Read a whole segment as item/quantity pairs ('肋排两斤猪蹄二个'); None if it is not one.
-
-    A segment with no quantity at all returns None: whether a lone word is an item is decided
-    by the caller against the price list.
-    """
-    pairs: list[Pair] = []
-    pos = 0
-    while pos < len(segment):
-        m = QTY.search(segment, pos)
-        if m is None:
-            break
-        if m["bare"] and not _bare_ok(segment, m, pos):
-            return None
-        qty = read_qty(m)
-        name = _VERB_PREFIX.sub("", segment[pos : m.start()].strip())
-        if qty is None or (name and not valid_item_name(name)):
-            return None
-        pairs.append(Pair(name or None, qty))
-        pos = m.end()
-    if not pairs:
-        return None
-    rest = segment[pos:].strip()
-    if rest:
-        last = pairs[-1]
-        if last.name is not None or not valid_item_name(rest) or len(pairs) > 1:
-            return None
-        pairs[-1] = Pair(rest, last.qty)  # 两袋水饺: the name after the quantity
-    return pairs
-
-
-def _bare_ok(segment: str, m: re.Match[str], pos: int) -> bool:
-    """A bare number counts only alone or right after an item name, at the segment's end."""
-    return m.end() == len(segment) and (m.start() == pos or segment[m.start() - 1].isalpha())

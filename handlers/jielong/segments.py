@@ -9,6 +9,8 @@ from handlers.jielong.normalize import cn_number, is_decorative
 from handlers.jielong.quantity import UNIT_START
 
 SEPARATORS = frozenset(" \t\n，,；;、。")
+_DASHES = frozenset("-—–_~～")  # separators too beside a letter: '3-2-201-王-2', '1801 _3'
+
 OPEN = "（(【[「『〔"
 CLOSE = {"（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』", "〔": "〕"}
 
@@ -19,7 +21,7 @@ def segments(h: str, used: bytearray) -> list[tuple[int, int]]:
     i, n = 0, len(h)
     while i < n:
         ch = h[i]
-        if used[i] or ch in SEPARATORS:
+        if used[i] or _is_separator(h, used, i):
             i += 1
             continue
         if ch in OPEN:
@@ -29,11 +31,25 @@ def segments(h: str, used: bytearray) -> list[tuple[int, int]]:
                 i = close + 1
                 continue
         j = i + 1
-        while j < n and not used[j] and h[j] not in SEPARATORS and h[j] not in OPEN:
+        while j < n and not used[j] and not _is_separator(h, used, j) and h[j] not in OPEN:
             j += 1
         out.append((i, j))
         i = j
     return _join_split_counts(h, out)
+
+
+def _is_separator(h: str, used: bytearray, i: int) -> bool:
+    ch = h[i]
+    if ch in SEPARATORS:
+        return True
+    if ch not in _DASHES:
+        return False
+    before = h[i - 1] if i > 0 and not used[i - 1] else " "
+    after = h[i + 1] if i + 1 < len(h) and not used[i + 1] else " "
+    if not (before.isalnum() or after.isalnum()):
+        return False  # '=_=': part of a kaomoji
+    both_ascii = before.isascii() and after.isascii()
+    return not (before.isdigit() and after.isdigit()) and not (both_ascii and before.isalpha())
 
 
 def _join_split_counts(h: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -50,6 +66,8 @@ def _join_split_counts(h: str, found: list[tuple[int, int]]) -> list[tuple[int, 
 def _split_count(left: str, right: str, gap: str) -> bool:
     if gap.strip():
         return False
+    if right.startswith("各"):
+        return True  # '红和黄 各一斤': the names and their shared count
     if left in ("x", "X", "×", "*") and right.isdigit():
         return True
     return cn_number(left) is not None and UNIT_START.match(right) is not None

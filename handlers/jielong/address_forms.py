@@ -1,0 +1,88 @@
+"""The shapes of a household address across China, as regular expressions on half-width text.
+
+Each part is read by what it means: a building (号楼, 栋, 幢, 座, 塔, #, a Beijing 号院 or a
+village 组), a unit (单元, 梯 the stair core, 门, a side of the building 东侧), a room (digits,
+spoken digits, or a floor and a door: 5楼2号 → 502). `address.find_address` scores the
+candidates these forms find.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.jielong.quantity import UNIT_RE
+
+_CN = "[一二三四五六七八九十]"
+_DASH = r"[-－—–~～]"
+_DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
+_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号栋|号幢|号座|栋|棟|幢|座|塔|号|號|#|楼|樓)"
+_USUF = r"(?:单元|單元|单远|单圆|单原|单园|梯|门(?!口|岗|卫|前|外))"
+ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
+# 六零二 (spoken digit by digit), 六百零三, 一千零二: after 号楼 or 单元 only
+_CN_ROOM = (
+    r"[零〇洞幺一二两三四五六七八九]{3,4}"
+    r"|[一二三四五六七八九]千[零〇一二三四五六七八九十百]{1,5}"
+    r"|[一二三四五六七八九]百(?:[零〇][一二三四五六七八九]|[一二三四五六七八九十]{1,3})?"
+)
+ROOM_END = rf"(?!\d|\.\d|(?:{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元|楼|层))"
+_ROOM_SUFFIX = r"(?:\s*室|房(?![\u4e00-\u9fff])|号(?!楼|院)|號)?"
+_FLOOR_DOOR = (
+    rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*[楼层樓]\s*(?P<door>\d{{1,2}}|{_CN}{{1,3}})\s*[号號室户]"
+)
+_UNIT_PART = rf"(?:(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH})|(?P<side>[东西南北])\s*侧)"
+_ROOM_PART = rf"(?:{_FLOOR_DOOR}|(?P<r>{ROOM}|{_CN_ROOM}){ROOM_END}{_ROOM_SUFFIX})"
+
+FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "dash3",
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH3}\s*(?P<u>\d{{1,2}})\s*"
+            rf"{_DASH3}\s*(?P<r>{ROOM}){ROOM_END}{_ROOM_SUFFIX}"
+        ),
+    ),
+    (
+        "suffix",
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?:\d{{1,3}}\s*号院\s*)?"
+            rf"(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}}|{_CN}{{1,3}})\s*(?P<bs>{_BSUF})"
+            rf"(?:\s*{_DASH}?\s*{_UNIT_PART})?(?:\s*{_DASH}?\s*{_ROOM_PART})?"
+        ),
+    ),
+    (
+        "yard",  # Beijing: 23号院东厢房 (the courtyard is the building, its house the room)
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|{_CN}{{1,3}})\s*号院(?!\s*\d{{1,3}}\s*号楼)"
+            r"(?:\s*(?P<rw>(?:[东西南北正前后中倒][厢耳罩座]?|后罩)[房屋](?:\d{1,2})?))?"
+        ),
+    ),
+    (
+        "village",  # 三组17号: the village group is the building, the house number the room
+        re.compile(
+            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队)\s*(?P<r>\d{{1,4}})\s*[号號]"
+        ),
+    ),
+    (
+        "unit",
+        re.compile(rf"(?<![\d.])(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*{_USUF}\s*{_DASH}?\s*{_ROOM_PART}"),
+    ),
+    ("floor_door", re.compile(rf"(?<![\d.]){_FLOOR_DOOR}")),  # 12楼1号 → room 1201
+    (
+        "room_count",
+        re.compile(
+            rf"(?<![\d.\-])(?P<r>\d{{3,4}})\s*(?:{_DASH}|_)+\s*(?P<c>\d{{1,2}})"
+            rf"(?P<cu>{UNIT_RE})?(?![\d\-])"
+        ),
+    ),
+    (
+        "dash2",
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}})\s*{_DASH}\s*(?P<r>{ROOM}){ROOM_END}"
+            rf"{_ROOM_SUFFIX}"
+        ),
+    ),
+    # a bare room leads its line (only emoji may come before it)
+    (
+        "room",
+        re.compile(rf"(?<![\dA-Za-z.])(?P<r>{ROOM}){ROOM_END}{_ROOM_SUFFIX}(?=\s|$|[^\x00-\x7f])"),
+    ),
+)
