@@ -17,7 +17,7 @@ def chain_ref(row: Sequence[Any]) -> ChainRef:
         key,
         title,
         bool(is_order_list),
-        tuple(Product(p["name"], p.get("price"), p.get("unit")) for p in products),
+        tuple(Product(p["name"], p.get("price"), p.get("unit"), p.get("spec")) for p in products),
         opened_by,
         opened_at,
     )
@@ -62,3 +62,11 @@ def parsed_columns(parsed: ParsedEntry) -> dict[str, Any]:
         "readable": parsed.readable,
         "items": [{"name": i.name, "qty": i.qty, "unit": i.unit} for i in parsed.items],
     }
+
+
+def product_row(product: Product) -> dict[str, Any]:
+    """A catalogue product as stored in the chain's JSON column."""
+    row: dict[str, Any] = {"name": product.name, "price": product.price, "unit": product.unit}
+    if product.spec:
+        row["spec"] = product.spec
+    return row

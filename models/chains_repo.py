@@ -31,7 +31,7 @@ from handlers.jielong.store import (
 from models.base import utcnow
 from models.chain import Chain, ChainEntry
 from models.chain_lines import read_seen, write_seen
-from models.chain_rows import chain_ref, parsed_columns, stored_entry
+from models.chain_rows import chain_ref, parsed_columns, product_row, stored_entry
 from models.seen_cache import SEEN_CACHE, SeenCache, new_token
 
 # Hot paths run Core statements on the session's connection: one merge is a handful of
@@ -186,7 +186,7 @@ class SqlChainRepo:
             "key": key,
             "title": title,
             "is_order_list": is_order_list,
-            "products": [{"name": p.name, "price": p.price, "unit": p.unit} for p in products],
+            "products": [product_row(p) for p in products],
             "opened_by": opened_by,
             "opened_at": opened_at,
             "next_seq": 1,

@@ -24,12 +24,24 @@ _CN_ROOM = (
     r"|[一二三四五六七八九]千[零〇一二三四五六七八九十百]{1,5}"
     r"|[一二三四五六七八九]百(?:[零〇][一二三四五六七八九]|[一二三四五六七八九十]{1,3})?"
 )
-ROOM_END = rf"(?!\d|\.\d|(?:{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元|楼|层))"
+# After a room: no measure word ('302张' is a room and a surname only before more letters)
+_SURNAME_UNIT = r"(?!张[^\d\s份袋斤箱个盒瓶包])"
+ROOM_END = (
+    rf"(?!\d|\.\d|(?:{_SURNAME_UNIT}{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元|楼|层))"
+)
+# Parts of a Shanghai 石库门 or a Beijing 四合院 that a household lives in, as written.
+HOUSE_PART = (
+    r"(?:亭子间|灶披间|客堂间|[前后]客堂|[前后]楼|[前后东西]厢房|[二三]层阁|阁楼|晒台|"
+    r"(?:[东西南北正前后中倒][厢耳罩座]?|后罩)[房屋](?:\d{1,2})?)"
+)
 _ROOM_SUFFIX = r"(?:\s*室|房(?![\u4e00-\u9fff])|号(?!楼|院)|號)?"
 _FLOOR_DOOR = (
     rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*[楼层樓]\s*(?P<door>\d{{1,2}}|{_CN}{{1,3}})\s*[号號室户]"
 )
-_UNIT_PART = rf"(?:(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH})|(?P<side>[东西南北])\s*侧)"
+_UNIT_PART = (
+    rf"(?:(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH})"
+    rf"|(?P<side>[东西南北中A-Za-z])\s*(?:侧|单元|單元|梯))"
+)
 _ROOM_PART = rf"(?:{_FLOOR_DOOR}|(?P<r>{ROOM}|{_CN_ROOM}){ROOM_END}{_ROOM_SUFFIX})"
 
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -49,16 +61,18 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "yard",  # Beijing: 23号院东厢房 (the courtyard is the building, its house the room)
+        "yard",  # 23号院东厢房, 65号亭子间: the courtyard or house is the building
         re.compile(
-            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|{_CN}{{1,3}})\s*号院(?!\s*\d{{1,3}}\s*号楼)"
-            r"(?:\s*(?P<rw>(?:[东西南北正前后中倒][厢耳罩座]?|后罩)[房屋](?:\d{1,2})?))?"
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}}|{_CN}{{1,3}})\s*"
+            rf"(?:号院(?!\s*\d{{1,3}}\s*号楼)|号(?={HOUSE_PART}))"
+            rf"(?:\s*(?P<rw>{HOUSE_PART}))?"
         ),
     ),
     (
         "village",  # 三组17号: the village group is the building, the house number the room
         re.compile(
-            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队)\s*(?P<r>\d{{1,4}})\s*[号號]"
+            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队)\s*"
+            rf"(?P<r>\d{{1,4}}|{_CN}{{1,4}})\s*[号號]"
         ),
     ),
     (

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from handlers.jielong.normalize import halfwidth, nfkc, squash
 from handlers.jielong.quantity import UNIT_RE
-from handlers.jielong.spec import SPEC, is_spec
+from handlers.jielong.spec import SIZE, SPEC, is_spec
 from handlers.jielong.store import Product
 
 _PRICE = re.compile(
@@ -46,6 +46,11 @@ _VERB_OBJECT = re.compile(
 )
 _COUNT = re.compile(rf"^\d+(?:\.\d+)?\s*{UNIT_RE}$")  # '30枚' before '45元/盒': inside the pack
 _CAMPAIGN = re.compile(r"(?:团购|拼团|团)$")  # '牛奶团 蒙牛纯牛奶': the campaign, then the goods
+_DECORATION = "".join(chr(c) for c in range(0x1F300, 0x1FAFF)) + "\ufe0f\u2600-\u27bf"
+_DESCRIPTIVE = re.compile(
+    r"直发|直送|直供|发货|产地|现挖|现摘|现发|现做|现烤|现杀|包邮|到家|配送|冷链|顺丰|空运|促销|秒杀|"
+    r"限时|预售|新鲜到货|当天|次日|隔日|基地|原产"
+)
 _FEE_WORDS = ("满", "运费", "押金", "定金", "起送", "包邮", "共", "合计", "配送费", "打包费")
 
 
@@ -54,7 +59,7 @@ def parse_products(lines: Iterable[str]) -> tuple[Product, ...]:
     found: list[Product] = []
     for line in lines:
         for product in _products_in(halfwidth(nfkc(line))):
-            if all(squash(p.name) != squash(product.name) for p in found):
+            if all((squash(p.name), p.spec) != (squash(product.name), product.spec) for p in found):
                 found.append(product)
     return tuple(found)
 
@@ -69,9 +74,13 @@ def _products_in(line: str) -> list[Product]:
             start = m.end()
             continue
         name = product_name(line[start : m.start()])
+        spec = SPEC.search(line, start, m.start())
+        pack = squash(spec[0]) if spec else None
+        if not name and pack and out:
+            name = out[-1].name  # '大米 5斤装 22元/袋，10斤装 40元/袋': a second size of it
         if name:
             price = float(m["p1"] or m["p2"] or m["p3"])
-            out.append(Product(name=name, price=price, unit=unit))
+            out.append(Product(name=name, price=price, unit=unit, spec=pack))
         start = m.end()
     return out
 
@@ -89,13 +98,15 @@ def _looks_like_fee(line: str, m: re.Match[str]) -> bool:
 def product_name(text: str) -> str:
     """The product in the text before its price: the last piece that is not a description."""
     pieces = [p.strip() for p in _PIECES.split(text) if p and p.strip()]
+    described = ""
     for i in range(len(pieces) - 1, -1, -1):
         if i > 0 and _ANNOTATION.match(pieces[i]):
             continue  # '（楼栋群）', '（社区平价）': a remark about what stands before it
         name = clean_name(pieces[i])
-        if name:
+        if name and _DESCRIPTIVE.search(name) is None:
             return name
-    return ""
+        described = described or name  # '茂名产地直发': how it comes, the goods stand before
+    return described
 
 
 def clean_name(piece: str) -> str:
@@ -107,8 +118,9 @@ def clean_name(piece: str) -> str:
         return ""
     tokens = [t for t in text.split() if t and not is_spec(t) and not _COUNT.match(t)]
     names = [(_strip_junk(_strip_specs(t)), _CAMPAIGN.search(t) is not None) for t in tokens]
-    goods = [n for n, campaign in names if n and not campaign]
-    return " ".join(goods or [n for n, _ in names if n])
+    named = [n for n, campaign in names if n]
+    goods = [n for n, campaign in names if n and not campaign and not SIZE.search(n)]
+    return " ".join(goods or named)
 
 
 def _unbracket(piece: str) -> str:
@@ -135,6 +147,7 @@ def _strip_specs(token: str) -> str:
 
 
 def _strip_junk(token: str) -> str:
+    token = token.strip(_DECORATION)
     name = _LEAD_JUNK.sub("", token)
     name = _TRAIL_JUNK.sub("", name) if len(_TRAIL_JUNK.sub("", name)) >= 1 else name
     name = name.strip(" -—:：·")

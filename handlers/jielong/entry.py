@@ -24,7 +24,7 @@ from handlers.jielong.normalize import (
     strip_enclosing,
 )
 from handlers.jielong.phone import find_phone
-from handlers.jielong.products import default_product, match_product
+from handlers.jielong.products import default_product, match_product, product_of_pack
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 from handlers.jielong.store import Item, ParsedEntry, Product
@@ -35,6 +35,7 @@ MAX_ENTRY_CHARS = 8000  # past this a line is kept verbatim, unread, flagged for
 _NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
 _FIELD_LABEL = re.compile(r"(?:姓名|名字|地址|住址|房号|楼号|数量|份数|订购|购买)\s*[:：]")
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
+_REMARK_WORDS = re.compile(r"其中|其余|其他|另外|送|给|我|家|的|帮|请|放|留")
 _TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
 
 
@@ -156,10 +157,28 @@ def _classify_trimmed(w: _Work, start: int, end: int, products: tuple[Product, .
             w.take(start, end)
         return
     run = read_run(text, products)
-    if run is not None:
+    if run is not None and not _remark(w, run, text, products):
         _add_run(w, start, run, products)
         return
     _classify_word(w, start, end, text, products)
+
+
+def _remark(w: _Work, run: Run, text: str, products: tuple[Product, ...]) -> bool:
+    """'其中一箱送我妈家' after the items: a remark about them, not another item."""
+    first = run.spans[0]
+    if not w.pairs or first is None or run.person is not None:
+        return False
+    name = text[first[0] : first[1]]
+    return _REMARK_WORDS.search(name) is not None and match_product(name, products) is None
+
+
+def _count_listed(w: _Work, qty: Qty | None) -> None:
+    """Give a shared 各 count to the items named just before it without a count."""
+    _flush_pending(w)
+    k = len(w.pairs)
+    while k > 0 and w.pairs[k - 1].qty is None and w.pairs[k - 1].name is not None:
+        k -= 1
+    w.pairs[k:] = [Pair(p.name, qty) for p in w.pairs[k:]]
 
 
 def _kaomoji_name(w: _Work, end: int, text: str) -> bool:
@@ -178,6 +197,8 @@ def _add_run(w: _Work, start: int, run: Run, products: tuple[Product, ...]) -> N
         Pair(w.o[start + span[0] : start + span[1]] if span else None, pair.qty)
         for pair, span in zip(run.pairs, run.spans, strict=True)
     ]
+    if run.each and pairs[0].name is not None:
+        _count_listed(w, pairs[0].qty)  # '西红柿、黄瓜各两斤': 西红柿 counts two too
     _add_pairs(w, pairs, products, start)
     w.take(start, start + run.end)
 
@@ -218,7 +239,10 @@ def _is_item_word(text: str, products: tuple[Product, ...]) -> bool:
     """A lone word naming a product of the chain ('蔬菜套餐'), not a person."""
     if len(products) == 0 or not valid_item_name(text) or len(text) < 2:
         return False
-    return match_product(text, products) is not None and not looks_like_person(text)
+    product = match_product(text, products)
+    if product is None or looks_like_person(text):
+        return False
+    return len(text) <= len(product.name) + 2  # '脐橙要甜一点的' names it in a remark
 
 
 def _name_slot(w: _Work, start: int, text: str) -> bool:
@@ -263,17 +287,21 @@ def _items(w: _Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], b
     resolved = True
     for pair in pairs:
         unit = pair.qty.unit if pair.qty else None
-        named = pair.name is not None and not pack_only(pair.name)
-        product = (
-            match_product(pair.name, products)
-            if pair.name is not None and named
-            else default_product(products, unit)
-        )
+        product = _product(pair, products, unit)
         name = pair.name or (product.name if product else "")
         resolved = resolved and bool(name)
         qty = pair.qty.value if pair.qty else 1.0
         items.append(Item(name=name, qty=qty, unit=unit or (product.unit if product else None)))
     return tuple(items), resolved
+
+
+def _product(pair: Pair, products: tuple[Product, ...], unit: str | None) -> Product | None:
+    """The catalogue product an item means: by name, by its pack size, or the default."""
+    if pair.name is None:
+        return default_product(products, unit)
+    if pack_only(pair.name):
+        return product_of_pack(pair.name, products)
+    return match_product(pair.name, products)
 
 
 def _note(w: _Work) -> str | None:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.jielong.names import looks_like_person
+from handlers.jielong.normalize import squash
 from handlers.jielong.products import match_product
 from handlers.jielong.quantity import QTY, UNIT_RE, Pair, read_qty
-from handlers.jielong.spec import pure_specs
+from handlers.jielong.spec import CONTENT_BEFORE_COUNT, pure_specs
 from handlers.jielong.store import Product
 
 MAX_ITEM_CHARS = 16
@@ -40,6 +41,7 @@ class Run:
     pairs: list[Pair]
     spans: list[tuple[int, int] | None]  # where each pair's name was written
     end: int  # the segment from here on is not items (a note)
+    each: bool = False  # the first count is 各: it also counts the items listed just before
 
 
 def read_run(seg: str, products: Sequence[Product]) -> Run | None:
@@ -52,6 +54,7 @@ def read_run(seg: str, products: Sequence[Product]) -> Run | None:
     spans: list[tuple[int, int] | None] = []
     person: tuple[int, int] | None = None
     pos = 0
+    each = _EACH.search(masked[: counts[0].start()]) is not None
     for k, m in enumerate(counts):
         qty = read_qty(m)
         span = _name_span(seg, pos, m.start())
@@ -62,11 +65,12 @@ def read_run(seg: str, products: Sequence[Product]) -> Run | None:
             return _done(person, pairs, spans, pos) if pairs else None
         if qty is None:
             return None
-        for name_span in _each(seg, span, masked, m):
+        for name_span in _each(seg, span, masked, m, products):
             pairs.append(Pair(seg[name_span[0] : name_span[1]] if name_span else None, qty))
             spans.append(name_span)
         pos = m.end()
-    return _tail(seg, masked, person, pairs, spans, pos, products)
+    run = _tail(seg, masked, person, pairs, spans, pos, products)
+    return Run(run.person, run.pairs, run.spans, run.end, each=each)
 
 
 def describes_goods(word: str) -> bool:
@@ -87,6 +91,7 @@ def _mask(seg: str, *, digits: bool = True) -> str:
     """Pack sizes and model codes (and digits glued to a name) as letters: no count inside."""
     chars = list(seg)
     spans = pure_specs(seg) + [m.span() for m in _MODEL.finditer(seg)]
+    spans += [m.span() for m in CONTENT_BEFORE_COUNT.finditer(seg)]
     if digits:
         spans += [m.span() for m in _DIGITS_IN_NAME.finditer(seg)]
     for start, end in spans:
@@ -143,20 +148,46 @@ def _split_person(
 
 
 def _each(
-    seg: str, span: tuple[int, int] | None, masked: str, m: re.Match[str]
+    seg: str,
+    span: tuple[int, int] | None,
+    masked: str,
+    m: re.Match[str],
+    products: Sequence[Product],
 ) -> list[tuple[int, int] | None]:
-    """'红和黄各一斤': each named item gets the count; otherwise the one name."""
+    """'红和黄各一斤', '青椒茄子各一斤': each named item gets the count; otherwise the one name."""
     if span is None or _EACH.search(masked[: m.start()]) is None:
         return [span]
-    out: list[tuple[int, int] | None] = []
+    pieces: list[tuple[int, int]] = []
     pos = span[0]
     for sep in _JOIN.finditer(seg, span[0], span[1]):
         if sep.start() > pos:
-            out.append((pos, sep.start()))
+            pieces.append((pos, sep.start()))
         pos = sep.end()
     if span[1] > pos:
-        out.append((pos, span[1]))
+        pieces.append((pos, span[1]))
+    out: list[tuple[int, int] | None] = []
+    for piece in pieces:
+        out.extend(split_by_catalogue(seg, piece, products))
     return out or [span]
+
+
+def split_by_catalogue(
+    seg: str, span: tuple[int, int], products: Sequence[Product]
+) -> list[tuple[int, int]]:
+    """'青椒茄子' → 青椒 + 茄子 when the words run together and each is a product's name."""
+    names = sorted({squash(p.name) for p in products if p.name}, key=len, reverse=True)
+    text = seg[span[0] : span[1]]
+    if match_product(text, products) is not None and text in names:
+        return [span]
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(text):
+        name = next((n for n in names if text.startswith(n, pos)), None)
+        if name is None:
+            return [span]
+        parts.append((span[0] + pos, span[0] + pos + len(name)))
+        pos += len(name)
+    return parts if len(parts) > 1 else [span]
 
 
 def _tail(

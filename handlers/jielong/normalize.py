@@ -104,7 +104,7 @@ def room_text(text: str) -> str | None:
     """A room as digits: '602' stays, '六零二' → '602', '六百零三' → '603', '一千零二' → '1002'."""
     if text.isascii():
         return text
-    if "百" in text or "千" in text:
+    if "百" in text or "千" in text or "十" in text:
         value = cn_number(text)
         return str(int(value)) if value is not None and value.is_integer() else None
     digits = text.translate(_DIGIT_BY_DIGIT)

@@ -58,7 +58,9 @@ def _by_containment(
             if n == written:
                 return p
     hits = [p for p, n in names if written in n or (n and n in written)]
-    return hits[0] if len(hits) == 1 else None
+    if len({squash(p.name) for p in hits}) == 1:  # sizes of one product: the size written
+        return next((p for p in hits if p.spec and p.spec in written), hits[0])
+    return None
 
 
 def _by_overlap(written: str, products: Sequence[Product]) -> Product | None:
@@ -99,3 +101,10 @@ def default_product(products: Sequence[Product], unit: str | None) -> Product | 
 def units_of(products: Sequence[Product]) -> set[str]:
     """The measure words the chain sells by."""
     return {p.unit for p in products if p.unit}
+
+
+def product_of_pack(pack: str, products: Sequence[Product]) -> Product | None:
+    """The product announced with this pack size ('10斤装' → 东北大米 10斤装), else the default."""
+    written = squash(pack)
+    same = [p for p in products if p.spec and (p.spec in written or written in p.spec)]
+    return same[0] if len(same) == 1 else default_product(products, None)

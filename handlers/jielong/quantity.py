@@ -10,7 +10,7 @@ from handlers.jielong.normalize import cn_number
 # Measure words of goods (not 人/位/次/天: those count people, visits and days).
 _UNIT_WORDS = (
     "公斤|千克|份|斤|袋|箱|瓶|个|盒|包|桶|串|只|件|支|把|块|根|条|颗|粒|张|套|提|罐|听|板|打|盆|"
-    "個|隻|條|顆|塊|張|盤|籃|雙|對|組|捲|紮|"
+    "個|隻|條|顆|塊|張|盤|籃|雙|對|組|捲|紮|两|"
     "束|杯|碗|对|双|枚|片|本|捆|扎|卷|组|兜|筐|排|株|棵|头|升|壶|盘|篮|节|克|屉|笼|尾|斗|"
     "kg|KG|Kg|L|ml|mL|ML"
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from handlers.jielong.normalize import cn_number, is_decorative
 from handlers.jielong.quantity import UNIT_START
+from handlers.jielong.spec import CONTENT_BEFORE_COUNT
 
 SEPARATORS = frozenset(" \t\n，,；;、。")
 _DASHES = frozenset("-—–_~～")  # separators too beside a letter: '3-2-201-王-2', '1801 _3'
@@ -42,6 +43,8 @@ def _is_separator(h: str, used: bytearray, i: int) -> bool:
     ch = h[i]
     if ch in SEPARATORS:
         return True
+    if ch == ":":  # '赵：1个', never inside a time ('7:30')
+        return not (0 < i < len(h) - 1 and h[i - 1].isdigit() and h[i + 1].isdigit())
     if ch not in _DASHES:
         return False
     before = h[i - 1] if i > 0 and not used[i - 1] else " "
@@ -68,9 +71,16 @@ def _split_count(left: str, right: str, gap: str) -> bool:
         return False
     if right.startswith("各"):
         return True  # '红和黄 各一斤': the names and their shared count
+    if CONTENT_BEFORE_COUNT.search(f"{left} {right}") and UNIT_START.search(right):
+        return _ends_with_content(left)  # '酒精500ml 2瓶': the pack's content and its count
     if left in ("x", "X", "×", "*") and right.isdigit():
         return True
     return cn_number(left) is not None and UNIT_START.match(right) is not None
+
+
+def _ends_with_content(left: str) -> bool:
+    m = CONTENT_BEFORE_COUNT.search(left + " 1瓶")
+    return m is not None and m.end() == len(left)
 
 
 def trim_decoration(h: str, start: int, end: int) -> tuple[int, int]:

@@ -14,14 +14,16 @@ _CN_NUM = r"[一二两三四五六七八九十百半]+"
 # Measures of size or content (a weight, a volume, a count inside a pack).
 _MEASURE = (
     r"(?:ml|mL|ML|Ml|毫升|L|l|升|g|G|克|kg|KG|Kg|公斤|千克|斤|两|cm|CM|mm|寸|米|m|"
-    r"枚|个|只|片|粒|抽|支|卷|包|袋|瓶|盒|罐|听|条|根|块|颗|斤|入|P|p)"
+    r"枚|个|只|片|粒|抽|支|卷|包|袋|瓶|盒|罐|听|条|根|块|颗|斤|入|P|p|隻|個|條|顆|塊)"
 )
-_PACK = r"(?:瓶|盒|袋|包|罐|听|支|粒|片|个|只|枚|箱|提|桶|卷|条|板|排)"
+_PACK = r"(?:瓶|盒|袋|包|罐|听|支|粒|片|个|只|枚|箱|提|桶|卷|条|板|排|棵|隻|個|條|顆|塊)"
+# '约8斤/个', '整棵约8斤', '每个约': an approximate size
+_ABOUT = r"(?:(?:整[棵个只箱袋盒]|每[份袋箱盒包个只棵])?\s*(?:约|重|净重|净含量|规格)\s*)?"
 SPEC_RE = (
     rf"(?:{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?"  # 600ml*24瓶, 0.3g*24粒
-    rf"|{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"  # 30枚/盒, 5斤/袋
+    rf"|{_ABOUT}{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"  # 30枚/盒, 5斤/袋, 约8斤/个
     rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装"  # 5斤装, 6个装, 24罐装
-    rf"|(?:约|净重|净含量|规格)\s*{_NUM}\s*{_MEASURE}"  # 约2斤
+    rf"|(?:整[棵个只箱袋盒])?\s*(?:约|净重|净含量|规格)\s*{_NUM}\s*{_MEASURE}"  # 约2斤
     # 每份约10斤
     rf"|每\s*(?:份|袋|箱|盒|包|个)\s*(?:约|重)?\s*(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}(?:左右)?"
     rf"|{_NUM}\s*%"  # 75%
@@ -30,11 +32,20 @@ SPEC_RE = (
     r")"
 )
 SPEC = re.compile(SPEC_RE)
+SIZE = re.compile(rf"{_NUM}\s*{_MEASURE}")  # any number with a measure: '4两', '500g'
 _SPEC_ONLY = re.compile(rf"^(?:\s*(?:{SPEC_RE})\s*)+$")
 # Forms that can only be a specification, whatever follows them.
 _PURE_SPEC = re.compile(
     rf"{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?|{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"
     rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装|{_NUM}\s*%|{_NUM}\s*(?:抽|段)"
+)
+
+
+_CONTENT = r"(?:ml|mL|ML|L|l|毫升|升|g|G|克|kg|KG|Kg|千克|公斤|斤)"
+_COUNT_UNIT = r"(?:瓶|盒|袋|包|罐|听|箱|提|桶|个|只|支|份|板|卷|条|件|套)"
+# '酒精500ml 2瓶', '大米5斤 2袋': a content measure right before a count of packs
+CONTENT_BEFORE_COUNT = re.compile(
+    rf"(?<![\d.])\d+(?:\.\d+)?\s*{_CONTENT}(?=\s*(?:\d+|[一二两三四五六七八九十]+)\s*{_COUNT_UNIT})"
 )
 
 

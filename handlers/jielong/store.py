@@ -36,6 +36,7 @@ class Product:
     name: str
     price: float | None = None
     unit: str | None = None
+    spec: str | None = None  # the pack size announced with it ('10斤装', '550ml*24瓶')
 
 
 @dataclass(frozen=True, slots=True)
