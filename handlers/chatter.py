@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import Context
+from handlers.need_answers import note_answer
 from handlers.needs_classify import is_ack
 from handlers.needs_lexicon import normalise
 from handlers.types import Action, Incoming, Reply
@@ -34,6 +35,8 @@ def handle_chatter(msg: Incoming, label: str, ctx: Context) -> list[Action]:
     """A welcome on subscribe; in 1:1 a polite hint; in groups nothing (never spam a group)."""
     if label == SUBSCRIBE:
         return [Reply(texts.WELCOME)]
+    if label == TEXT:
+        note_answer(msg, ctx)  # a neighbour's or a worker's answer to the open question
     if msg.is_group or label in (EVENT, ACK):  # 收到 / 👍 need no answer
         return []
     if label == NON_TEXT:

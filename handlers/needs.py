@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from handlers import texts
 from handlers.context import Context
+from handlers.need_answers import answered_before
 from handlers.needs_classify import classify_text, is_metoo, split_quote
 from handlers.needs_lexicon import clean, lexicon
 from handlers.needs_store import NeedDraft, StoredNeed
@@ -94,6 +95,8 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
     quoted, reply = split_quote(clean(msg.text))
     if quoted is None and _defers(draft, reply):
         draft = _metoo(msg, ctx) or draft
+    if draft is not None and answered_before(msg, draft, ctx):
+        return None  # asked again after someone answered it in the group
     return draft
 
 

@@ -17,6 +17,7 @@ _QUOTE = re.compile(r"^\s*「(?P<quote>.*?)」\s*\n\s*[-－—–_ ]{5,}\s*(?:\n
 _QUOTE_SENDER = re.compile(r"^[^:：\n]{1,24}[:：]")
 _STICKER = re.compile(r"\[[^\[\]\n]{1,8}\]")
 _NON_WORD = re.compile(r"[\W_]+")
+_PLANNABLE = ("透析/化疗", "弱势人群")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def rejection(norm: str, feats: Features) -> str | None:
         return "ack"
     if is_metoo(norm):
         return "metoo"  # refers to an earlier need: match_need resolves it
-    for kind in ("jielong", "notice", "offer"):
+    for kind in ("jielong", "notice", "offer", "advice"):
         if pats[f"reject.{kind}"].search(norm):
             return kind
     if "question" not in feats.present:
@@ -141,16 +142,6 @@ def who_for(norm: str, flags: Sequence[str] = ()) -> tuple[str | None, str | Non
     return (flags[0], "flag") if flags else (None, None)
 
 
-def _vulnerable(norm: str, for_whom: str | None) -> str | None:
-    """The first group named in the text (or registered) whose need can be urgent by
-    itself; being in quarantine is not such a group (every resident may be)."""
-    lex = lexicon()
-    for label, pattern in lex.for_whom:
-        if label not in lex.not_vulnerable and pattern.search(norm):
-            return label
-    return for_whom if for_whom not in lex.not_vulnerable else None
-
-
 def urgency(norm: str, for_whom: str | None) -> list[str]:
     """Reasons that make the need urgent; empty when it is not. 急 alone is not one."""
     lex = lexicon()
@@ -160,12 +151,30 @@ def urgency(norm: str, for_whom: str | None) -> list[str]:
         hit = find(pattern, calm, lex.negation)
         if hit is not None:
             reasons.append(f"{label}: {hit}")
-    who = _vulnerable(norm, for_whom)
-    if who is not None:
-        cue = lex.patterns["distress"].search(calm)
-        if cue is not None:
-            reasons.append(f"弱势人群: {who}（{cue.group(0)}）")
+    distress = _vulnerable_in_distress(calm, for_whom)
+    if distress is not None:
+        reasons.append(distress)
+    if lex.patterns["scheduled"].search(calm):  # a check-up next week: planned, not urgent
+        reasons = [r for r in reasons if not r.startswith(_PLANNABLE)]
     return reasons
+
+
+def _vulnerable_in_distress(calm: str, for_whom: str | None) -> str | None:
+    """'独居老人李爷爷家停电一整天了': a vulnerable person (named, or the household's flag)
+    and a situation of distress; '急' alone is not distress."""
+    lex = lexicon()
+    who = _named(calm) or (for_whom if for_whom not in lex.not_vulnerable else None)
+    cue = lex.patterns["distress"].search(calm) if who is not None else None
+    return f"弱势人群: {who}（{cue.group(0)}）" if cue is not None else None
+
+
+def _named(text: str) -> str | None:
+    """The first vulnerable group (one that can make a need urgent) named in the text."""
+    lex = lexicon()
+    for label, pattern in lex.for_whom:
+        if label not in lex.not_vulnerable and pattern.search(text):
+            return label
+    return None
 
 
 def classify_text(

@@ -101,6 +101,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns["symptom"] = _compile(raw["symptom"]["cues"], named)
     patterns["distress"] = _compile(raw["distress"]["cues"], named)
     patterns["not_urgent"] = _compile(raw["distress"]["not_urgent"], named)
+    patterns["scheduled"] = _compile(raw["distress"]["scheduled"], named)
     patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
     patterns["metoo.leading"] = re.compile(
         "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE

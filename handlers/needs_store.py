@@ -43,6 +43,7 @@ class StoredNeed:
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
     household: Household | None = None  # the sender's registered household, when known
+    answer: str | None = None  # a question someone answered in the group, with the answer
 
     @property
     def is_group(self) -> bool:
@@ -92,6 +93,12 @@ class NeedRepo(Protocol):
 
     def latest_need(self, chat_id: str, since: datetime) -> StoredNeed | None:
         """The newest need posted in this chat since `since` (a `同问` refers to it)."""
+
+    def recent_questions(self, chat_id: str, since: datetime) -> list[StoredNeed]:
+        """The chat's 咨询 needs asked since then, newest first."""
+
+    def record_answer(self, need_id: int, text: str, by: str, at: datetime) -> None:
+        """Keep the answer someone gave to a 咨询 in the group (the need stays open)."""
 
     def list_needs(self) -> list[StoredNeed]:
         """Every need in ticket order."""

@@ -50,6 +50,7 @@ def to_stored_need(row: Need, household: HouseholdValue | None = None) -> Stored
         acknowledged_at=row.acknowledged_at,
         resolved_at=row.resolved_at,
         household=household,
+        answer=row.answer,
     )
 
 
@@ -92,6 +93,20 @@ class SqlNeedRepo:
             .limit(1)
         )
         return None if row is None else to_stored_need(row)
+
+    def recent_questions(self, chat_id: str, since: datetime) -> list[StoredNeed]:
+        rows = self.session.scalars(
+            select(Need)
+            .where(Need.chat_id == chat_id, Need.category == "咨询", Need.created_at >= since)
+            .order_by(Need.created_at.desc(), Need.id.desc())
+            .limit(20)
+        )
+        return [to_stored_need(row) for row in rows]
+
+    def record_answer(self, need_id: int, text: str, by: str, at: datetime) -> None:
+        row = self.session.get(Need, need_id)
+        if row is not None and row.answer is None:
+            row.answer, row.answered_by, row.answered_at = text, by, at
 
     def list_needs(self) -> list[StoredNeed]:
         return self._values(list(self.session.scalars(select(Need).order_by(Need.id))))

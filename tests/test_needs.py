@@ -216,7 +216,7 @@ CASES: list[tuple[str, str | None, bool]] = [
     # 其他
     ("建议物业把2号楼门口的垃圾桶每天清一次，这两天都满出来了", "其他", False),
     ("楼道里有人给电动车充电，插线板已经冒烟了！4号楼一单元", "其他", True),
-    ("楼上水管爆了，水一直往我家流，已经淹了", "其他", True),
+    ("楼上水管爆了，水一直往我家流，已经淹了", "求助", True),  # one's own home: personal help
     ("7号楼有煤气味，很浓，大家注意", "其他", True),
     ("小区东门的路灯坏了好几天了，晚上很黑", "其他", False),
     ("投诉一下，楼下每天晚上很吵，影响休息", "其他", False),
@@ -232,13 +232,13 @@ CASES: list[tuple[str, str | None, bool]] = [
     ("提个建议：核酸能不能分楼栋错峰", "其他", False),
     ("6号楼有人从楼上往下扔东西，太危险了", "其他", True),
     ("垃圾站好几天没清运了，臭得不行", "其他", False),
-    ("我家门口的水管冻裂了，谁能帮忙关一下总阀", "其他", True),
+    ("我家门口的水管冻裂了，谁能帮忙关一下总阀", "求助", True),
     ("大门口的栏杆坏了，容易伤到人", "其他", False),
     ("建议核酸排队的时候拉开距离", "其他", False),
     ("晚上广场舞的音乐太大声了", "其他", False),
     ("地下室有老鼠，希望物业处理", "其他", False),
     ("有人在楼道里堆了很多纸箱，有火灾隐患", "其他", False),
-    ("家里电线冒火花了，已经拉闸了", "其他", True),
+    ("家里电线冒火花了，已经拉闸了", "求助", True),
     ("楼道的灯一直不亮，晚上很危险", "其他", False),
     # 不是需求 (chatter, offers, notices, thanks, 接龙 lines)
     ("收到，谢谢", None, False),
@@ -554,3 +554,47 @@ def test_sample_needs_exact(name: str) -> None:
     want = [(n["sender"], n["category"], n["urgent"]) for n in expected["needs"]]
     got = [(n.sender_id, n.draft.category, n.draft.urgent) for n in world.needs.needs]
     assert got == want
+
+
+# Boundaries from text written blind to the classifier (other regions, devices, languages).
+BOUNDARIES: list[tuple[str, str | None, bool]] = [
+    ("我们家水管漏水了，楼下都渗了，物业电话一直占线，急", "求助", True),  # own home: help
+    ("楼道里的充电器在冒烟，大家快看看", "其他", True),  # a public place: a report
+    ("17号楼6楼有人家里着火了！快打119", "其他", True),
+    ("我一个人住，家里灯泡坏了，个子矮够不着，谁方便帮个忙", "求助", False),
+    ("俺家门锁坏了，钥匙拧不动，进不去屋了，谁有开锁师傅电话", "求助", False),
+    ("急！！12号楼电梯坏了，楼上有坐轮椅的老人下不来", "求助", True),
+    ("楼上邻居好像晕倒了，敲门没人应，5-2-601，快来人", "就医", True),
+    ("下周三孩子要打疫苗，社区能开车送一下吗", "就医", False),
+    ("俺家老爷子胰岛素就剩一针了，谁能帮着上医院给整两支", "代买", True),
+    ("哪个超市能送货上门？家里菜还够吃一个星期，想先备点", "物资", False),
+    ("抗原两条杠，没有任何症状，请问要报给谁", "咨询", False),
+    ("哪个晓得今天核酸好久开始哦", "咨询", False),
+    ("请问去医院配药需要带什么材料？", "咨询", False),
+    ("急求！哪里能买到打印纸，孩子明天要交作业", "物资", False),  # 急 alone
+    ("我老公是医生，在医院回不来，我一个人带两个孩子，下周能不能安排送晚饭", "送餐", False),
+    ("8栋的独居老人李爷爷家停电一整天了，屋里冰冷，能不能找个电工去", "求助", True),
+    ("我阿爷自己一个喺屋企，今日成日都未食过嘢，可唔可以送个饭畀佢？", "送餐", True),
+    (
+        "Hi, does anyone know where to buy baby formula? We only have enough for tomorrow",
+        "物资",
+        True,
+    ),
+    ("What time is the PCR test today?", "咨询", False),
+    ("My husband has severe chest pain, how do we call an ambulance?", "就医", True),
+    ("Could someone pick up my grocery box at the north gate? No rush", "代买", False),
+    ("The rubbish bins at building 7 haven't been emptied for 3 days", "其他", False),
+    ("我屋头还有好多菜，哪个缺的喊一声", None, False),  # an offer
+    ("俺家有多的大白菜，谁要吱一声", None, False),
+    ("I have extra masks and antigen kits if anyone needs them", None, False),
+    ("打120！", None, False),  # advice to someone else's emergency
+    ("顶一下，还有要鸡蛋的吗", None, False),
+    ("请大家按分时段领取，不要聚集，谢谢配合", None, False),
+    ("请问奶粉保质期到什么时候？", "咨询", False),  # a question about the goods
+]
+
+
+@pytest.mark.parametrize(("text", "category", "urgent"), BOUNDARIES)
+def test_boundaries_of_text_never_seen(text: str, category: str | None, urgent: bool) -> None:
+    draft = classify_need(text)
+    assert (draft and draft.category, bool(draft and draft.urgent)) == (category, urgent)

@@ -1,0 +1,68 @@
+"""Questions answered in the group: the answer is kept, a repeat of the question is no need."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from handlers.need_answers import answers, same_question
+from handlers.routes import dispatch
+from tests.fakes_needs import T0, World, message
+
+
+def say(world: World, text: str, sender: str, minutes: int) -> None:
+    dispatch(message(text, sender=sender, at=T0 + timedelta(minutes=minutes)), world.ctx())
+
+
+def test_a_question_asked_again_after_the_answer_is_not_a_second_need() -> None:
+    world = World()
+    say(world, "请问明天几点发菜？", "r_a", 0)
+    say(world, "明天上午9点南门发菜，按楼号分时段", "w_li", 2)
+    say(world, "明天几点发菜啊？", "r_b", 5)
+    [need] = world.needs.list_needs()
+    assert (need.sender_id, need.draft.category) == ("r_a", "咨询")
+    assert need.answer == "明天上午9点南门发菜，按楼号分时段"
+
+
+def test_before_any_answer_the_same_question_is_a_need_of_its_own() -> None:
+    world = World()
+    say(world, "请问明天几点发菜？", "r_a", 0)
+    say(world, "明天几点发菜啊？", "r_b", 1)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_b"]
+
+
+def test_the_asker_talking_again_is_not_an_answer() -> None:
+    world = World()
+    say(world, "请问明朝几点钟做核酸？", "r_a", 0)
+    say(world, "我明朝要上班的", "r_a", 1)
+    say(world, "明朝核酸几点钟啊", "r_b", 2)
+    assert world.needs.list_needs()[0].answer is None
+    assert len(world.needs.list_needs()) == 2
+
+
+def test_a_different_question_after_an_answer_is_still_a_need() -> None:
+    world = World()
+    say(world, "请问明天几点发菜？", "r_a", 0)
+    say(world, "明天上午9点南门发菜", "w_li", 2)
+    say(world, "请问核酸报告在哪里查？", "r_c", 5)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_c"]
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "answered"),
+    [
+        ("请问明朝几点钟做核酸？", "明朝早上7点半开始，按号头顺序", True),
+        ("请问明天核酸要带什么", "带手机就行，提前打开核酸码", True),
+        ("What time is the PCR test today?", "今天下午1点开始。PCR test at 1pm today", True),
+        ("请问明天几点发菜？", "收到", False),
+        ("请问明天几点发菜？", "我也想知道几点发菜？", False),
+    ],
+)
+def test_what_answers_a_question(question: str, reply: str, answered: bool) -> None:
+    assert answers(question, reply) is answered
+
+
+def test_same_question_in_other_words() -> None:
+    assert same_question("请问明天核酸要带什么", "明天核酸要带啥？")
+    assert not same_question("请问明天几点发菜？", "请问核酸报告在哪里查？")
