@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from handlers.setup import group_notice
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
 from models.community import Member
-from models.setup_repo import SqlSetupRepo
 from models.notices import digest_key, insert_notices
+from models.setup_repo import SqlSetupRepo
 
 log = logging.getLogger(__name__)
 
