@@ -104,8 +104,9 @@ class CommunitySummary:
 
 def list_communities(db: Session) -> list[CommunitySummary]:
     """Every community with its counts of groups, workers and households."""
+
     def counts(stmt: Select[int | None, int]) -> dict[int, int]:
-        return {cid: n for cid, n in db.execute(stmt).tuples() if cid is not None}
+        return {cid: n for cid, n in db.execute(stmt) if cid is not None}
 
     groups = counts(select(Chat.community_id, func.count()).group_by(Chat.community_id))
     workers = counts(
