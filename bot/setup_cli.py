@@ -54,13 +54,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--dry-run", action="store_true", help="only show the preview")
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
     """Run one set-up command; 0 when done, 1 when refused (the reason is printed)."""
     engine = make_engine(settings.database.url)
     try:
         upgrade_to_head(engine)
         factory = make_session_factory(engine)
-        return _run(args, factory, out)
+        return _run(args, factory, out or sys.stdout)
     except (SetupError, RosterFileError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 1

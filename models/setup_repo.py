@@ -333,7 +333,11 @@ def assign_chat_to(
     heard = session.scalar(
         select(func.count())
         .select_from(InboxMessage)
-        .where(InboxMessage.channel == chat.channel, InboxMessage.chat_id == chat.external_id)
+        .where(
+            InboxMessage.channel == chat.channel,
+            InboxMessage.chat_id == chat.external_id,
+            InboxMessage.handled_at.is_not(None),  # not the `本群属于` being handled now
+        )
     )
     after = {"community_id": community.id, "community": community.name, "messages": heard}
     write_audit(session, actor, "chat.assign", "chat", chat.id, before, after, at)
