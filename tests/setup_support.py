@@ -76,7 +76,7 @@ def roster_workbook(path: Path, households: int = 300) -> Path:
     ws.merge_cells("A1:F1")
     ws.append(["楼 号", "单元", "门牌号", "户主姓名", "联系电话", "备注（特殊人群）"])
     rows = [_row(i) for i in range(households - 1)]
-    rows.insert(40, rows[3][:3] + ["重复登记", "", ""])  # the duplicate room
+    rows.insert(40, [*rows[3][:3], "重复登记", "", ""])  # the duplicate room
     start = ws.max_row + 1
     for n, row in enumerate(rows):
         if n in (25, 150):
