@@ -1,4 +1,5 @@
-"""Command line: `replay` (the contract in shared/REPLAY.md), `serve`, `init-db`, `run`."""
+"""Command line: `replay` (the contract in shared/REPLAY.md), `serve`, `init-db`, `run`, and the
+set-up commands `community`, `invite`, `roster import` (bot.setup_cli)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from bot.setup_cli import SETUP_COMMANDS
+from bot.setup_cli import add_parsers as add_setup_parsers
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("init-db", help="create or migrate the database and seed the demo if new")
     sub.add_parser("run", help="init-db, then the web app and the scheduler (what `make run` does)")
+    add_setup_parsers(sub)
     return parser
 
 
@@ -38,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.WARNING if args.command == "replay" else logging.INFO,
+        level=logging.WARNING if args.command in ("replay", *SETUP_COMMANDS) else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -54,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"配置错误 config error: {exc}\n")
         return 2
+    if args.command in SETUP_COMMANDS:
+        from bot.setup_cli import run
+
+        return run(args, settings)
     if args.config:  # child processes (web, scheduler) read the same file
         os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     return _serve_command(args, settings)

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.setup import group_notice
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
 from models.community import Member
 from models.notices import digest_key, insert_notices
+from models.setup_repo import SqlSetupRepo
 
 log = logging.getLogger(__name__)
 
-__all__ = ["digest_key", "insert_notices", "notify_workers", "queue_notice", "record_effects"]
+__all__ = [
+    "announce_group",
+    "digest_key",
+    "insert_notices",
+    "notify_workers",
+    "queue_notice",
+    "record_effects",
+]
 
 
 def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> str | None:
@@ -57,3 +67,17 @@ def notify_workers(session: Session, msg: Incoming, action: NotifyWorkers, index
     if not workers:
         log.warning("no worker to notify: %s", action.text[:60])
     return added
+
+
+def announce_group(session: Session, channel: str, chat_id: str, at: datetime) -> int:
+    """A group heard without a message (the robot's add_to_chat): record it and, when it has no
+    community and was never announced, tell every worker once. Returns the notices queued."""
+    title = SqlSetupRepo(session).first_heard(channel, chat_id, at)
+    if title is None:
+        return 0
+    action = group_notice(channel, chat_id, title)
+    workers = session.scalars(select(Member).where(Member.role.in_(("worker", "admin")))).all()
+    return sum(
+        queue_notice(session, w.channel, w.external_id, action.text, f"{action.dedupe_key}:{w.id}")
+        for w in workers
+    )

@@ -21,6 +21,7 @@ from bot.effects import record_effects
 from handlers import texts
 from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.routes import dispatch
+from handlers.setup import announce_new_group
 from handlers.types import Incoming
 from models.base import utcnow
 from models.messaging import InboxMessage
@@ -149,7 +150,7 @@ def _handle_once(
         if handled_at is not None:
             return cast(str | None, stored)
         ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
-        actions = dispatch(msg, ctx)
+        actions = [*announce_new_group(msg, ctx), *dispatch(msg, ctx)]
         reply = record_effects(session, msg, actions)
         conn.execute(
             _MARK_HANDLED,

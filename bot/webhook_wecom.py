@@ -25,11 +25,12 @@ from bot import wecom
 from bot.callback_crypto import check_fresh, encrypted_part
 from bot.callbacks import AppClock, Clock, configured, plain, prepare, read_body, xml_reply
 from bot.config import WeComSettings
-from bot.effects import queue_notice
+from bot.effects import announce_group, queue_notice
 from bot.pipeline import inbox_key
 from bot.runtime import runtime
 from bot.webhook_mp import reply_within
 from handlers.types import Incoming
+from models.base import utcnow
 from models.community import Chat
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ def _upsert_chat(session: Session, msg: wecom.RobotMessage, webhook: str | None)
             channel=wecom.ROBOT_CHANNEL, external_id=msg.chat_id, is_group=msg.chat_type != "single"
         )
         session.add(chat)
+    if msg.event == "add_to_chat" and chat.is_group:  # workers hear of a new group at once
+        announce_group(session, wecom.ROBOT_CHANNEL, msg.chat_id, utcnow())
     # None: removed from the chat; "" (no usable URL in this callback) keeps what we had
     if (webhook is None or webhook) and chat.webhook_url != webhook:
         chat.webhook_url = webhook

@@ -15,6 +15,7 @@ from typing import Protocol
 from handlers.campaign_values import (
     FLAG_DELIVERY,
     FLAG_NO_ADDRESS,
+    FLAG_NOT_ON_ROSTER,
     FLAG_OVER_LIMIT,
     FLAG_SHORT,
     FLAG_UNKNOWN_PRODUCT,
@@ -38,6 +39,7 @@ from handlers.campaign_values import (
 
 __all__ = [
     "FLAG_DELIVERY",
+    "FLAG_NOT_ON_ROSTER",
     "FLAG_NO_ADDRESS",
     "FLAG_OVER_LIMIT",
     "FLAG_SHORT",

@@ -30,6 +30,7 @@ FLAG_OVER_LIMIT = "over_limit"  # the household asked for more than the limit
 FLAG_NO_ADDRESS = "no_address"  # no address and no registered household: 待核实
 FLAG_DELIVERY = "delivery"  # vulnerable household: goods are brought to the door
 FLAG_SHORT = "short"  # stock was short: less than asked was allocated
+FLAG_NOT_ON_ROSTER = "not_on_roster"  # the community keeps a roster and the address is not on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class OrderView:
     picked_up_at: datetime | None = None
     household_id: int | None = None
     entry_id: int | None = None  # the 接龙 entry it came from
+    entry_name: str | None = None  # the name written on that entry (the household's may differ)
 
 
 @dataclass(frozen=True, slots=True)

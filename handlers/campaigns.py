@@ -27,12 +27,14 @@ from handlers.campaign_store import (
     OrderView,
     SyncReport,
 )
+from handlers.campaign_values import FLAG_NOT_ON_ROSTER
 from handlers.context import Context
 from handlers.jielong.handler import ChainActions
-from handlers.types import Action, Incoming, Notify, Reply
+from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")
+MAX_ROSTER_DETAILS = 5
 
 __all__ = [
     "arrive_due",
@@ -135,9 +137,26 @@ def with_campaign_sync(
 
 
 def _notes(reports: list[SyncReport], repo: CampaignRepo) -> list[Action]:
-    """A short reply about new orders that need the sender's eye (limit, product, address)."""
+    """A short reply about new orders that need the sender's eye (limit, product, address),
+    and a word to the workers about addresses that are not on the community's roster."""
     notes = [note for report in reports for note in _report_notes(report, repo)]
-    return [Reply("\n".join(notes))] if notes else []
+    actions: list[Action] = [Reply("\n".join(notes))] if notes else []
+    return actions + [n for report in reports if (n := _roster_notice(report, repo))]
+
+
+def _roster_notice(report: SyncReport, repo: CampaignRepo) -> NotifyWorkers | None:
+    """待核实: new orders whose address the roster does not have (3-2-2001 不在住户名单)."""
+    off = [o for o in report.created if FLAG_NOT_ON_ROSTER in o.flags and o.household]
+    campaign = repo.get_campaign(report.campaign_id) if off else None
+    if campaign is None:
+        return None
+    details = "；".join(
+        texts.ROSTER_NOT_ON_ROSTER.format(address=o.household.label())
+        for o in off[:MAX_ROSTER_DETAILS]
+        if o.household
+    ) + ("……" if len(off) > MAX_ROSTER_DETAILS else "")
+    text = texts.ROSTER_WORKERS_CHECK.format(title=campaign.title, count=len(off), details=details)
+    return NotifyWorkers(text=text, dedupe_key=f"roster-check:{campaign.id}:{off[0].id}")
 
 
 def _report_notes(report: SyncReport, repo: CampaignRepo) -> list[str]:

@@ -66,7 +66,8 @@ def handle_register(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     household = parse_household(cmd.args)
     if household is None:
         return [Reply(texts.REGISTER_USAGE)]
-    ctx.members.register(msg.channel, msg.sender_id, msg.sender_name, household)
+    chat = msg.chat_id if msg.is_group else ""
+    ctx.members.register(msg.channel, msg.sender_id, msg.sender_name, household, chat_id=chat)
     details = _details(household, show_phone=not msg.is_group)
     return [Reply(texts.REGISTERED.format(address=household.label(), details=details))]
 

@@ -11,6 +11,7 @@ from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
 from handlers.jielong.store import ChainRepo
 from handlers.members_store import MemberRepo
 from handlers.needs_store import NeedRepo
+from handlers.setup_store import NO_SETUP, SetupRepo
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +24,4 @@ class Context:
     now: Callable[[], datetime]
     links: LinkIssuer = NO_LINKS  # worker-page login links (`后台`); none without the app secret
     campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)
+    setup: SetupRepo = NO_SETUP  # invitations, groups' communities (issue 18)

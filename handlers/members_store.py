@@ -34,6 +34,12 @@ class MemberRepo(Protocol):
         """The household the member registered, if any."""
 
     def register(
-        self, channel: str, sender_id: str, display_name: str, household: Household
+        self,
+        channel: str,
+        sender_id: str,
+        display_name: str,
+        household: Household,
+        chat_id: str = "",
     ) -> None:
-        """Link the member to a household (created if new)."""
+        """Link the member to a household of their community (the group's, when the member has
+        none yet): the one on the roster at that address, else a new one."""

@@ -164,7 +164,11 @@ def _vulnerable_in_distress(calm: str, for_whom: str | None) -> str | None:
     and a situation of distress; '急' alone is not distress."""
     lex = lexicon()
     who = _named(calm) or (for_whom if for_whom not in lex.not_vulnerable else None)
-    cue = lex.patterns["distress"].search(calm) if who is not None else None
+    if who is None:
+        return None
+    cue = lex.patterns["distress"].search(calm)
+    if cue is None and who in lex.hurry_groups:
+        cue = lex.patterns["hurry"].search(calm)
     return f"弱势人群: {who}（{cue.group(0)}）" if cue is not None else None
 
 

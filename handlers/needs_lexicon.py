@@ -43,6 +43,7 @@ class Lexicon:
     negation: tuple[str, ...]
     metoo_window_hours: float
     not_vulnerable: frozenset[str] = frozenset()
+    hurry_groups: frozenset[str] = frozenset()
     metoo_rest: int = 0
 
 
@@ -102,6 +103,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns["distress"] = _compile(raw["distress"]["cues"], named)
     patterns["not_urgent"] = _compile(raw["distress"]["not_urgent"], named)
     patterns["scheduled"] = _compile(raw["distress"]["scheduled"], named)
+    patterns["hurry"] = _compile(raw["distress"]["hurry"], named)
     patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
     patterns["metoo.leading"] = re.compile(
         "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE
@@ -115,6 +117,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
         negation=tuple(raw["symptom"]["negation"]),
         metoo_window_hours=float(raw["metoo_window_hours"]),
         not_vulnerable=frozenset(raw["distress"].get("not_vulnerable", ())),
+        hurry_groups=frozenset(raw["distress"].get("hurry_groups", ())),
         metoo_rest=int(raw["metoo"].get("max_rest", 0)),
     )
 

@@ -24,6 +24,7 @@ from handlers.jielong.handler import (
 )
 from handlers.need_aggregate import with_flag_memory
 from handlers.needs import handle_need, match_need
+from handlers.setup import handle_setup, match_setup
 from handlers.types import Action, Incoming
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class Route(Generic[P]):
 
 
 ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
+    Route("setup", match_setup, handle_setup),
     Route("admin_link", match_admin_link, handle_admin_link),
     Route("campaign_command", match_campaign_command, handle_campaign_command),
     Route("command", match_command, handle_command),

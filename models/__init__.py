@@ -4,7 +4,7 @@ from models.admin import AdminCredential, LoginAttempt, UsedLoginToken
 from models.base import Base, UTCDateTime, make_engine, make_session_factory
 from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product
 from models.chain import Chain, ChainEntry, ChainLine
-from models.community import Chat, Community, Household, Member
+from models.community import Chat, Community, Household, Invitation, Member, RosterUpload
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
 from models.need import Need
 from models.tokens import AccessToken, RateWindow
@@ -22,6 +22,7 @@ __all__ = [
     "Community",
     "Household",
     "InboxMessage",
+    "Invitation",
     "Lease",
     "LoginAttempt",
     "Member",
@@ -32,6 +33,7 @@ __all__ = [
     "PickupSlot",
     "Product",
     "RateWindow",
+    "RosterUpload",
     "UTCDateTime",
     "UsedLoginToken",
     "make_engine",

@@ -28,7 +28,7 @@ from models.campaign import Campaign, Order
 from models.campaign_views import Record
 from models.chain import Chain, ChainEntry
 from models.entry_changes import follow_change
-from models.entry_orders import Home, OrderBatch
+from models.entry_orders import Home, OrderBatch, has_roster
 from models.order_pricing import Pricing
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ _LOCK_CAMPAIGN = (
         _campaigns.c.closed_at,
         _campaigns.c.created_at,
         _campaigns.c.next_order_no,
+        has_roster(_campaigns.c.community_id).label("has_roster"),
     )
     .where(_campaigns.c.id == bindparam("campaign_id_"))
     .with_for_update()

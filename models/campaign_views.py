@@ -113,14 +113,15 @@ def views_of(session: Session, orders: Sequence[Order]) -> list[OrderView]:
             )
         )
     }
-    seqs = dict(
-        session.execute(
-            select(ChainEntry.id, ChainEntry.seq).where(
+    entries = {
+        entry_id: (seq, name)
+        for entry_id, seq, name in session.execute(
+            select(ChainEntry.id, ChainEntry.seq, ChainEntry.name).where(
                 ChainEntry.id.in_({o.chain_entry_id for o in orders if o.chain_entry_id})
             )
-        ).all()
-    )
-    return [_view(o, lines.get(o.id, []), products, homes, seqs) for o in orders]
+        )
+    }
+    return [_view(o, lines.get(o.id, []), products, homes, entries) for o in orders]
 
 
 def _view(
@@ -128,8 +129,9 @@ def _view(
     lines: list[OrderLine],
     products: dict[int, str],
     homes: dict[int, HouseholdValue],
-    seqs: dict[int, int],
+    entries: dict[int, tuple[int, str | None]],
 ) -> OrderView:
+    seq, name = entries.get(o.chain_entry_id, (None, None)) if o.chain_entry_id else (None, None)
     return OrderView(
         id=o.id,
         campaign_id=o.campaign_id,
@@ -151,7 +153,7 @@ def _view(
         ),
         chat_id=o.chat_id,
         sender_id=o.sender_id,
-        seq=seqs.get(o.chain_entry_id) if o.chain_entry_id else None,
+        seq=seq,
         created_at=o.created_at,
         flags=tuple(o.flags),
         reason=o.reason,
@@ -161,4 +163,5 @@ def _view(
         picked_up_at=o.picked_up_at,
         household_id=o.household_id,
         entry_id=o.chain_entry_id,
+        entry_name=name,
     )

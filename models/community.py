@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONText, UTCDateTime, utcnow
@@ -34,6 +34,8 @@ class Chat(Base):
     is_group: Mapped[bool] = mapped_column(default=True)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A group with no community waits for a worker (`本群属于 …`); they are told once, then.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Household(Base):
@@ -52,6 +54,9 @@ class Household(Base):
     flags: Mapped[list[str]] = mapped_column(JSONText, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # On the community's household roster (住户名单, imported from the office's sheet).
+    on_roster: Mapped[bool] = mapped_column(default=False, server_default=false())
+    roster_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Member(Base):
@@ -68,4 +73,38 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(10), default="resident")
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invitation(Base):
+    """A one-time code that makes whoever sends `绑定 <code>` a worker (or admin) of a community.
+
+    Only a hash of the code is stored: the code itself is shown once, to the admin who made it.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="worker")
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_channel: Mapped[str | None] = mapped_column(String(20))
+    used_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class RosterUpload(Base):
+    """A roster sheet uploaded on the worker page, kept between its preview and its import."""
+
+    __tablename__ = "roster_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from handlers.campaign_store import LineView, OrderView
+from handlers.campaign_values import FLAG_NOT_ON_ROSTER
 from handlers.members_store import Household as HouseholdValue
 from models.audit import audit_row, insert_audits
 from models.campaign import Campaign, Order, OrderLine
@@ -50,6 +51,7 @@ _HOME_COLS = (
     _households.c.name,
     _households.c.phone,
     _households.c.flags,
+    _households.c.on_roster,
 )
 _MEMBER_HOME = (
     select(*_HOME_COLS)
@@ -62,6 +64,30 @@ _MEMBER_HOME = (
 _ADDRESS = ("community_id", "building", "unit", "room")
 
 Home = tuple[int, HouseholdValue]  # household id and its value for the report
+
+
+def has_roster(community_id: Any) -> Any:
+    """EXISTS: the community has imported a household roster (住户名单)."""
+    return (
+        select(_households.c.id)
+        .where(_households.c.community_id == community_id, _households.c.on_roster.is_(True))
+        .exists()
+    )
+
+
+@cache
+def _on_roster_like(parts: tuple[str, ...]) -> Select[Any]:
+    """Roster households matching the parts an entry gave (3-201 for 3-2-201): at most two."""
+    where = [_households.c[name] == bindparam(name) for name in parts]
+    return (
+        select(*_HOME_COLS)
+        .where(
+            _households.c.community_id == bindparam("community_id"),
+            _households.c.on_roster.is_(True),
+            *where,
+        )
+        .limit(2)
+    )
 
 
 @cache
@@ -92,6 +118,7 @@ class _NewOrder:
     audit: dict[str, Any]  # its audit row (record_id: the order's id, once known)
     order_id: int = 0
     line_ids: list[int] = field(default_factory=list)
+    entry_name: str | None = None
 
 
 class OrderBatch:
@@ -108,6 +135,7 @@ class OrderBatch:
         self._at_address: dict[tuple[Any, ...], Home] = {}  # households seen in this sync
         self._of_member: dict[str, Home | None] = {}  # author → registered household
         self.new_households: set[int] = set()  # created in this sync: no orders yet
+        self._off_roster: set[int] = set()  # households not on the community's roster
 
     def household(self, entry: Record) -> tuple[Home | None, list[str]]:
         """The entry's address (created if new), else the author's registered household."""
@@ -115,7 +143,7 @@ class OrderBatch:
             address = (self.campaign.community_id, entry.building, entry.unit, entry.room)
             home = self._at_address.get(address) or self._address_home(address, entry)
             self._at_address[address] = home
-            return home, []
+            return home, self._roster_flags(home)
         if entry.author_id not in self._of_member:
             params = {"channel_": self.campaign.channel, "author_id_": entry.author_id}
             row = self.conn.execute(_MEMBER_HOME, params).first()
@@ -123,18 +151,37 @@ class OrderBatch:
         member_home = self._of_member[entry.author_id]
         return member_home, [] if member_home is not None else ["no_address"]
 
+    def _roster_flags(self, home: Home) -> list[str]:
+        """待核实 when the community keeps a roster and this household is not on it."""
+        on = self.campaign.has_roster and home[0] in self._off_roster
+        return [FLAG_NOT_ON_ROSTER] if on else []
+
     def _address_home(self, address: tuple[Any, ...], entry: Record) -> Home:
-        """The household at this address (None parts match NULL), inserted when new."""
+        """The household at this address (None parts match NULL), else the one roster household
+        the given parts fit (3-201 for 3-2-201), else a new one."""
         params = {n: v for n, v in zip(_ADDRESS, address, strict=True) if v is not None}
         row = self.conn.execute(_by_address(tuple(v is None for v in address)), params).first()
+        if row is None and self.campaign.has_roster and None in address[1:]:
+            row = self._roster_fit(params)
         if row is not None:
+            if not row.on_roster:
+                self._off_roster.add(row.id)
             return _home(row)
         values = dict(zip(_ADDRESS, address, strict=True))
         values.update(name=entry.name, phone=entry.phone, flags=[])
         household_id: int = self.conn.execute(_INSERT_HOUSEHOLD, values).scalar_one()
         self.new_households.add(household_id)
+        self._off_roster.add(household_id)
         value = HouseholdValue(entry.building, entry.unit, entry.room, entry.name, entry.phone, ())
         return household_id, value
+
+    def _roster_fit(self, params: dict[str, Any]) -> Record | None:
+        """The only roster household matching an address with a part left out, if one."""
+        parts = tuple(n for n in _ADDRESS[1:] if n in params)
+        if "room" not in parts:
+            return None
+        rows = self.conn.execute(_on_roster_like(parts), params).all()
+        return rows[0] if len(rows) == 1 else None
 
     def add_order(
         self, entry: Record, home: Home | None, flags: list[str], pricing: Pricing
@@ -171,6 +218,7 @@ class OrderBatch:
             "note": entry.note,
         }
         new = _NewOrder(values, lines, home[1] if home else None, entry.seq, audit)
+        new.entry_name = entry.name
         self._new.append(new)
         self._lines.extend((new, line) for line in lines)
         self.audits.append(audit)
@@ -239,4 +287,5 @@ def _view(new: _NewOrder) -> OrderView:
         flags=tuple(v["flags"]),
         household_id=v["household_id"],
         entry_id=v["chain_entry_id"],
+        entry_name=new.entry_name,
     )

@@ -250,7 +250,12 @@ class FakeMemberRepo:
         return found if found is not None else self.homes.get(sender_id)
 
     def register(
-        self, channel: str, sender_id: str, display_name: str, household: Household
+        self,
+        channel: str,
+        sender_id: str,
+        display_name: str,
+        household: Household,
+        chat_id: str = "",
     ) -> None:
         self.households[(channel, sender_id)] = household
         self.names[(channel, sender_id)] = display_name

@@ -32,7 +32,12 @@ class FakeMembers:
         return None
 
     def register(
-        self, channel: str, sender_id: str, display_name: str, household: Household
+        self,
+        channel: str,
+        sender_id: str,
+        display_name: str,
+        household: Household,
+        chat_id: str = "",
     ) -> None:
         raise AssertionError("not used")
 

@@ -15,7 +15,17 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from bot.admin import audit, auth, campaigns, cli, households, needs_board, pickup, today
+from bot.admin import (
+    audit,
+    auth,
+    campaigns,
+    cli,
+    community,
+    households,
+    needs_board,
+    pickup,
+    today,
+)
 from bot.admin.security import (
     add_security_headers,
     check_csrf,
@@ -34,7 +44,16 @@ PUBLIC_ENDPOINTS = frozenset(
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
-for child in (auth.bp, today.bp, campaigns.bp, pickup.bp, needs_board.bp, households.bp, audit.bp):
+for child in (
+    auth.bp,
+    today.bp,
+    campaigns.bp,
+    pickup.bp,
+    needs_board.bp,
+    households.bp,
+    audit.bp,
+    community.bp,
+):
     bp.register_blueprint(child)
 bp.cli.add_command(cli.create_admin)
 
@@ -50,6 +69,8 @@ def _configure(state: BlueprintSetupState) -> None:
 @bp.before_request
 def _guard() -> ResponseReturnValue | None:
     """CSRF on every POST; a session on every endpoint but login."""
+    if request.endpoint == community.UPLOAD_ENDPOINT:  # a roster sheet is bigger than a form
+        request.max_content_length = community.UPLOAD_MAX_BYTES
     if request.method == "POST":
         check_csrf()
     with runtime().session_factory() as db:

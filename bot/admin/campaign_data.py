@@ -19,6 +19,7 @@ from bot.admin.charts import Chart, SlotLoad, bar_chart, slot_chart
 from handlers.allocation import Demand, allocate
 from handlers.campaign_store import (
     FLAG_NO_ADDRESS,
+    FLAG_NOT_ON_ROSTER,
     FLAG_UNKNOWN_PRODUCT,
     LIVE_STATUSES,
     AllocationRule,
@@ -31,7 +32,7 @@ from models.campaign import Order
 from models.chain import Chain, ChainEntry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIX_FLAGS = (FLAG_NO_ADDRESS, FLAG_UNKNOWN_PRODUCT)
+FIX_FLAGS = (FLAG_NO_ADDRESS, FLAG_UNKNOWN_PRODUCT, FLAG_NOT_ON_ROSTER)
 ORDER_LABELS = {
     "pending": "待确认",
     "late": "迟到",
@@ -52,6 +53,7 @@ FLAG_LABELS = {
     "unreadable": "待核实",
     "possible_duplicate": "疑似重复",
     "sentence": "私聊下单",
+    "not_on_roster": "不在住户名单",
 }
 
 

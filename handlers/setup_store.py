@@ -1,0 +1,78 @@
+"""Setting up a community from the chat: the storage Protocol and what its answers mean.
+
+`绑定 <code>` turns an invitation into a worker (or admin) on the sender's channel;
+`本群属于 <社区>` gives a group to a community; a group heard for the first time without a
+community is announced to the workers once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+BindStatus = Literal["bound", "unknown", "expired", "used", "locked", "other_community", "already"]
+AssignStatus = Literal["assigned", "already", "unknown", "not_yours", "taken"]
+
+
+@dataclass(frozen=True, slots=True)
+class BindOutcome:
+    """What `绑定` did: the status, and the community and role it concerns (when known)."""
+
+    status: BindStatus
+    community: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignOutcome:
+    """What `本群属于` did; `names` lists the communities when the name matched none."""
+
+    status: AssignStatus
+    community: str = ""
+    current: str = ""
+    names: tuple[str, ...] = ()
+    messages: int = 0  # messages heard in the group before it was assigned
+
+
+class SetupRepo(Protocol):
+    """Storage of invitations, chat ownership and the announcement of new groups."""
+
+    def bind(
+        self, channel: str, sender_id: str, display_name: str, code: str, at: datetime
+    ) -> BindOutcome:
+        """Redeem an invitation code for this sender on this channel (audited, rate-limited)."""
+
+    def revoke_code(self, code: str, actor: str, at: datetime) -> bool:
+        """Void an unused code that was shown where others can read it; True if it was live."""
+
+    def assign_chat(
+        self, channel: str, chat_id: str, community: str, actor: str, at: datetime
+    ) -> AssignOutcome:
+        """Give the group to the named community (the actor must be its worker, or an admin)."""
+
+    def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
+        """Record a group chat; its title when it has no community and was never announced."""
+
+
+class NoSetup:
+    """The default for contexts built without storage of communities (tests of other parts)."""
+
+    def bind(
+        self, channel: str, sender_id: str, display_name: str, code: str, at: datetime
+    ) -> BindOutcome:
+        return BindOutcome("unknown")
+
+    def revoke_code(self, code: str, actor: str, at: datetime) -> bool:
+        return False
+
+    def assign_chat(
+        self, channel: str, chat_id: str, community: str, actor: str, at: datetime
+    ) -> AssignOutcome:
+        return AssignOutcome("unknown")
+
+    def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
+        return None
+
+
+NO_SETUP = NoSetup()
