@@ -11,8 +11,8 @@ import re
 from datetime import timedelta
 
 from handlers.context import Context
-from handlers.needs_classify import is_ack
-from handlers.needs_lexicon import lexicon, normalise
+from handlers.needs_classify import is_ack, split_quote
+from handlers.needs_lexicon import clean, lexicon, normalise
 from handlers.needs_store import NeedDraft, StoredNeed
 from handlers.types import Incoming
 
@@ -31,7 +31,8 @@ _FUNCTION_WORDS = frozenset(
 )
 _ASKS_TIME = re.compile(r"几点|什么时候|啥时候|好久|几时|啥辰光|哪天|几号|what time|when")
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
-_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|where")
+_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|啥地方|where")
+_ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
 _GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口")
 
 
@@ -47,7 +48,20 @@ def same_question(a: str, b: str) -> bool:
     """Two residents asking the same thing ('请问明天几点发菜？' / '明天几点发菜啊？')."""
     ka, kb = keywords(a), keywords(b)
     shared = len(ka & kb)
-    return shared >= 2 and shared >= 0.4 * min(len(ka), len(kb))
+    kinds = _kind(a), _kind(b)
+    if None not in kinds and kinds[0] != kinds[1]:
+        return False  # '几点' and '带什么' about the same 核酸 are two questions
+    return shared >= 2 and shared >= 0.3 * min(len(ka), len(kb))
+
+
+def _kind(text: str) -> str | None:
+    """What a question asks for: a time, a place, or something else (None when unclear)."""
+    norm = normalise(text)
+    if _ASKS_TIME.search(norm):
+        return "time"
+    if _ASKS_PLACE.search(norm):
+        return "place"
+    return "what" if _ASKS_WHAT.search(norm) else None
 
 
 def answers(question: str, text: str) -> bool:
@@ -66,28 +80,40 @@ def answers(question: str, text: str) -> bool:
 
 
 def note_answer(msg: Incoming, ctx: Context) -> None:
-    """Keep a group message that answers the chat's open question from someone else."""
+    """Keep a group message that answers the chat's open question from someone else (a quote
+    of the question above the answer counts as answering it)."""
     if not msg.is_group or msg.kind != "text":
         return
-    open_question = _open_question(msg, ctx)
-    if open_question is not None and answers(open_question.draft.text, msg.text):
-        ctx.needs.record_answer(open_question.id, msg.text.strip(), msg.sender_id, msg.received_at)
+    quoted, reply = split_quote(clean(msg.text))
+    question = _open_question(msg, ctx, quoted)
+    if question is None:
+        return
+    if (quoted is not None and not _asks(reply)) or answers(question.draft.text, reply):
+        ctx.needs.record_answer(question.id, reply, msg.sender_id, msg.received_at)
 
 
 def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
-    """A 咨询 the chat has already had answered: not a need of its own."""
-    if draft.category != "咨询" or not msg.is_group:
+    """The same question the chat has already had answered: not a need of its own."""
+    if draft.urgent or not msg.is_group or not _asks(draft.text):
         return False
     since = msg.received_at - ANSWER_WINDOW
     return any(
         q.answer is not None and same_question(q.draft.text, draft.text)
-        for q in ctx.needs.recent_questions(msg.chat_id, since)
+        for q in ctx.needs.recent_needs(msg.chat_id, since)
     )
 
 
-def _open_question(msg: Incoming, ctx: Context) -> StoredNeed | None:
+def _asks(text: str) -> bool:
+    return lexicon().patterns["question"].search(normalise(text)) is not None
+
+
+def _open_question(msg: Incoming, ctx: Context, quoted: str | None) -> StoredNeed | None:
+    """The newest unanswered question of the chat (the quoted one, when a quote is given)."""
     since = msg.received_at - ANSWER_WINDOW
-    latest = next(iter(ctx.needs.recent_questions(msg.chat_id, since)), None)
-    if latest is None or latest.answer is not None or latest.sender_id == msg.sender_id:
-        return None
-    return latest
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == msg.sender_id or not _asks(need.draft.text):
+            continue
+        if quoted is not None and not same_question(need.draft.text, quoted):
+            continue
+        return None if need.answer is not None else need
+    return None

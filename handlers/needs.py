@@ -22,6 +22,7 @@ from handlers.needs_store import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
+_ANSWERED = NeedDraft(text="", category="咨询", urgent=False)  # marker: asked and answered
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -82,6 +83,8 @@ def _metoo(msg: Incoming, ctx: Context) -> NeedDraft | None:
     latest = ctx.needs.latest_need(msg.chat_id, since=since)
     if latest is None or latest.sender_id == msg.sender_id:
         return None
+    if latest.answer is not None and not latest.draft.urgent:
+        return _ANSWERED  # 同问 after the answer: the question is settled
     first = latest.draft
     reason = f"同问: #{latest.id} {first.category}"
     return replace(first, text=clean(msg.text), reasons=(reason, *first.reasons))
@@ -94,7 +97,10 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
     draft = _classify(msg.text, _chain_words(msg, ctx), _flags(msg, ctx))
     quoted, reply = split_quote(clean(msg.text))
     if quoted is None and _defers(draft, reply):
-        draft = _metoo(msg, ctx) or draft
+        metoo = _metoo(msg, ctx)
+        if metoo is _ANSWERED:
+            return None
+        draft = metoo or draft
     if draft is not None and answered_before(msg, draft, ctx):
         return None  # asked again after someone answered it in the group
     return draft

@@ -17,7 +17,7 @@ _QUOTE = re.compile(r"^\s*「(?P<quote>.*?)」\s*\n\s*[-－—–_ ]{5,}\s*(?:\n
 _QUOTE_SENDER = re.compile(r"^[^:：\n]{1,24}[:：]")
 _STICKER = re.compile(r"\[[^\[\]\n]{1,8}\]")
 _NON_WORD = re.compile(r"[\W_]+")
-_PLANNABLE = ("透析/化疗", "弱势人群")
+_PLANNABLE = ("化疗", "弱势人群")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def rejection(norm: str, feats: Features) -> str | None:
         return "ack"
     if is_metoo(norm):
         return "metoo"  # refers to an earlier need: match_need resolves it
-    for kind in ("jielong", "notice", "offer", "advice"):
+    for kind in ("jielong", "notice", "offer", "advice", "response"):
         if pats[f"reject.{kind}"].search(norm):
             return kind
     if "question" not in feats.present:
@@ -168,7 +168,7 @@ def _vulnerable_in_distress(calm: str, for_whom: str | None) -> str | None:
         return None
     cue = lex.patterns["distress"].search(calm)
     if cue is None and who in lex.hurry_groups:
-        cue = lex.patterns["hurry"].search(calm)
+        cue = lex.patterns["hardship"].search(calm) or lex.patterns["hurry"].search(calm)
     return f"弱势人群: {who}（{cue.group(0)}）" if cue is not None else None
 
 

@@ -104,6 +104,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns["not_urgent"] = _compile(raw["distress"]["not_urgent"], named)
     patterns["scheduled"] = _compile(raw["distress"]["scheduled"], named)
     patterns["hurry"] = _compile(raw["distress"]["hurry"], named)
+    patterns["hardship"] = _compile(raw["distress"]["hardship"], named)
     patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
     patterns["metoo.leading"] = re.compile(
         "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE

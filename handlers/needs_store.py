@@ -94,11 +94,11 @@ class NeedRepo(Protocol):
     def latest_need(self, chat_id: str, since: datetime) -> StoredNeed | None:
         """The newest need posted in this chat since `since` (a `同问` refers to it)."""
 
-    def recent_questions(self, chat_id: str, since: datetime) -> list[StoredNeed]:
-        """The chat's 咨询 needs asked since then, newest first."""
+    def recent_needs(self, chat_id: str, since: datetime) -> list[StoredNeed]:
+        """The chat's needs since then, newest first (a few dozen at most)."""
 
     def record_answer(self, need_id: int, text: str, by: str, at: datetime) -> None:
-        """Keep the answer someone gave to a 咨询 in the group (the need stays open)."""
+        """Keep the answer someone gave to a question in the group (the need stays open)."""
 
     def list_needs(self) -> list[StoredNeed]:
         """Every need in ticket order."""

@@ -94,10 +94,10 @@ class SqlNeedRepo:
         )
         return None if row is None else to_stored_need(row)
 
-    def recent_questions(self, chat_id: str, since: datetime) -> list[StoredNeed]:
+    def recent_needs(self, chat_id: str, since: datetime) -> list[StoredNeed]:
         rows = self.session.scalars(
             select(Need)
-            .where(Need.chat_id == chat_id, Need.category == "咨询", Need.created_at >= since)
+            .where(Need.chat_id == chat_id, Need.created_at >= since)
             .order_by(Need.created_at.desc(), Need.id.desc())
             .limit(20)
         )

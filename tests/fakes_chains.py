@@ -137,13 +137,8 @@ class FakeNeedRepo:
         mine = [n for n in self.needs if n.chat_id == chat_id and n.created_at >= since]
         return mine[-1] if mine else None
 
-    def recent_questions(self, chat_id: str, since: datetime) -> list[StoredNeed]:
-        mine = [
-            n
-            for n in self.needs
-            if n.chat_id == chat_id and n.draft.category == "咨询" and n.created_at >= since
-        ]
-        return mine[::-1]
+    def recent_needs(self, chat_id: str, since: datetime) -> list[StoredNeed]:
+        return [n for n in self.needs if n.chat_id == chat_id and n.created_at >= since][::-1]
 
     def record_answer(self, need_id: int, text: str, by: str, at: datetime) -> None:
         n = self.needs[need_id - 1]

@@ -66,3 +66,19 @@ def test_what_answers_a_question(question: str, reply: str, answered: bool) -> N
 def test_same_question_in_other_words() -> None:
     assert same_question("请问明天核酸要带什么", "明天核酸要带啥？")
     assert not same_question("请问明天几点发菜？", "请问核酸报告在哪里查？")
+
+
+def test_two_questions_about_one_topic_are_not_the_same() -> None:
+    assert not same_question("请问明天核酸几点？", "请问明天核酸要带什么")
+    assert same_question("请问明早核酸是在弄堂口做还是每个门洞口做？", "明早核酸在啥地方做啊")
+
+
+def test_a_quoted_question_with_the_answer_below_is_answered() -> None:
+    world = World()
+    say(world, "请问抗原结果是在哪个小程序上传？", "r_a", 0)
+    dashes = "- " * 15
+    quote = f"「洪：请问抗原结果是在哪个小程序上传？」\n{dashes}\n随申办，选我们居委"
+    say(world, quote, "w_ju", 1)
+    say(world, "同问，抗原在哪里传？", "r_b", 2)
+    [need] = world.needs.list_needs()
+    assert need.answer == "随申办，选我们居委"
