@@ -39,8 +39,7 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
         if quoted is not None and _defers(draft, reply):
             asked = classify_text(quoted, extra_items, flags)
             if asked is not None:
-                reasons = (f"同问: {_short(quoted)}", *asked.reasons)
-                draft = replace(asked, text=reply, reasons=reasons)
+                draft = second_household(asked, reply, f"同问: {_short(quoted)}", draft)
         return draft
     except Exception:  # user text must never break the pipeline
         log.exception("classify_need failed")
@@ -48,9 +47,9 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
 
 
 def _defers(draft: NeedDraft | None, reply: str) -> bool:
-    """A 同问 defers to the need it answers unless its own words are an urgent need
-    ("同求，我们家老人也是" is a 同问; "我也是，孩子发烧39度了" is its own need)."""
-    return (draft is None or not draft.urgent) and is_metoo(reply, loose=True)
+    """A 同问 is a second household's need of the category it answers ("同问，我家老人也烧到
+    38度多了" under a question where to buy fever medicine is 物资), urgent by either."""
+    return is_metoo(reply, loose=True)
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -77,7 +76,14 @@ def _flags(msg: Incoming, ctx: Context) -> tuple[str, ...]:
     return () if household is None else household.flags
 
 
-def _metoo(msg: Incoming, ctx: Context) -> NeedDraft | None:
+def second_household(first: NeedDraft, text: str, reason: str, own: NeedDraft | None) -> NeedDraft:
+    """The need a 同问 answers, as this household's: its category, urgent by either."""
+    urgent = own is not None and own.urgent
+    reasons = (reason, *first.reasons, *(own.reasons[1:] if own is not None and urgent else ()))
+    return replace(first, text=text, urgent=first.urgent or urgent, reasons=reasons)
+
+
+def _metoo(msg: Incoming, ctx: Context, own: NeedDraft | None) -> NeedDraft | None:
     """A `同问` is a second household's need of the category of the chat's latest need."""
     since = msg.received_at - timedelta(hours=lexicon().metoo_window_hours)
     latest = ctx.needs.latest_need(msg.chat_id, since=since)
@@ -86,8 +92,7 @@ def _metoo(msg: Incoming, ctx: Context) -> NeedDraft | None:
     if latest.answer is not None and not latest.draft.urgent:
         return _ANSWERED  # 同问 after the answer: the question is settled
     first = latest.draft
-    reason = f"同问: #{latest.id} {first.category}"
-    return replace(first, text=clean(msg.text), reasons=(reason, *first.reasons))
+    return second_household(first, clean(msg.text), f"同问: #{latest.id} {first.category}", own)
 
 
 def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
@@ -97,7 +102,7 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
     draft = _classify(msg.text, _chain_words(msg, ctx), _flags(msg, ctx))
     quoted, reply = split_quote(clean(msg.text))
     if quoted is None and _defers(draft, reply):
-        metoo = _metoo(msg, ctx)
+        metoo = _metoo(msg, ctx, draft)
         if metoo is _ANSWERED:
             return None
         draft = metoo or draft

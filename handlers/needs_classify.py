@@ -18,6 +18,8 @@ _QUOTE_SENDER = re.compile(r"^[^:：\n]{1,24}[:：]")
 _STICKER = re.compile(r"\[[^\[\]\n]{1,8}\]")
 _NON_WORD = re.compile(r"[\W_]+")
 _PLANNABLE = ("化疗", "弱势人群")
+_ACUTE = ("症状", "晕倒/摔倒", "分娩", "紧急求救", "正在发生的危险", "透析")
+_REPORT = re.compile(r"反映|建议|投诉|举报|意见")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,8 @@ def urgency(norm: str, for_whom: str | None) -> list[str]:
         reasons.append(distress)
     if lex.patterns["scheduled"].search(calm):  # a check-up next week: planned, not urgent
         reasons = [r for r in reasons if not r.startswith(_PLANNABLE)]
+    if calm != norm:  # '不着急': only what cannot wait stays urgent
+        reasons = [r for r in reasons if r.startswith(_ACUTE)]
     return reasons
 
 
@@ -196,6 +200,8 @@ def classify_text(
     category, evidence = found
     for_whom, source = who_for(norm, flags)
     urgent_reasons = urgency(norm, for_whom)
+    if category == "其他" and _REPORT.search(norm):  # 'people cough in the lift': a report
+        urgent_reasons = [r for r in urgent_reasons if not r.startswith("症状")]
     reasons = [f"类别 {category}: {evidence}", *urgent_reasons]
     if for_whom is not None and not any(r.startswith("弱势人群") for r in urgent_reasons):
         reasons.append(f"弱势人群: {for_whom}" + ("（登记）" if source == "flag" else ""))

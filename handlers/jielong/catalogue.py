@@ -17,7 +17,7 @@ from handlers.jielong.spec import SIZE, SPEC, is_spec
 from handlers.jielong.store import Product
 
 _PRICE = re.compile(
-    r"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱)|圆|rmb|RMB|[rR](?![A-Za-z]))"
+    r"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱|装)|圆|rmb|RMB|[rR](?![A-Za-z]))"
     r"|(?:单价|售价|价格)\s*[:：]?\s*(?P<p3>\d+(?:\.\d+)?)(?![\d.]|\s*(?:元|块|圆|rmb|RMB|[rR])))"
     rf"\s*(?:(?:/|每|一|1)\s*(?P<unit>{UNIT_RE}))?"
 )

@@ -33,7 +33,7 @@ UNIT_PRICE = re.compile(
     r"\d\s*(?:元|块|圆)\s*(?:/|每|一)\s*\S|[¥￥]\s*\d+(?:\.\d+)?\s*/|每\S{1,2}\s*\d+(?:\.\d+)?\s*元"
     r"|\d\s*(?:元|块)\s*(?:[一1]\s*)?(?:份|袋|箱|瓶|盒|斤|个|包|桶|只|件)"
 )
-_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱))|[¥￥]\s*\d)")
+_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥]\s*\d)")
 # A goods quantity: counts of goods, never people (人, 口, 位) or visits.
 _GOODS_QTY = re.compile(
     rf"{NUM_RE}\s*(?:份|袋|箱|瓶|盒|斤|公斤|个|包|桶|只|件|提|罐|支|把|块|根|条|颗|串|板|套|kg|KG)"
