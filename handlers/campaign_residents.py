@@ -3,6 +3,8 @@ they get when a 接龙 line of theirs needs attention (limit, unknown product, l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers import texts
 from handlers.campaign_commands import CampaignCommand
 from handlers.campaign_format import address, items_text, slot_text, status_text, summary
@@ -16,6 +18,7 @@ from handlers.campaign_store import (
 )
 from handlers.commands import Command, handle_query
 from handlers.context import Context
+from handlers.jielong.doubts import seq_ranges
 from handlers.types import Action, Incoming, Reply
 
 
@@ -125,6 +128,35 @@ def _limit_note(o: OrderView, name: str, limit: float | None, kept: float, unit:
         kept=qty_text(kept),
         unit=unit or "",
     )
+
+
+MAX_DETAILED = 5  # more orders needing attention than this get one summary, by reason
+
+
+def orders_notes(c: CampaignView, orders: Sequence[OrderView]) -> list[str]:
+    """Notes about new orders: each one's own words for a couple of orders; for a paste of
+    hundreds, one line per reason with the order numbers in ranges (never one per order)."""
+    noted = [o for o in orders if sync_notes(c, o)]
+    if len(noted) <= MAX_DETAILED:
+        return [note for o in noted for note in sync_notes(c, o)]
+    by_reason = [
+        (texts.NOTES_LATE, [o.no for o in noted if o.status == "late"]),
+        (texts.NOTES_LIMIT, [o.no for o in noted if _capped(c, o)]),
+        (texts.NOTES_UNKNOWN, [o.no for o in noted if any(ln.product is None for ln in o.lines)]),
+        (texts.NOTES_NO_ADDRESS, [o.no for o in noted if FLAG_NO_ADDRESS in o.flags]),
+    ]
+    choices = "、".join(p.name for p in c.products)
+    parts = [
+        template.format(nos=seq_ranges(nos), count=len(nos), choices=choices)
+        for template, nos in by_reason
+        if nos
+    ]
+    return [texts.NOTES_SUMMARY.format(title=c.title, parts="；".join(parts))]
+
+
+def _capped(c: CampaignView, o: OrderView) -> bool:
+    names = {p.name for p in c.products}
+    return any(ln.product in names and ln.qty < ln.requested_qty for ln in o.lines)
 
 
 def sync_notes(c: CampaignView, o: OrderView) -> list[str]:

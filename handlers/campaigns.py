@@ -19,12 +19,11 @@ from handlers.campaign_commands import LABELS, RESIDENT_WORDS, CampaignCommand, 
 from handlers.campaign_format import products_text, template_text, when_text
 from handlers.campaign_ops import adjust, close, close_due, confirm, confirm_all, reject
 from handlers.campaign_parse import ParseProblem, parse_campaign, parse_when
-from handlers.campaign_residents import handle_resident, resident_can, sync_notes
+from handlers.campaign_residents import handle_resident, orders_notes, resident_can
 from handlers.campaign_store import (
     AllocationRule,
     CampaignRepo,
     CampaignView,
-    OrderView,
     SyncReport,
 )
 from handlers.campaign_values import FLAG_NOT_ON_ROSTER
@@ -130,7 +129,8 @@ def with_campaign_sync(
             return list(actions)
         change = actions.change
         reports = ctx.campaigns.sync_chain(change.chain_id, change.seqs, ctx.now())
-        return [*actions, *_notes(reports, ctx.campaigns)]
+        own = [a for a in actions if not (reports and a is actions.doubts)]
+        return [*own, *_notes(reports, ctx.campaigns)]
 
     handle_and_sync.__name__ = getattr(handle, "__name__", "handle") + "_with_campaign_sync"
     return handle_and_sync
@@ -165,8 +165,7 @@ def _report_notes(report: SyncReport, repo: CampaignRepo) -> list[str]:
     campaign = repo.get_campaign(report.campaign_id)
     if campaign is None:
         return []
-    created: tuple[OrderView, ...] = report.created
-    return [note for order in created for note in sync_notes(campaign, order)]
+    return orders_notes(campaign, report.created)
 
 
 def arrive_due(repo: CampaignRepo, now: datetime) -> list[int]:

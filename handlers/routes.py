@@ -16,6 +16,10 @@ from handlers.campaigns import handle_campaign_command, match_campaign_command, 
 from handlers.chatter import handle_chatter, match_chatter
 from handlers.commands import handle_command, match_command
 from handlers.context import Context
+from handlers.jielong.correction import (
+    handle_catalogue_correction,
+    match_catalogue_correction,
+)
 from handlers.jielong.handler import (
     handle_chain_line,
     handle_jielong,
@@ -45,6 +49,11 @@ ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
     Route("admin_link", match_admin_link, handle_admin_link),
     Route("campaign_command", match_campaign_command, handle_campaign_command),
     Route("command", match_command, handle_command),
+    Route(
+        "catalogue_correction",
+        match_catalogue_correction,
+        with_campaign_sync(handle_catalogue_correction),
+    ),
     Route("jielong", match_jielong, with_campaign_sync(handle_jielong)),
     Route("chain_line", match_chain_line, with_campaign_sync(handle_chain_line)),
     Route("need", match_need, with_flag_memory(handle_need)),

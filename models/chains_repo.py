@@ -268,12 +268,27 @@ class SqlChainRepo:
             )
 
     def replace_entry(
-        self, entry_id: int, line_key: str, parsed: ParsedEntry, at: datetime
+        self,
+        entry_id: int,
+        line_key: str,
+        parsed: ParsedEntry,
+        at: datetime,
+        flags: tuple[str, ...] | None = None,
     ) -> None:
+        values: dict[str, Any] = {"line_key": line_key, "updated_at": at}
+        if flags is not None:
+            values["flags"] = list(flags)
         self.session.execute(
             update(ChainEntry)
             .where(ChainEntry.id == entry_id)
-            .values(line_key=line_key, updated_at=at, **parsed_columns(parsed))
+            .values(**values, **parsed_columns(parsed))
+        )
+
+    def set_products(self, chain_id: int, products: Sequence[Product]) -> None:
+        self.session.execute(
+            update(Chain)
+            .where(Chain.id == chain_id)
+            .values(products=[product_row(p) for p in products])
         )
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:

@@ -104,9 +104,21 @@ class FakeChainRepo:
             self.entries[entry_id] = replace(self.entries[entry_id], status="withdrawn")
 
     def replace_entry(
-        self, entry_id: int, line_key: str, parsed: ParsedEntry, at: datetime
+        self,
+        entry_id: int,
+        line_key: str,
+        parsed: ParsedEntry,
+        at: datetime,
+        flags: tuple[str, ...] | None = None,
     ) -> None:
-        self.entries[entry_id] = replace(self.entries[entry_id], line_key=line_key, parsed=parsed)
+        entry = self.entries[entry_id]
+        new_flags = entry.flags if flags is None else flags
+        self.entries[entry_id] = replace(entry, line_key=line_key, parsed=parsed, flags=new_flags)
+
+    def set_products(self, chain_id: int, products: Sequence[Product]) -> None:
+        self.chains = [
+            replace(c, products=tuple(products)) if c.id == chain_id else c for c in self.chains
+        ]
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:
         return [self.entries[i] for i in self.by_chain.get(chain_id, [])]

@@ -51,6 +51,10 @@ _DESCRIPTIVE = re.compile(
     r"直发|直送|直供|发货|产地|现挖|现摘|现发|现做|现烤|现杀|包邮|到家|配送|冷链|顺丰|空运|促销|秒杀|"
     r"限时|预售|新鲜到货|当天|次日|隔日|基地|原产"
 )
+# Titles that tell people what to do, not what is sold.
+_INSTRUCTION = re.compile(
+    r"写清|请写|写明|注明|统一(?:配送|发放|送|安排|到|领)|登记|截单|截止|自提|取货|到货|通知|接龙$"
+)
 _FEE_WORDS = ("满", "运费", "押金", "定金", "起送", "包邮", "共", "合计", "配送费", "打包费")
 
 
@@ -158,13 +162,10 @@ def title_product(title: str, unit: str | None) -> Product | None:
     """A product named only by the title ('团购大白菜，每户1份', '周六统一发放爱心菜')."""
     text = halfwidth(nfkc(_HEADER_TAG.sub(" ", title)))
     obj = _VERB_OBJECT.search(text)
-    if obj is not None:
-        name = clean_name(obj["obj"])
-        if name:
+    candidates = [obj["obj"]] if obj is not None else []
+    candidates += [p.strip() for p in _PIECES.split(text) if p and p.strip()]
+    for piece in candidates:
+        name = clean_name(piece)
+        if name and not _DESCRIPTIVE.search(name) and not _INSTRUCTION.search(name):
             return Product(name=name, unit=unit)
-    pieces = [p for p in _PIECES.split(text) if p and p.strip()]
-    for piece in pieces:
-        name = clean_name(piece.strip())
-        if name:
-            return Product(name=name, unit=unit)
-    return None
+    return None  # '明天统一配送，写清楼号' names no goods: the organiser is asked

@@ -8,16 +8,19 @@ that could not be read); workers are told about possible duplicates and unreadab
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from handlers import texts
 from handlers.context import Context
-from handlers.jielong.merge import MergeResult, merge_post
+from handlers.jielong.doubts import DOUBTS, seq_ranges
+from handlers.jielong.header import household_limit
+from handlers.jielong.merge import Added, MergeResult, merge_post
 from handlers.jielong.normalize import line_key
 from handlers.jielong.post import JielongPost, parse_jielong
+from handlers.jielong.reading import reading_text
 from handlers.jielong.sentence import (
     cancel_targets,
     is_cancel,
@@ -29,7 +32,6 @@ from handlers.jielong.sentence import (
 from handlers.jielong.store import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
-    FLAG_UNREADABLE,
     ChainRef,
     Item,
     NewEntry,
@@ -42,7 +44,7 @@ log = logging.getLogger(__name__)
 
 IMPORT_MIN_LINES = 5  # a paste adding this many lines at once gets a count back
 OPEN_FOR = timedelta(days=7)  # sentence orders join a chain opened within this time
-_MAX_DETAILS = 5
+_WORKER_FLAGS = frozenset((*DOUBTS, FLAG_POSSIBLE_DUPLICATE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +60,20 @@ class ChainActions(list[Action]):
     """A 接龙 handler's actions, carrying the ChainChange (None: the message changed nothing).
 
     The campaign sync that wraps these handlers reads it, so a repost costs the entries it
-    changed rather than the whole chat.
+    changed rather than the whole chat; a linked campaign's notes say what `doubts` would.
     """
 
-    __slots__ = ("change",)
+    __slots__ = ("change", "doubts")
 
-    def __init__(self, actions: Iterable[Action] = (), change: ChainChange | None = None) -> None:
+    def __init__(
+        self,
+        actions: Iterable[Action] = (),
+        change: ChainChange | None = None,
+        doubts: Reply | None = None,
+    ) -> None:
         super().__init__(actions)
         self.change = change
+        self.doubts = doubts  # the chain's own 待核实 reply: a campaign's notes replace it
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +108,16 @@ def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> ChainActio
     if not result.chain.is_order_list:
         return ChainActions()
     actions = ChainActions(change=_change(result))
-    reply = _reply_text(result)
+    reply = _reply_text(result, post)
     if reply:
         actions.append(Reply(reply))
+    doubts = doubt_parts(result.added, with_raw=False)
+    if doubts:
+        title = _short(result.chain.title)
+        actions.doubts = Reply(
+            texts.JIELONG_DOUBTS_REPLY.format(title=title, doubts="；".join(doubts))
+        )
+        actions.append(actions.doubts)
     notice = _workers_notice(result)
     if notice is not None:
         actions.append(notice)
@@ -116,40 +131,54 @@ def _change(result: MergeResult) -> ChainChange | None:
     return ChainChange(result.chain.id, result.created, tuple(seqs))
 
 
-def _reply_text(result: MergeResult) -> str:
+def _reply_text(result: MergeResult, post: JielongPost) -> str:
     title = _short(result.chain.title)
     parts: list[str] = []
     if len(result.added) >= IMPORT_MIN_LINES:
         parts.append(texts.JIELONG_IMPORTED.format(title=title, count=len(result.added)))
-    elif result.created:
-        parts.append(texts.JIELONG_OPENED.format(title=title))
+    if result.created:
+        limit = household_limit([post.title, *post.rules])
+        parts.append(reading_text(title, result.chain.products, limit))
     if result.edited:
         parts.append(texts.JIELONG_EDITED.format(title=title, seqs=_seqs(result.edited)))
     if result.withdrawn:
         parts.append(texts.JIELONG_WITHDRAWN.format(title=title, seqs=_seqs(result.withdrawn)))
-    unreadable = [a.seq for a in result.added if FLAG_UNREADABLE in a.entry.flags]
-    if unreadable:
-        parts.append(texts.JIELONG_UNREADABLE.format(title=title, seqs=_seqs(unreadable)))
     return "\n".join(parts)
 
 
 def _workers_notice(result: MergeResult) -> NotifyWorkers | None:
-    details: list[str] = []
-    for added in result.added:
-        if FLAG_POSSIBLE_DUPLICATE in added.entry.flags:
-            details.append(texts.JIELONG_CHECK_DUPLICATE.format(seq=added.seq))
-        elif FLAG_UNREADABLE in added.entry.flags:
-            raw = _short(added.entry.parsed.raw.replace("\n", " "), 30)
-            details.append(texts.JIELONG_CHECK_UNREADABLE.format(seq=added.seq, raw=raw))
-    if not details:
+    """One notice per message, summarised by reason with seq ranges (never one per line)."""
+    doubts = doubt_parts(result.added, with_raw=True)
+    duplicates = [a.seq for a in result.added if FLAG_POSSIBLE_DUPLICATE in a.entry.flags]
+    if duplicates:
+        doubts.append(texts.JIELONG_CHECK_DUPLICATE.format(seqs=seq_ranges(duplicates)))
+    if not doubts:
         return None
-    shown = "；".join(details[:_MAX_DETAILS]) + ("……" if len(details) > _MAX_DETAILS else "")
     title = _short(result.chain.title)
-    first = result.added[0].seq
+    count = sum(1 for a in result.added if set(a.entry.flags) & _WORKER_FLAGS)
+    details = "；".join(doubts)
     return NotifyWorkers(
-        text=texts.JIELONG_WORKERS_CHECK.format(title=title, count=len(details), details=shown),
-        dedupe_key=f"jielong-check:{result.chain.id}:{first}",
+        text=texts.JIELONG_WORKERS_CHECK.format(title=title, count=count, details=details),
+        dedupe_key=f"jielong-check:{result.chain.id}:{result.added[0].seq}",
     )
+
+
+def doubt_parts(added: Sequence[Added], *, with_raw: bool) -> list[str]:
+    """'第394–402条商品不在清单（9条）' for each reason an added entry is in doubt, in order;
+    with_raw shows the line itself when a reason concerns one entry only."""
+    parts: list[str] = []
+    for reason in DOUBTS:
+        hit = [a for a in added if reason in a.entry.flags]
+        if not hit:
+            continue
+        seqs = seq_ranges(a.seq for a in hit)
+        part = texts.JIELONG_DOUBT[reason].format(seqs=seqs)
+        if len(hit) > 1:
+            part += texts.JIELONG_DOUBT_COUNT.format(count=len(hit))
+        if with_raw and len(hit) == 1:
+            part += f"（{_short(hit[0].entry.parsed.raw.replace(chr(10), ' '), 30)}）"
+        parts.append(part)
+    return parts
 
 
 def match_chain_line(msg: Incoming, ctx: Context) -> ChainLine | None:

@@ -92,3 +92,17 @@ def is_order_list(title: str, rules: list[str], examples: list[str]) -> bool:
     if not_order:
         return False
     return any(_GOODS_QTY.search(t) for t in head)
+
+
+_LIMIT = re.compile(
+    rf"(?:每户|每家|每人|每个?家庭)?\s*(?:限购|限领|限订|限|最多)\s*(?P<n>{NUM_RE})\s*(?P<u>份|袋|箱|瓶|盒|斤|个|包|桶|只|件|提|罐)"
+)
+
+
+def household_limit(lines: list[str]) -> str | None:
+    """'每户限3份' as the organiser wrote it in the rules, when there is one."""
+    for line in lines:
+        m = _LIMIT.search(halfwidth(nfkc(line)))
+        if m is not None:
+            return m.group(0).strip()
+    return None

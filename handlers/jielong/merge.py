@@ -22,6 +22,7 @@ from datetime import datetime
 from operator import attrgetter
 
 from handlers.jielong.address import find_address, household
+from handlers.jielong.doubts import entry_doubts
 from handlers.jielong.entry import parse_entry
 from handlers.jielong.normalize import halfwidth
 from handlers.jielong.post import JielongPost
@@ -29,7 +30,6 @@ from handlers.jielong.post_lines import PostLine
 from handlers.jielong.store import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
-    FLAG_UNREADABLE,
     ChainRef,
     ChainRepo,
     NewEntry,
@@ -87,7 +87,7 @@ def merge_post(
     if missing:
         fresh = _settle_missing(repo, result, missing, fresh, post, at, products)
     if fresh:
-        entries = [_new_entry(f, sender_id, chain, at) for f in fresh]
+        entries = [_new_entry(f, sender_id, chain, at, products) for f in fresh]
         seqs = repo.add_entries(chain.id, entries)
         result.added = [Added(seq, entry) for seq, entry in zip(seqs, entries, strict=True)]
     raised = _raised(counts, seen, new)
@@ -208,12 +208,14 @@ def _stale_households(
     return out
 
 
-def _new_entry(fresh: _Fresh, sender_id: str, chain: ChainRef, at: datetime) -> NewEntry:
+def _new_entry(
+    fresh: _Fresh, sender_id: str, chain: ChainRef, at: datetime, products: Sequence[Product]
+) -> NewEntry:
     flags: list[str] = []
     if fresh.copy > 1:
         flags.append(FLAG_POSSIBLE_DUPLICATE)
-    if chain.is_order_list and not fresh.parsed.readable:
-        flags.append(FLAG_UNREADABLE)
+    if chain.is_order_list:
+        flags.extend(entry_doubts(fresh.parsed, products))
     return NewEntry(
         author_id=sender_id,
         line_key=fresh.line.key,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from handlers.jielong.catalogue import parse_products, title_product
+from handlers.jielong.entry import parse_entry
 from handlers.jielong.header import find_tag, is_order_list
 from handlers.jielong.normalize import (
     clean,
@@ -37,6 +38,9 @@ from handlers.jielong.store import Product
 log = logging.getLogger(__name__)
 
 _QUANTITY = re.compile(rf"{NUM_RE}\s*{UNIT_RE}")
+_EXAMPLE_TAG = re.compile(
+    r"^\s*(?:例|示例|举例|范例|例如|如|样例|格式|参考格式|模板|填写格式)\s*[:：]?"
+)
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$")
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # where clean() breaks lines: CRLF, CR, LF
 
@@ -146,11 +150,24 @@ def _header_facts(
     products = parse_products(header)
     order = is_order_list(title, list(rules), list(examples))
     if order and not products:
-        qty = _QUANTITY.search(halfwidth(nfkc(" ".join(header + list(examples)))))
-        unit = re.sub(rf"^{NUM_RE}\s*", "", qty.group()) if qty else None
-        fallback = title_product(title, unit)
+        fallback = title_product(title, _example_unit(examples) or _header_unit(header))
         products = (fallback,) if fallback else ()
     return order, products
+
+
+def _example_unit(examples: tuple[str, ...]) -> str | None:
+    """The measure word the example line orders in ('例 1-1-101 张 1份' → 份)."""
+    for example in examples:
+        entry = parse_entry(_EXAMPLE_TAG.sub("", example), ())
+        unit = next((item.unit for item in entry.items if item.unit), None)
+        if unit is not None:
+            return unit
+    return None
+
+
+def _header_unit(header: list[str]) -> str | None:
+    qty = _QUANTITY.search(halfwidth(nfkc(" ".join(header))))
+    return re.sub(rf"^{NUM_RE}\s*", "", qty.group()) if qty else None
 
 
 def title_key(title: str) -> str:

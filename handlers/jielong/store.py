@@ -18,6 +18,16 @@ FLAG_UNREADABLE = "unreadable"  # 待核实: the line could not be read; raw tex
 FLAG_POSSIBLE_DUPLICATE = "possible_duplicate"  # same line again: maybe the same household twice
 FLAG_SENTENCE = "sentence"  # ordered in a sentence, not through the chain
 FLAG_LATE = "late"  # arrived after the cut-off
+# 待核实 with a reason (handlers.jielong.doubts): read, but not with confidence
+FLAG_DOUBT_NO_ADDRESS = "doubt:no_address"
+FLAG_DOUBT_UNKNOWN_ITEM = "doubt:unknown_item"
+FLAG_DOUBT_QTY_RANGE = "doubt:qty_range"
+DOUBT_FLAGS = (
+    FLAG_UNREADABLE,
+    FLAG_DOUBT_NO_ADDRESS,
+    FLAG_DOUBT_UNKNOWN_ITEM,
+    FLAG_DOUBT_QTY_RANGE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +140,18 @@ class ChainRepo(Protocol):
         """Mark entries withdrawn (never deleted)."""
 
     def replace_entry(
-        self, entry_id: int, line_key: str, parsed: ParsedEntry, at: datetime
+        self,
+        entry_id: int,
+        line_key: str,
+        parsed: ParsedEntry,
+        at: datetime,
+        flags: tuple[str, ...] | None = None,
     ) -> None:
-        """An edit by the entry's author: new line, new fields, same seq."""
+        """An edit by the entry's author (or a re-reading): new fields, same seq; the flags
+        are replaced when given."""
+
+    def set_products(self, chain_id: int, products: Sequence[Product]) -> None:
+        """A corrected catalogue for the chain."""
 
     def list_entries(self, chain_id: int) -> list[StoredEntry]:
         """All entries of the chain in seq order, withdrawn ones included."""
