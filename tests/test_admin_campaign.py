@@ -190,3 +190,44 @@ def test_pickup_of_other_community_is_refused(client: FlaskClient, world: World)
     assert client.post("/admin/pickup", data={"csrf_token": csrf, "q": "B111"}).status_code == 404
     resp = client.post(f"/admin/pickup/{world.order_b}", data={"csrf_token": csrf})
     assert resp.status_code == 404
+
+
+def test_the_header_as_read_is_shown_and_corrected_in_one_tap(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.pipeline import process
+    from handlers.types import Incoming
+    from models.campaign import Campaign
+
+    def say(sender: str, text: str, n: int) -> None:
+        at = datetime(2026, 12, 5, 2, n, tzinfo=UTC)
+        process(session_factory, Incoming("sim", f"r{n}", sender, "g-a", text, at, is_group=True))
+
+    say("w-a", "开团 保供菜包\n商品：保供菜包 58元/份\n截单：明天晚上8点", 1)
+    head = "#接龙 保供菜包\n每份约10斤 58元/份\n例 1-1-101 张 1份\n\n"
+    say("u-a", head + "1. 3-2-201 王 2份\n2. 5-1-302 李 1份", 2)
+    mine = select(ChainEntry).where(ChainEntry.raw.in_(["3-2-201 王 2份", "5-1-302 李 1份"]))
+    with session_factory() as db:
+        campaign = db.scalars(select(Campaign).where(Campaign.title == "保供菜包")).one()
+        entry_names = [e.items[0]["name"] for e in db.scalars(mine)]
+    assert entry_names == ["菜包", "菜包"]  # 保供 read as a campaign word
+    csrf = login(client, world.worker_a)
+    page = client.get(f"/admin/campaigns/{campaign.id}").text
+    assert "接龙识别" in page and "更正商品" in page
+    chain_id = page.split("/chains/")[1].split("/")[0]
+    resp = client.post(
+        f"/admin/campaigns/{campaign.id}/chains/{chain_id}/catalogue",
+        data={"csrf_token": csrf, "catalogue": "保供菜包 58元/份"},
+    )
+    assert resp.status_code == 302
+    page = client.get(f"/admin/campaigns/{campaign.id}").text
+    assert "「保供菜包」58元/份" in page and "重新核对了 2 条" in page
+    with session_factory() as db:
+        assert [e.items[0]["name"] for e in db.scalars(mine)] == ["保供菜包"] * 2
+        lines = db.scalars(select(OrderLine).join(Order).where(Order.campaign_id == campaign.id))
+        live = [(ln.name, ln.qty, ln.product_id is not None) for ln in lines if ln.qty > 0]
+        assert live == [("保供菜包", 2.0, True), ("保供菜包", 1.0, True)]
+        audit = db.scalars(select(AuditLog).where(AuditLog.action == "chain.catalogue")).one()
+        assert "保供菜包" in str(audit.after)

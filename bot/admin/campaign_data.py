@@ -27,6 +27,7 @@ from handlers.campaign_store import (
     OrderView,
     SlotView,
 )
+from handlers.jielong.store import DOUBT_FLAGS
 from handlers.slots import building_key
 from models.campaign import Order
 from models.chain import Chain, ChainEntry
@@ -50,7 +51,10 @@ FLAG_LABELS = {
     "delivery": "送货上门",
     "short": "缺货少分",
     "late": "迟到",
-    "unreadable": "待核实",
+    "unreadable": "待核实·没看懂",
+    "doubt:no_address": "待核实·无地址",
+    "doubt:unknown_item": "待核实·商品不在清单",
+    "doubt:qty_range": "待核实·数量是范围",
     "possible_duplicate": "疑似重复",
     "sentence": "私聊下单",
     "not_on_roster": "不在住户名单",
@@ -151,7 +155,7 @@ def orders_to_fix(orders: Sequence[OrderView]) -> list[OrderView]:
 
 
 def unreadable_entries(db: Session, campaign_id: int) -> list[ChainEntry]:
-    """Active 接龙 entries of the campaign's chains that could not be read (待核实)."""
+    """Active 接龙 entries of the campaign's chains read with doubt or not at all (待核实)."""
     rows = db.scalars(
         select(ChainEntry)
         .join(Chain, Chain.id == ChainEntry.chain_id)
@@ -162,14 +166,14 @@ def unreadable_entries(db: Session, campaign_id: int) -> list[ChainEntry]:
 
 
 def _unchecked(readable: bool, flags: list[str]) -> bool:
-    return "unreadable" in flags or (not readable and "checked" not in flags)
+    return any(f in DOUBT_FLAGS for f in flags) or (not readable and "checked" not in flags)
 
 
 def mark_entry_checked(db: Session, campaign_id: int, entry_id: int) -> ChainEntry | None:
-    """Clear the 待核实 flag of one of the campaign's entries (the caller writes the audit)."""
+    """Clear the 待核实 flags of one of the campaign's entries (the caller writes the audit)."""
     entry = next((e for e in unreadable_entries(db, campaign_id) if e.id == entry_id), None)
     if entry is not None:
-        entry.flags = [f for f in entry.flags or [] if f != "unreadable"] + ["checked"]
+        entry.flags = [f for f in entry.flags or [] if f not in DOUBT_FLAGS] + ["checked"]
     return entry
 
 

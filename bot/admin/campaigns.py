@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin import campaign_data as data
 from bot.admin.audit import record_audit
+from bot.admin.chain_reading import campaign_chains
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
@@ -68,6 +69,7 @@ def show(campaign_id: int) -> str:
         )
         slots = repo.list_slots(campaign_id)
         entries = data.unreadable_entries(db, campaign_id)
+        chains = campaign_chains(db, campaign_id)
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
@@ -83,6 +85,7 @@ def show(campaign_id: int) -> str:
         slots=slots,
         slot_label=data.slot_label,
         entries=entries,
+        chains=chains,
         to_fix=data.orders_to_fix(everything),
         exports=data.export_links(campaign_id),
         building_chart=data.building_chart(everything),
