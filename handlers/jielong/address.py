@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handlers.jielong.address_forms import FORMS
 from handlers.jielong.normalize import is_decorative, room_text, small_int_text
@@ -35,6 +36,7 @@ class Address:
         return self.room is not None or (self.building is not None and self.unit is not None)
 
 
+@lru_cache(maxsize=8192)  # a line is looked at by the layout, the entry and the merge
 def find_address(text: str, *, at_start: bool = False) -> Address | None:
     """The best address in `text` (half-width); with at_start, only one at position 0.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import squash
@@ -87,6 +88,7 @@ def pack_only(name: str) -> bool:
     return _PLACEHOLDER not in name and bool(masked) and not masked.strip(_PLACEHOLDER)
 
 
+@lru_cache(maxsize=8192)  # segments repeat ('1袋', '王阿姨'): each is masked once
 def _mask(seg: str, *, digits: bool = True) -> str:
     """Pack sizes and model codes (and digits glued to a name) as letters: no count inside."""
     chars = list(seg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from handlers.jielong.normalize import squash
 from handlers.jielong.store import Product
@@ -34,6 +35,11 @@ _SYNONYMS = (
 
 def match_product(name: str, products: Sequence[Product]) -> Product | None:
     """The product a written item name means (containment, then synonyms, then overlap)."""
+    return _match_product(name, tuple(products))
+
+
+@lru_cache(maxsize=4096)  # a chain asks about the same few words on every line
+def _match_product(name: str, products: tuple[Product, ...]) -> Product | None:
     written = squash(name)
     if not written or not products:
         return None
