@@ -23,6 +23,7 @@ from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.routes import dispatch
 from handlers.types import Incoming
 from models.base import utcnow
+from models.member_activity import note_message
 from models.messaging import InboxMessage
 from models.repos import sql_context
 
@@ -148,6 +149,7 @@ def _handle_once(
         handled_at, stored = conn.execute(_LOCK_INBOX, {"inbox_id_": inbox_id}).one()
         if handled_at is not None:
             return cast(str | None, stored)
+        note_message(session, msg)  # the 公众号's 48 h window opens at the resident's message
         ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
         actions = dispatch(msg, ctx)
         reply = record_effects(session, msg, actions)

@@ -2,7 +2,9 @@
 
 Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096.
 公众号: stable_token / token, 40001 for an unknown token, 42001 for an expired one, customer-
-service messages only within 48 h of the user's last message (45015), 5 per window (45047).
+service messages only within 48 h of the user's last message (45015), 5 per window (45047);
+the last message is the one the fake itself delivered to Linli (`resident_writes`), never a
+value a test sets.
 企业微信 app: gettoken, message/send with 30 per minute per member — the excess is dropped
 silently (errcode 0), as the platform does. `clock` is injectable so tests can move time.
 """
@@ -20,6 +22,8 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
+
+from tests.wechat_client import WeChatActions
 
 WINDOW_48H = 48 * 3600.0
 
@@ -42,13 +46,24 @@ class FakeTencent:
     app_dropped: list[dict[str, Any]] = field(default_factory=list)
     token_calls: list[str] = field(default_factory=list)  # "stable", "stable-force", ...
     clear_quota_calls: int = 0
-    last_message: dict[str, float] = field(default_factory=dict)  # openid -> user's last msg
+    # openid -> the follower's last message, as WeChat saw it deliver (`resident_writes`)
+    _last_message: dict[str, float] = field(default_factory=dict)
     fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
     _sends: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     _window_count: dict[tuple[str, float], int] = field(default_factory=lambda: defaultdict(int))
     _counter: Iterator[int] = field(default_factory=itertools.count)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- WeChat's side of an inbound message -----------------------------------------------
+    def resident_writes(self, wechat: WeChatActions, openid: str, text: str) -> str | None:
+        """A follower writes to the account: WeChat notes the time (the 48 h customer-service
+        window opens there) and delivers the message to Linli's webhook, in safe mode; returns
+        Linli's passive reply. `wechat` must read the same clock as this fake."""
+        assert abs(wechat.now() - self.clock()) < 1, "the client and the fake need one clock"
+        with self.lock:
+            self._last_message[openid] = self.clock()
+        return wechat.send_text(text, sender_id=openid, safe=True)
 
     # --- helpers -------------------------------------------------------------------------
     def new_token(self) -> str:
@@ -171,7 +186,7 @@ def _robot_check(state: FakeTencent, key: str, body: dict[str, Any]) -> int:
 
 
 def _window_check(state: FakeTencent, openid: str) -> int:
-    last = state.last_message.get(openid)
+    last = state._last_message.get(openid)
     if last is None or state.clock() - last > WINDOW_48H:
         return 45015
     if state._window_count[(openid, last)] >= 5:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import webhook_mp
 from bot.channels import MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
-from models import AccessToken, Campaign, Chat, Household, Member, Notice, Order
+from bot.pipeline import process
+from handlers.types import Incoming
+from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
 from models.outbox import FALLBACK, PENDING, SENT
 from scheduler.sender import push_due_notices
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
@@ -149,52 +153,78 @@ def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) ->
 
 
 # --- 公众号 customer service: token and window ----------------------------------------------
-def mp_setup(
-    factory: sessionmaker[Session], base: str, clock: Clock, last_seen: timedelta
-) -> MpCustomerServiceChannel:
+# The window opens where it really does: the fake delivers the resident's message to Linli's
+# webhook (safe mode) and notes the time; Linli writes last_message_at on that path.
+@pytest.fixture
+def mp_factory(  # type: ignore[no-untyped-def]
+    app, wechat, clock, session_factory
+) -> sessionmaker[Session]:
+    """The web app's database, its webhook and the WeChat client on the test's clock (set to
+    the real time: the pipeline stamps the notices it queues with it)."""
+    clock.now = datetime.now(UTC).replace(microsecond=0)
+    webhook_mp.set_clock(app, clock.epoch)
+    wechat.now = clock.epoch
+    return session_factory  # type: ignore[no-any-return]
+
+
+def mp_channel(factory: sessionmaker[Session], base: str, clock: Clock) -> MpCustomerServiceChannel:
     s = settings_for(base)
-    with factory.begin() as session:
-        session.add(
-            Member(
-                channel="mp",
-                external_id="o_u1",
-                household_id=None,
-                last_message_at=clock.now - last_seen,
-            )
-        )
     return MpCustomerServiceChannel(factory, s.wechat, s.scheduler, clock=lambda: clock.now)
 
 
-def test_mp_token_is_shared_through_the_database(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+def test_mp_token_is_shared_through_the_database(mp_factory, wechat, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    state.last_message["o_u1"] = clock.epoch()
-    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
-    mp.send(Message("o_u1", "一"))
-    other_process = MpCustomerServiceChannel(
-        factory, settings_for(base).wechat, settings_for(base).scheduler, clock=lambda: clock.now
-    )
-    other_process.send(Message("o_u1", "二"))
+    state.resident_writes(wechat, "o_u1", "帮助")
+    mp_channel(mp_factory, base, clock).send(Message("o_u1", "一"))
+    mp_channel(mp_factory, base, clock).send(Message("o_u1", "二"))  # another process
     assert state.token_calls == ["stable"]  # one fetch, via the stable-token endpoint
-    with factory() as s:
+    with mp_factory() as s:
         assert s.get_one(AccessToken, "mp:wxapp").token in state.tokens
 
 
 @pytest.mark.parametrize("breakage", ["expired", "invalid"])
-def test_mp_refreshes_token_on_42001_and_40001(factory, fake, clock, breakage) -> None:  # type: ignore[no-untyped-def]
+def test_mp_refreshes_token_on_42001_and_40001(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock, breakage
+) -> None:
     base, state = fake
-    state.last_message["o_u1"] = clock.epoch()
-    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
+    state.resident_writes(wechat, "o_u1", "帮助")
+    mp = mp_channel(mp_factory, base, clock)
     mp.send(Message("o_u1", "一"))
     if breakage == "expired":
         state.expire_all_tokens()  # the server says 42001; our row still looks valid
     else:
-        with factory.begin() as s:
+        with mp_factory.begin() as s:
             s.get_one(AccessToken, "mp:wxapp").token = "garbage"  # 40001
     mp.send(Message("o_u1", "二"))
     assert [m["text"]["content"] for m in state.mp_sent] == ["一", "二"]
     assert state.mp_rejected == [42001 if breakage == "expired" else 40001]
     assert state.token_calls[0] == "stable" and len(state.token_calls) == 2
     assert state.clear_quota_calls == 0
+
+
+def test_a_resident_who_wrote_gets_the_workers_answer_1_to_1(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """The whole path: a need through the webhook, 接单 by a worker, the notice at the API."""
+    base, state = fake
+    with mp_factory.begin() as s:
+        s.add(Member(channel="sim", external_id="w1", display_name="王", role="worker"))
+    reply = state.resident_writes(wechat, "o_res", "我家老人降压药只剩两天了，谁能帮忙代买？")
+    assert reply is not None
+    with mp_factory() as s:
+        ticket = s.scalars(select(Need.id)).one()
+    taken = process(mp_factory, _worker_says(f"接单 {ticket}", clock))
+    assert taken and str(ticket) in taken
+    clock.now += timedelta(hours=47)  # still inside the 48 h after the resident's message
+    senders = {"mp": mp_channel(mp_factory, base, clock)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
+    [sent] = state.mp_sent
+    assert sent["touser"] == "o_res" and str(ticket) in sent["text"]["content"]
+    assert state.mp_rejected == []
+
+
+def _worker_says(text: str, clock: Clock) -> Incoming:
+    return Incoming("sim", f"w{clock.epoch()}", "w1", "w1", text, clock.now, is_group=False)
 
 
 def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
@@ -219,20 +249,39 @@ def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
         return order.id
 
 
+def _someone_else_sends_5(base: str, state: FakeTencent, openid: str) -> None:
+    """The account's own staff (the 公众号 console, another tool) use up the window's quota."""
+    token = (
+        state.current_valid_token()
+        or requests.post(
+            f"{base}/cgi-bin/stable_token",
+            json={"grant_type": "client_credential", "appid": "wxapp", "secret": "secret"},
+            timeout=5,
+        ).json()["access_token"]
+    )
+    for i in range(5):
+        body = {"touser": openid, "msgtype": "text", "text": {"content": f"客服{i}"}}
+        answer = requests.post(
+            f"{base}/cgi-bin/message/custom/send?access_token={token}", json=body, timeout=5
+        ).json()
+        assert answer["errcode"] == 0, answer
+
+
 @pytest.mark.parametrize(
     ("last_seen", "code"), [(timedelta(hours=49), 45015), (timedelta(hours=1), 45047)]
 )
 def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no-untyped-def]
-    factory, fake, clock, last_seen, code
+    mp_factory, wechat, fake, clock, last_seen, code
 ) -> None:
     base, state = fake
-    mp = mp_setup(factory, base, clock, last_seen)
+    clock.now -= last_seen
+    state.resident_writes(wechat, "o_u1", "帮助")
+    clock.now += last_seen
     if code == 45047:  # the platform counts 5 already sent in this window
-        state.last_message["o_u1"] = clock.epoch()
-        state._window_count[("o_u1", clock.epoch())] = 5
-    order_id = _order_in_group(factory, clock)
+        _someone_else_sends_5(base, state, "o_u1")
+    order_id = _order_in_group(mp_factory, clock)
     add_notices(
-        factory,
+        mp_factory,
         1,
         prefix="您的鸡蛋请于",
         channel="mp",
@@ -241,9 +290,9 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
         order_id=order_id,
         expires_at=clock.now + timedelta(minutes=20),
     )
-    senders = {"mp": mp, "wecom_robot": robot(factory, base)}
-    assert push_due_notices(factory, senders, clock.now) == 1  # the group notice
-    with factory() as s:
+    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1  # the group notice
+    with mp_factory() as s:
         rows = s.scalars(select(Notice).order_by(Notice.id)).all()
     assert [(r.channel, r.status, r.needs_manual) for r in rows] == [
         ("mp", FALLBACK, True),
