@@ -1,6 +1,8 @@
 """A fake Tencent API on 127.0.0.1 that enforces the documented limits and error codes.
 
-Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096.
+Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096;
+the key is the robot's, and `chatid` ("|"-separated) routes a push to chats the robot is in
+(`robot_chats`); without it a push goes to every group of the robot (`@all_group`).
 公众号: stable_token / token, 40001 for an unknown token, 42001 for an expired one, customer-
 service messages only within 48 h of the user's last message (45015), 5 per window (45047);
 the last message is the one the fake itself delivered to Linli (`resident_writes`), never a
@@ -39,6 +41,7 @@ class FakeTencent:
     latency: float = 0.0
     app_secret: str = "secret"
     robot: list[dict[str, Any]] = field(default_factory=list)  # accepted webhook posts
+    robot_chats: dict[str, set[str]] = field(default_factory=dict)  # key -> chats it is in
     robot_rejected: list[int] = field(default_factory=list)  # errcodes answered
     mp_sent: list[dict[str, Any]] = field(default_factory=list)
     mp_rejected: list[int] = field(default_factory=list)
@@ -113,11 +116,12 @@ def create_fake_app(state: FakeTencent) -> Flask:
         body = request.get_json(force=True)
         key = request.args.get("key", "")
         with state.lock:
-            code = state.injected() or _robot_check(state, key, body)
+            reached = _robot_route(state, key, str(body.get("chatid") or "@all_group"))
+            code = state.injected() or _robot_check(state, key, body) or (0 if reached else 40058)
             if code:
                 state.robot_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
-            state.robot.append({"key": key, **body})
+            state.robot.append({"key": key, "delivered_to": reached, **body})
         return jsonify(errcode=0, errmsg="ok")
 
     @app.post("/cgi-bin/stable_token")
@@ -183,6 +187,17 @@ def _robot_check(state: FakeTencent, key: str, body: dict[str, Any]) -> int:
     if not content or len(content.encode("utf-8")) > limit:
         return 40058  # invalid request parameter (content length)
     return 45009 if state.over_limit(f"robot:{key}", state.robot_limit) else 0
+
+
+def _robot_route(state: FakeTencent, key: str, chatid: str) -> list[str]:
+    """The chats a push reaches: the named ones the robot is in, or all its groups for
+    @all_group. A chat the robot is not in reaches nobody (answered 40058, invalid parameter:
+    the exact code is not documented)."""
+    chats = state.robot_chats.get(key, set())
+    if chatid == "@all_group":
+        return sorted(chats)
+    wanted = chatid.split("|")
+    return wanted if len(wanted) <= 100 and set(wanted) <= chats else []
 
 
 def _window_check(state: FakeTencent, openid: str) -> int:

@@ -88,7 +88,7 @@ def robot(factory: sessionmaker[Session], base: str) -> WeComRobotChannel:
 
 def test_robot_is_paced_at_20_per_minute_without_45009(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(factory, 25, channel="wecom_robot")
     senders = {"wecom_robot": robot(factory, base)}
     assert push_due_notices(factory, senders, clock.now) == 20
@@ -102,7 +102,7 @@ def test_robot_is_paced_at_20_per_minute_without_45009(factory, fake, clock) -> 
 
 def test_robot_45009_backs_off_without_spending_attempts(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     ids = add_notices(factory, 3, channel="wecom_robot")
     state.fail_next = [45009]  # someone else used this robot's quota
     senders = {"wecom_robot": robot(factory, base)}
@@ -118,7 +118,7 @@ def test_robot_45009_backs_off_without_spending_attempts(factory, fake, clock) -
 
 def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(
         factory,
         300,
@@ -137,7 +137,7 @@ def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake
 
 def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(
         factory,
         60,
@@ -150,6 +150,29 @@ def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) ->
     assert all(m["msgtype"] == "text" for m in state.robot) and len(state.robot) >= 2
     assert all(utf8_len(m["text"]["content"]) <= 2048 for m in state.robot)
     assert all(m["text"]["mentioned_mobile_list"] == ["13800001234"] for m in state.robot)
+
+
+def test_a_push_reaches_only_its_own_chat_of_the_robot(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """One robot, two groups and a 1:1 chat: each notice names its chat (chatid); a push
+    without it would go to every group of the robot (@all_group)."""
+    base, state = fake
+    for chat in ("g1", "g2", "single-zhangsan"):
+        add_robot_chat(factory, chat, "K1", state)
+    add_notices(factory, 1, prefix="1号楼到货", channel="wecom_robot", target="g1")
+    add_notices(factory, 1, prefix="长回复", channel="wecom_robot", target="single-zhangsan")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 2
+    assert sorted((m["text"]["content"], m["delivered_to"]) for m in state.robot) == [
+        ("1号楼到货0", ["g1"]),
+        ("长回复0", ["single-zhangsan"]),
+    ]
+
+
+def test_a_broadcast_target_is_never_pushed(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "@all_group", "K1", state)
+    add_notices(factory, 1, channel="wecom_robot", target="@all_group")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 0
+    assert state.robot == [] and statuses(factory) == {"dead": 1}
 
 
 # --- 公众号 customer service: token and window ----------------------------------------------
@@ -280,6 +303,7 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
     if code == 45047:  # the platform counts 5 already sent in this window
         _someone_else_sends_5(base, state, "o_u1")
     order_id = _order_in_group(mp_factory, clock)
+    state.robot_chats["K1"] = {"g1"}
     add_notices(
         mp_factory,
         1,

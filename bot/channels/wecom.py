@@ -25,7 +25,12 @@ def webhook_key(webhook_url: str) -> str:
 
 
 class WeComRobotChannel:
-    """Group notices through the robot webhook; the target is the group's chat id."""
+    """Group notices through the robot webhook; the target is the group's chat id.
+
+    The push URL belongs to the robot, not to a group: one robot serves every group (and 1:1
+    chat) it was added to, and a push without `chatid` goes to all of its groups
+    (`@all_group`). So every push names its one chat.
+    """
 
     name = "wecom_robot"
 
@@ -59,15 +64,17 @@ class WeComRobotChannel:
         return f"{self.name}:{self._key(target)}"
 
     def send(self, message: Message) -> SendResult:
-        """POST text (with mentioned_mobile_list) or markdown to the robot."""
-        body: dict[str, Any]
+        """POST text (with mentioned_mobile_list) or markdown to the robot, for one chat."""
+        if not message.target or message.target.startswith("@") or "|" in message.target:
+            raise PermanentError(-4, f"not one chat id: {message.target!r}")  # @all_group …
+        body: dict[str, Any] = {"chatid": message.target}
         if message.format == "markdown":
-            body = {"msgtype": "markdown", "markdown": {"content": message.text}}
+            body |= {"msgtype": "markdown", "markdown": {"content": message.text}}
         else:
             text: dict[str, Any] = {"content": message.text}
             if message.mentioned_mobiles:
                 text["mentioned_mobile_list"] = list(message.mentioned_mobiles)
-            body = {"msgtype": "text", "text": text}
+            body |= {"msgtype": "text", "text": text}
         call_json(
             self.http,
             "POST",
