@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -205,24 +206,50 @@ def test_mp_token_is_shared_through_the_database(mp_factory, wechat, fake, clock
         assert s.get_one(AccessToken, "mp:wxapp").token in state.tokens
 
 
-@pytest.mark.parametrize("breakage", ["expired", "invalid"])
-def test_mp_refreshes_token_on_42001_and_40001(  # type: ignore[no-untyped-def]
-    mp_factory, wechat, fake, clock, breakage
+@pytest.mark.parametrize(
+    ("breakage", "code"), [("expired", 42001), ("invalid", 40014), ("not latest", 40001)]
+)
+def test_mp_refreshes_token_when_the_platform_says_so(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock, breakage, code
 ) -> None:
+    """On the 公众号 40014, 42001 and 40001 (invalid credential) all mean: get a new token."""
     base, state = fake
     state.resident_writes(wechat, "o_u1", "帮助")
     mp = mp_channel(mp_factory, base, clock)
     mp.send(Message("o_u1", "一"))
     if breakage == "expired":
         state.expire_all_tokens()  # the server says 42001; our row still looks valid
-    else:
+    elif breakage == "invalid":
         with mp_factory.begin() as s:
-            s.get_one(AccessToken, "mp:wxapp").token = "garbage"  # 40001
+            s.get_one(AccessToken, "mp:wxapp").token = "garbage"
+    else:
+        state.fail_next = [40001]
     mp.send(Message("o_u1", "二"))
     assert [m["text"]["content"] for m in state.mp_sent] == ["一", "二"]
-    assert state.mp_rejected == [42001 if breakage == "expired" else 40001]
-    assert state.token_calls[0] == "stable" and len(state.token_calls) == 2
+    assert state.mp_rejected == [code]
+    # the stable-token endpoint still hands out a token it thinks valid: then force a new one
+    forced = ["stable-force"] if breakage == "not latest" else []
+    assert state.token_calls == ["stable", "stable", *forced]
     assert state.clear_quota_calls == 0
+
+
+def test_mp_server_off_the_ip_whitelist_is_told_and_retried(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    base, state = fake
+    state.resident_writes(wechat, "o_u1", "帮助")
+    state.allowed_ips = {"203.0.113.7"}  # the operator has not added this server yet
+    add_notices(mp_factory, 1, channel="mp", target="o_u1", not_before_at=clock.now)
+    senders = {"mp": mp_channel(mp_factory, base, clock)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 0
+    with mp_factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == PENDING and notice.attempts == 1
+    assert "40164" in (notice.last_error or "") and "IP whitelist" in (notice.last_error or "")
+    assert state.token_calls == []  # refused before any token was issued
+    state.allowed_ips.add("127.0.0.1")
+    clock.now += timedelta(minutes=20)
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
 
 
 def test_a_resident_who_wrote_gets_the_workers_answer_1_to_1(  # type: ignore[no-untyped-def]
@@ -324,6 +351,52 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
     ]
     assert "A7" not in state.robot[0]["markdown"]["content"]  # no pickup code in the group
     assert state.mp_rejected == ([] if code == 45015 else [45047])  # 45015 caught before calling
+
+
+# --- 企业微信 app: tokens and secrets --------------------------------------------------------
+def app_channel(
+    factory: sessionmaker[Session], base: str, secret: str = "secret"
+) -> WeComAppChannel:
+    s = settings_for(base)
+    return WeComAppChannel(factory, dataclasses.replace(s.wecom, app_secret=secret), s.scheduler)
+
+
+@pytest.mark.parametrize(("breakage", "code"), [("expired", 42001), ("invalid", 40014)])
+def test_app_refreshes_its_token_on_40014_and_42001(factory, fake, clock, breakage, code) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    app = app_channel(factory, base)
+    app.send(Message("worker1", "一"))
+    if breakage == "expired":
+        state.expire_all_tokens()
+    else:
+        with factory.begin() as s:
+            s.get_one(AccessToken, "wecom_app:corp:7").token = "garbage"
+    app.send(Message("worker1", "二"))
+    assert [m["text"]["content"] for m in state.app_delivered] == ["一", "二"]
+    assert state.app_rejected == [code] and state.token_calls == ["gettoken", "gettoken"]
+
+
+def test_app_wrong_secret_is_a_configuration_error_not_a_token(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """On 企业微信 40001 is 不合法的secret参数: refreshing cannot help; the operator is told."""
+    base, state = fake
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    senders = {"wecom_app": app_channel(factory, base, secret="typo")}
+    assert push_due_notices(factory, senders, clock.now) == 0
+    with factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == PENDING and notice.attempts == 1
+    assert "wecom.app_secret is wrong" in (notice.last_error or "")
+    assert state.token_calls == [] and state.app_delivered == []
+
+
+def test_app_server_outside_the_trusted_ips_is_told(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    state.allowed_ips = {"203.0.113.7"}
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    assert push_due_notices(factory, {"wecom_app": app_channel(factory, base)}, clock.now) == 0
+    with factory() as s:
+        error = s.scalars(select(Notice.last_error)).one() or ""
+    assert "60020" in error and "企业可信IP" in error
 
 
 # --- 企业微信 app: 30 per minute per member ---------------------------------------------------

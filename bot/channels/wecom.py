@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import ChannelLimits, Message, PermanentError, SendResult
+from bot.channels.base import WECOM, ChannelLimits, Message, PermanentError, SendResult
 from bot.channels.http import TokenStore, call_json
 from bot.config import SchedulerSettings, WeComSettings
 from models.community import Chat
@@ -82,6 +82,7 @@ class WeComRobotChannel:
             self.timeout,
             body,
             params={"key": self._key(message.target)},
+            platform=WECOM,
         )
         return SendResult()
 
@@ -114,6 +115,7 @@ class WeComAppChannel:
             f"{self.base}/cgi-bin/gettoken",
             self.timeout,
             params={"corpid": self.corp_id, "corpsecret": self.secret},
+            platform=WECOM,
         )
         return str(answer["access_token"]), int(answer.get("expires_in", 7200))
 
@@ -137,6 +139,7 @@ class WeComAppChannel:
                 self.timeout,
                 body,
                 params={"access_token": token},
+                platform=WECOM,
             )
         )
         if answer.get("invaliduser"):
