@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_ENV = "LINLI_CONFIG"
+MESSAGE_MODES = ("plain", "compatible", "safe")  # 明文模式, 兼容模式, 安全模式
 
 
 class ConfigError(ValueError):
@@ -41,8 +42,16 @@ class WeChatSettings:
     app_id: str = ""
     app_secret: str = ""
     aes_key: str = ""  # 43 characters when 安全模式 is on
+    # 消息加解密方式: "" follows aes_key (安全模式 with a key, 明文模式 without); "compatible"
+    # (兼容模式, plain and encrypted both accepted) must be asked for by name.
+    mode: str = ""
     max_clock_skew_seconds: int = 300
     api_base_url: str = "https://api.weixin.qq.com"
+
+    @property
+    def message_mode(self) -> str:
+        """plain, compatible or safe: what a callback must be to pass."""
+        return self.mode or ("safe" if self.aes_key else "plain")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,4 +153,19 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config {chosen}: {exc}") from exc
     settings: Settings = _build(Settings, raw, "")
+    check_settings(settings)
     return settings
+
+
+def check_settings(settings: Settings) -> None:
+    """Rules across keys; a ConfigError names the key to change."""
+    wechat = settings.wechat
+    if wechat.mode not in ("", *MESSAGE_MODES):
+        raise ConfigError(f"wechat.mode must be one of {', '.join(MESSAGE_MODES)} (or absent)")
+    if wechat.mode in ("compatible", "safe") and not wechat.aes_key:
+        raise ConfigError(f'wechat.mode = "{wechat.mode}" needs wechat.aes_key')
+    if wechat.mode == "plain" and wechat.aes_key:
+        raise ConfigError(
+            "wechat.aes_key is set, so plain messages are refused; to accept both during a "
+            'switch, set wechat.mode = "compatible" (兼容模式), or remove the key'
+        )

@@ -71,6 +71,7 @@ def receive() -> Response:
     started = time.monotonic()
     settings, args = _settings(), request.args
     safe = args.get("encrypt_type", "raw").lower() == "aes"
+    _check_mode(settings, safe)
     if not safe:
         mp.check_signature(settings.token, args)
     mp.check_fresh(args.get("timestamp", ""), CLOCK(), settings.max_clock_skew_seconds)
@@ -92,6 +93,13 @@ def receive() -> Response:
         (time.monotonic() - started) * 1000,
     )
     return _render(msg, reply, crypto, args)
+
+
+def _check_mode(settings: WeChatSettings, safe: bool) -> None:
+    """Safe mode cannot be downgraded: with a key, a plain POST (whose signature does not cover
+    the body) passes only in 兼容模式, which the operator must name (wechat.mode)."""
+    if not safe and settings.message_mode == "safe":
+        raise mp.Forbidden("plain message refused: 安全模式 is configured (wechat.aes_key)")
 
 
 def _crypto(settings: WeChatSettings) -> mp.MpCrypto:

@@ -27,6 +27,14 @@ from tests.wechat_client import WeChatActions, make_text_xml, make_xml
 HELP = "帮助"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """兼容模式, named: this module drives the webhook in plain and in safe mode alike."""
+    return dataclasses.replace(
+        settings, wechat=dataclasses.replace(settings.wechat, mode="compatible")
+    )
+
+
 def inbox_rows(factory: sessionmaker[Session]) -> list[InboxMessage]:
     with factory() as session:
         return list(session.scalars(select(InboxMessage).order_by(InboxMessage.id)))
@@ -387,8 +395,28 @@ def test_disabled_endpoint_is_404(settings: Settings) -> None:
     assert actions.post(make_text_xml(HELP)).status_code == 404
 
 
+def safe_mode_app(settings: Settings) -> WeChatActions:
+    """The webhook as configured by default with a key: wechat.mode not set."""
+    safe = dataclasses.replace(settings, wechat=dataclasses.replace(settings.wechat, mode=""))
+    return WeChatActions(create_app(safe).test_client())
+
+
+def test_with_a_key_a_plain_post_is_refused_unless_compatible_is_named(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    """Safe mode cannot be downgraded: a plain body is signed without the body, so a query
+    string from a log would let anyone post as any openid for 300 s."""
+    actions = safe_mode_app(settings)
+    assert actions.post(make_text_xml(HELP, MsgId=wc.next_msg_id())).status_code == 403
+    assert inbox_rows(session_factory) == []
+    assert actions.send_text(HELP, safe=True) == texts.HELP_TEXT
+    compatible = WeChatActions(create_app(settings).test_client())  # mode = "compatible"
+    assert compatible.send_text(HELP) == texts.HELP_TEXT
+
+
 def test_safe_mode_without_an_aes_key_is_400(settings: Settings, app: Flask) -> None:
-    plain = dataclasses.replace(settings, wechat=dataclasses.replace(settings.wechat, aes_key=""))
+    wechat = dataclasses.replace(settings.wechat, aes_key="", mode="")
+    plain = dataclasses.replace(settings, wechat=wechat)
     actions = WeChatActions(create_app(plain).test_client())
     assert actions.post(make_text_xml(HELP), safe=True).status_code == 400
     assert actions.send_text(HELP) == texts.HELP_TEXT  # plain mode still works
