@@ -25,7 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot.bridge_protocol import CHANNEL, SlidingWindow, auth_failure, parse_body, to_incoming
 from bot.callbacks import AppClock, Clock, read_body
 from bot.config import BridgeSettings
-from bot.pipeline import handle_inbox_row, store_inbox, stored_reply
+from bot.pipeline import handle_row, store_inbox
 from bot.runtime import runtime
 from handlers.types import Incoming
 from models.community import Chat
@@ -111,10 +111,7 @@ def receive() -> Response:
     try:
         remember_chat(factory, incoming)
         inbox_id, is_new = store_inbox(factory, incoming)
-        if is_new:
-            reply = handle_inbox_row(factory, inbox_id, incoming, rt.links)
-        else:
-            reply = stored_reply(factory, inbox_id) or None
+        reply = handle_row(factory, inbox_id, incoming if is_new else None, rt.links).reply
     except Exception:  # storage failed: not accepted, the relay should retry
         log.exception("bridge could not accept msg=%s", incoming.msg_id)
         return _error(503, "storage unavailable, retry later")

@@ -13,6 +13,7 @@ from typing import Any
 
 CONFIG_ENV = "LINLI_CONFIG"
 MESSAGE_MODES = ("plain", "compatible", "safe")  # 明文模式, 兼容模式, 安全模式
+MIN_INBOX_STALE_SECONDS = 5.0
 
 
 class ConfigError(ValueError):
@@ -101,6 +102,8 @@ class SchedulerSettings:
     app_per_member_per_minute: int = 30  # 企业微信应用消息: 30 per minute per member
     mp_window_hours: int = 48  # 公众号客服消息: within 48 h of the resident's last message
     mp_window_quota: int = 5  # ... and at most 5 messages per window
+    inbox_sweep_seconds: float = 2.0  # how often unhandled inbox rows are looked for
+    inbox_stale_seconds: float = 10.0  # a row unhandled this long is handled by the scheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
 
 def check_settings(settings: Settings) -> None:
     """Rules across keys; a ConfigError names the key to change."""
+    if settings.scheduler.inbox_stale_seconds < MIN_INBOX_STALE_SECONDS:
+        raise ConfigError(
+            f"scheduler.inbox_stale_seconds must be at least {MIN_INBOX_STALE_SECONDS} "
+            "(a callback may wait 4 s for its reply before the sweeper takes over)"
+        )
     wechat = settings.wechat
     if wechat.mode not in ("", *MESSAGE_MODES):
         raise ConfigError(f"wechat.mode must be one of {', '.join(MESSAGE_MODES)} (or absent)")

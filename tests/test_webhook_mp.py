@@ -342,14 +342,14 @@ def test_a_message_left_by_a_crash_is_handled_at_start(
 def test_slow_handling_answers_success_in_time_and_queues_the_reply(
     wechat: WeChatActions, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.handle_inbox_row
+    real = pipeline.handle_row
 
-    def slow(*args: Any) -> str | None:
+    def slow(*args: Any) -> pipeline.Handled:
         time.sleep(0.8)
         return real(*args)
 
     monkeypatch.setattr(webhook_mp, "REPLY_BUDGET_SECONDS", 0.2)
-    monkeypatch.setattr(webhook_mp, "handle_inbox_row", slow)
+    monkeypatch.setattr(webhook_mp, "handle_row", slow)
     started = time.monotonic()
     assert wechat.send_text(HELP, sender_id="o_slow", msg_id="888") is None  # "success"
     assert time.monotonic() - started < 0.6
