@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from bot.json_input import BadJson, load_json
 from bot.pipeline import process
 from bot.runtime import runtime
 from bot.sim_feed import (
@@ -30,6 +31,7 @@ from bot.sim_feed import (
 )
 from handlers import texts
 from handlers.types import Incoming
+from models.base import parse_row_id
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,11 @@ def page() -> str:
 @bp.post("/api/send")
 def send() -> Response | tuple[Response, int]:
     """Run one message through the pipeline; answer with the bot's reply (null: silent)."""
-    parsed = parse_send(request.get_json(silent=True))
+    try:
+        data = load_json(request.get_data())
+    except BadJson:
+        return _bad_request(texts.SIM_BAD_JSON)
+    parsed = parse_send(data)
     if isinstance(parsed, str):
         return _bad_request(parsed)
     rt = runtime()
@@ -99,13 +105,13 @@ def messages() -> Response | tuple[Response, int]:
     chat = request.args.get("chat", "").strip()
     if not chat or len(chat) > MAX_ID_CHARS:
         return _bad_request(texts.SIM_MISSING_FIELD.format(fields="chat"))
-    after = request.args.get("after", "0")
-    if not after.isdigit():
+    after = parse_row_id(request.args.get("after", "0"))
+    if after is None:
         return _bad_request(texts.SIM_BAD_AFTER)
     rt = runtime()
     tz = ZoneInfo(rt.settings.timezone)
     with rt.session_factory() as session:
-        items, cursor = chat_messages(session, chat, int(after), tz)
+        items, cursor = chat_messages(session, chat, after, tz)
         notices = chat_notices(session, chat, tz)
     return jsonify(chat=chat, cursor=cursor, messages=items, notices=notices)
 
