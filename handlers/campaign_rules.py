@@ -6,7 +6,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from handlers.campaign_store import LIVE_STATUSES, OPEN_STATUSES, OrderStatus, ProductSpec
+from handlers.campaign_store import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    REJECTABLE_STATUSES,
+    OrderStatus,
+    ProductSpec,
+)
 
 VULNERABLE_FLAGS = ("独居老人", "行动不便", "居家隔离")
 
@@ -43,8 +49,13 @@ def is_live(status: OrderStatus) -> bool:
 
 
 def can_decide(status: OrderStatus) -> bool:
-    """Orders a worker may still confirm or reject."""
+    """Orders a worker may still confirm."""
     return status in OPEN_STATUSES
+
+
+def can_reject(status: OrderStatus) -> bool:
+    """Orders a worker may still reject: anything not yet final."""
+    return status in REJECTABLE_STATUSES
 
 
 def is_vulnerable(flags: Sequence[str]) -> bool:

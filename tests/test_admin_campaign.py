@@ -9,9 +9,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers import texts
 from models.campaign import Order, OrderLine
 from models.chain import ChainEntry
-from models.messaging import AuditLog
+from models.messaging import AuditLog, Notice
 from tests.admin_support import World, create_tables, login, runtime_of, seed
 
 
@@ -83,8 +84,10 @@ def test_bulk_confirm_and_reject(
     with session_factory() as db:
         actors = db.scalars(select(AuditLog.actor).where(AuditLog.action == "order.confirmed"))
         assert list(actors) == ["w-a", "w-a"]
-    again = client.post(url, data={"csrf_token": csrf, "action": "reject", "order": [str(p1)]})
-    assert "没有可操作的订单" in client.get(again.headers["Location"]).text
+    picked = client.post(  # what may be rejected is what 拒绝 in chat may reject
+        url, data={"csrf_token": csrf, "action": "confirm", "order": [str(world.order_b)]}
+    )
+    assert "没有可操作的订单" in client.get(picked.headers["Location"]).text
 
 
 def test_reject_with_reason(
@@ -99,6 +102,32 @@ def test_reject_with_reason(
     with session_factory() as db:
         order = db.get_one(Order, p1)
         assert (order.status, order.reason) == ("rejected", "重复")
+
+
+def test_rejecting_on_the_page_tells_the_household_as_chat_does(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """One rejection for chat and page: the order's chat gets REJECTED_NOTICE, keyed per
+    order, so a rejection by page and by chat never tells the household twice."""
+    csrf = login(client, world.worker_a)
+    p1, _ = world.pending_orders
+    url = f"/admin/campaigns/{world.campaign_a}/orders"
+    for ticked in ([str(p1)], [str(p1), str(world.ready_order)]):
+        client.post(url, data={"csrf_token": csrf, "action": "reject", "order": ticked})
+    with session_factory() as db:
+        told = db.execute(
+            select(Notice.channel, Notice.target, Notice.text, Notice.dedupe_key)
+            .where(Notice.dedupe_key.like("reject:%"))
+            .order_by(Notice.id)
+        ).all()
+    assert [(ch, target, key) for ch, target, _text, key in told] == [
+        ("sim", "g-a", f"reject:{p1}"),
+        ("sim", "g-a", f"reject:{world.ready_order}"),
+    ]
+    expected = texts.REJECTED_NOTICE.format(
+        address="3-2-201", title="周六蔬菜团购", no=1, reason=texts.REJECT_DEFAULT_REASON
+    )
+    assert told[0].text == expected
 
 
 def test_adjust_line(
