@@ -223,6 +223,7 @@ def _url(rule_path: str) -> str:
         .replace("<int:order_id>", "1")
         .replace("<int:need_id>", "1")
         .replace("<int:household_id>", "1")
+        .replace("<kind>", "supplier")
     )
 
 

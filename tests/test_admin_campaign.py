@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -219,3 +223,31 @@ def test_pickup_of_other_community_is_refused(client: FlaskClient, world: World)
     assert client.post("/admin/pickup", data={"csrf_token": csrf, "q": "B111"}).status_code == 404
     resp = client.post(f"/admin/pickup/{world.order_b}", data={"csrf_token": csrf})
     assert resp.status_code == 404
+
+
+def test_the_campaign_page_offers_the_three_xlsx_sheets(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """docs/admin.md promises the exports on the campaign page: each link downloads its
+    sheet, leaves a 台账 row, and another community's campaign is not found."""
+    login(client, world.worker_a)
+    page = client.get(f"/admin/campaigns/{world.campaign_a}").text
+    links = re.findall(r'href="(/admin/campaigns/\d+/export/[a-z]+\.xlsx)"', page)
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "supplier.xlsx",
+        "packers.xlsx",
+        "desk.xlsx",
+    ]
+    titles = []
+    for link in links:
+        response = client.get(link)
+        assert (
+            response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        )
+        titles.append(load_workbook(io.BytesIO(response.data)).sheetnames[0])
+    assert titles == ["供应商汇总", "5号楼", "取货核销"]  # the one shipped order is in 5号楼
+    with session_factory() as db:
+        sheets = db.scalars(select(AuditLog.after).where(AuditLog.action == "campaign.export"))
+        assert [s["sheet"] for s in sheets] == ["supplier", "packers", "desk"]
+    assert client.get(f"/admin/campaigns/{world.campaign_b}/export/desk.xlsx").status_code == 404
+    assert client.get(f"/admin/campaigns/{world.campaign_a}/export/other.xlsx").status_code == 404

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin import campaign_data as data
 from bot.admin.audit import record_audit
+from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
@@ -88,7 +89,7 @@ def show(campaign_id: int) -> str:
         slot_label=data.slot_label,
         entries=entries,
         to_fix=data.orders_to_fix(everything),
-        exports=data.export_links(campaign_id),
+        exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),
         pickup_chart=data.pickup_chart(slots, everything),
     )
