@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import types
@@ -117,6 +118,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     retention_days: int = 90
     simulator: bool = True
+    simulator_public: bool = False  # say so to serve the simulator on a non-loopback address
     seed_demo: bool = True
     log_level: str = "INFO"
 
@@ -146,6 +148,17 @@ def _value(hint: Any, value: Any, where: str) -> Any:
     return value
 
 
+def is_loopback(settings: Settings) -> bool:
+    """True when the web app listens on this machine only (127.0.0.0/8, ::1, localhost)."""
+    host = settings.server.host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Settings from the file (or $LINLI_CONFIG); with neither, the embedded defaults."""
     chosen = path or os.environ.get(CONFIG_ENV)
@@ -162,6 +175,12 @@ def load_settings(path: str | Path | None = None) -> Settings:
 
 def check_settings(settings: Settings) -> None:
     """Rules across keys; a ConfigError names the key to change."""
+    if settings.simulator and not settings.simulator_public and not is_loopback(settings):
+        raise ConfigError(
+            f"simulator = true on server.host = {settings.server.host!r}: anyone who reaches "
+            "it can talk to the bot as any resident. Set simulator = false in production, or "
+            "simulator_public = true if a public simulator is what you want"
+        )
     if settings.scheduler.inbox_stale_seconds < MIN_INBOX_STALE_SECONDS:
         raise ConfigError(
             f"scheduler.inbox_stale_seconds must be at least {MIN_INBOX_STALE_SECONDS} "

@@ -70,6 +70,14 @@ def mask_phone(phone: str | None) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 11 else "****"
 
 
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_phones_in(text: str) -> str:
+    """Every mainland mobile number in a text as 138****1234 (the mask_phone form)."""
+    return _MOBILE.sub(r"\1****\3", text)
+
+
 def qty_text(qty: float) -> str:
     """2 not 2.0; 0.5 stays 0.5."""
     return str(int(qty)) if float(qty).is_integer() else f"{qty:g}"

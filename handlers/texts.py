@@ -269,3 +269,7 @@ NEED_GROUP_INVITE_GROUP = (
     "之前在群里问{item}的{households}户邻居：社区开团了，请按下面的格式接龙：\n{template}"
 )
 NEED_GROUP_INVITE_HERE = "之前在群里问{item}的{households}户邻居：请参加上面的接龙。"
+
+# --- issue 13: a simulator safe for anyone who reaches it ------------------------------------
+SIM_STAFF_NEEDS_LOGIN = "模拟器里以工作人员身份发言或查看工作人员的私聊，需要先登录工作台（本机运行 make run 时终端里有登录链接）。"
+SIM_STAFF_HINT = "工作人员身份需先登录工作台。"

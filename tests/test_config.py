@@ -94,3 +94,27 @@ def test_a_key_means_safe_mode_unless_compatible_is_named(tmp_path: Path) -> Non
     config.write_text('[wechat]\naes_key = "k"\nmode = "compatible"\n', encoding="utf-8")
     assert load_settings(config).wechat.message_mode == "compatible"
     assert Settings().wechat.message_mode == "plain"
+
+
+@pytest.mark.parametrize(
+    ("table", "refused"),
+    [
+        ('[server]\nhost = "0.0.0.0"', True),
+        ('[server]\nhost = "192.168.1.20"', True),
+        ('simulator_public = true\n[server]\nhost = "0.0.0.0"', False),
+        ('simulator = false\n[server]\nhost = "0.0.0.0"', False),
+        ('[server]\nhost = "127.0.0.1"', False),
+        ('[server]\nhost = "::1"', False),
+        ('[server]\nhost = "localhost"', False),
+    ],
+)
+def test_a_simulator_on_a_public_address_must_be_asked_for(
+    tmp_path: Path, table: str, refused: bool
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(table + "\n", encoding="utf-8")
+    if refused:
+        with pytest.raises(ConfigError, match="simulator_public"):
+            load_settings(config)
+    else:
+        load_settings(config)

@@ -17,6 +17,7 @@ from bot.callbacks import AppClock, Clock
 from models.admin import AdminSession, LoginAttempt
 from models.base import utcnow
 from models.community import Member
+from models.staff import STAFF_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,6 @@ CSRF_FIELD = "csrf_token"
 SESSION_FIELD = "sid"  # the cookie's session secret
 MAX_FAILURES = 5  # per client address within FAILURE_WINDOW
 FAILURE_WINDOW = timedelta(minutes=15)
-STAFF_ROLES = ("worker", "admin")
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
