@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.effects import queue_notice, record_effects
@@ -157,6 +157,9 @@ def handle_row(
         try:
             return _handle_once(factory, inbox_id, msg, links, skip_locked)
         except DBAPIError as exc:
+            if skip_locked and isinstance(exc, OperationalError):  # busy: the next sweep
+                log.warning("sweep left inbox_id=%s for later: %s", inbox_id, exc.orig)
+                return Handled(None, fresh=False, skipped=True)
             if attempt >= MAX_ATTEMPTS or not _worth_retrying(exc):
                 return Handled(_failed(factory, inbox_id, msg), fresh=True)
             log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
@@ -205,18 +208,20 @@ def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming | None)
     log.exception("handling failed inbox_id=%s", inbox_id)
     with factory() as session:
         msg = msg or from_payload(session.get_one(InboxMessage, inbox_id).payload)
-    reply = None if msg.is_group else texts.INTERNAL_ERROR
-    _mark_failed(factory, inbox_id, reply)
-    return reply
+    return _mark_failed(factory, inbox_id, None if msg.is_group else texts.INTERNAL_ERROR)
 
 
-def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> None:
-    """Keep the row (raw payload and all) flagged for a worker; a retry gets the same answer."""
+def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> str | None:
+    """Keep the row (raw payload and all) flagged for a worker; a retry gets the same answer.
+    A row another delivery has handled meanwhile keeps that handling; return the reply kept."""
     with factory.begin() as session:
-        row = session.get_one(InboxMessage, inbox_id)
+        row = session.get_one(InboxMessage, inbox_id, with_for_update=True)
+        if row.handled_at is not None:
+            return row.reply or None
         row.error = "handler failed; see logs"
         row.handled_at = utcnow()
         row.reply = reply or ""
+        return reply
 
 
 def process(
