@@ -16,10 +16,12 @@ from bot import webhook_mp
 from bot.channels import MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
+from bot.config import SchedulerSettings
 from bot.pipeline import process
 from handlers.types import Incoming
 from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
 from models.outbox import FALLBACK, PENDING, SENT
+from scheduler import jobs
 from scheduler.sender import push_due_notices
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.scheduler_support import T0, add_notices, add_robot_chat, make_factory, settings_for
@@ -271,6 +273,36 @@ def test_a_resident_who_wrote_gets_the_workers_answer_1_to_1(  # type: ignore[no
     [sent] = state.mp_sent
     assert sent["touser"] == "o_res" and str(ticket) in sent["text"]["content"]
     assert state.mp_rejected == []
+
+
+def test_a_registered_resident_who_wrote_gets_the_pickup_reminder_1_to_1(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """The scheduler's reminder chooses the 公众号 because the resident's message (登记)
+    opened the window; it used to fall back to the group every time."""
+    base, state = fake
+    state.resident_writes(wechat, "o_reg", "登记 3-2-201 王 13800001234")
+    with mp_factory.begin() as s:
+        household = s.scalars(select(Household.id)).one()
+        s.add(Chat(channel="wecom_robot", external_id="g1", webhook_url="K1"))
+        camp = Campaign(chat_id="g1", channel="wecom_robot", title="鸡蛋", created_by="w")
+        s.add(camp)
+        s.flush()
+        s.add(
+            Order(
+                campaign_id=camp.id,
+                household_id=household,
+                status="ready",
+                slot_start_at=clock.now + timedelta(minutes=20),
+                pickup_code="A7",
+            )
+        )
+    assert jobs.queue_campaign_notices(mp_factory, clock.now, SchedulerSettings()) == 1
+    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
+    [sent] = state.mp_sent
+    assert sent["touser"] == "o_reg" and "A7" in sent["text"]["content"]
+    assert state.robot == []
 
 
 def _worker_says(text: str, clock: Clock) -> Incoming:
