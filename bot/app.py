@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, secret_key
-from models.base import make_engine, make_session_factory
+from models.base import MAX_ROW_ID, make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the web app for these settings (tests pass their own; `make run` uses defaults)."""
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds a rule
     engine = make_engine(settings.database.url)
     from bot.admin.auth import link_issuer
 
@@ -35,6 +38,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     _register_blueprints(app, settings)
     app.register_error_handler(HTTPException, _http_error)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number past what the database stores is a 404, not a 500."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

@@ -9,7 +9,6 @@ until the relay acknowledges them. Protocol: bot/bridge_protocol.py and docs/cha
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import UTC, datetime
@@ -25,9 +24,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bot.bridge_protocol import CHANNEL, SlidingWindow, auth_failure, parse_body, to_incoming
 from bot.callbacks import AppClock, Clock, read_body
 from bot.config import BridgeSettings
-from bot.pipeline import handle_inbox_row, store_inbox, stored_reply
+from bot.json_input import BadJson, load_json
+from bot.pipeline import handle_row, store_inbox
 from bot.runtime import runtime
 from handlers.types import Incoming
+from models.base import MAX_ROW_ID, parse_row_id
 from models.community import Chat
 from models.messaging import Notice
 
@@ -111,10 +112,7 @@ def receive() -> Response:
     try:
         remember_chat(factory, incoming)
         inbox_id, is_new = store_inbox(factory, incoming)
-        if is_new:
-            reply = handle_inbox_row(factory, inbox_id, incoming, rt.links)
-        else:
-            reply = stored_reply(factory, inbox_id) or None
+        reply = handle_row(factory, inbox_id, incoming if is_new else None, rt.links).reply
     except Exception:  # storage failed: not accepted, the relay should retry
         log.exception("bridge could not accept msg=%s", incoming.msg_id)
         return _error(503, "storage unavailable, retry later")
@@ -142,12 +140,12 @@ def remember_chat(factory: sessionmaker[Session], msg: Incoming) -> None:
 @bp.get("/outbox")
 def outbox() -> Response:
     """Pending notices for bridged chats with id > since, oldest first (OUTBOX_PAGE at most)."""
-    since = request.args.get("since", "0")
-    if not (since.isascii() and since.isdigit()):
+    since = parse_row_id(request.args.get("since", "0"))
+    if since is None:
         return _error(400, "since must be a non-negative integer (a notice id)")
     now = datetime.fromtimestamp(CLOCK(), UTC)
     with runtime().session_factory() as session:
-        rows = pending_notices(session, int(since), now)
+        rows = pending_notices(session, since, now)
     notices = [
         {
             "id": n.id,
@@ -158,7 +156,11 @@ def outbox() -> Response:
         }
         for n in rows
     ]
-    return jsonify(ok=True, notices=notices, next_since=rows[-1].id if rows else int(since))
+    return jsonify(ok=True, notices=notices, next_since=rows[-1].id if rows else since)
+
+
+def _row_id(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_ROW_ID
 
 
 def pending_notices(session: Session, since: int, now: datetime) -> list[Notice]:
@@ -183,11 +185,11 @@ def pending_notices(session: Session, since: int, now: datetime) -> list[Notice]
 def acknowledge() -> Response:
     """{"ids": [...]} delivered by the relay → marked sent; answers how many changed."""
     try:
-        data = json.loads(g.bridge_body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _error(400, f"malformed JSON: {exc}")
+        data = load_json(g.bridge_body)
+    except BadJson as exc:
+        return _error(400, str(exc))
     ids = data.get("ids") if isinstance(data, dict) else None
-    if not isinstance(ids, list) or not all(type(i) is int for i in ids) or len(ids) > 1000:
+    if not isinstance(ids, list) or len(ids) > 1000 or not all(_row_id(i) for i in ids):
         return _error(400, "ids must be a list of at most 1000 notice ids (integers)")
     now = datetime.fromtimestamp(CLOCK(), UTC)
     with runtime().session_factory.begin() as session:

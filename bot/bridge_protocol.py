@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import BridgeSettings
+from bot.json_input import BadJson, load_json
 from handlers.types import Incoming
 
 CHANNEL = "bridge"
@@ -82,9 +82,9 @@ class BridgeMessage:
 def parse_body(body: bytes) -> BridgeMessage | str:
     """The message, or the reason it cannot be used (for the 400 answer)."""
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"malformed JSON: {exc}"
+        data = load_json(body)
+    except BadJson as exc:
+        return str(exc)
     if not isinstance(data, dict):
         return "malformed JSON: the body must be one JSON object"
     return parse_fields(data)

@@ -150,7 +150,8 @@ def parse_root(body: bytes | str) -> Element:
     """The <xml> root of a callback body; Malformed for anything else (or a DTD)."""
     try:
         root: Element = fromstring(body, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except (ParseError, DefusedXmlException, ValueError, LookupError) as exc:
+        # LookupError: an XML declaration naming an encoding Python does not know
         raise Malformed(f"not XML: {exc}") from exc
     if root.tag != "xml":
         raise Malformed(f"root element is <{root.tag}>, not <xml>")

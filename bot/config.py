@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import types
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_ENV = "LINLI_CONFIG"
+MESSAGE_MODES = ("plain", "compatible", "safe")  # 明文模式, 兼容模式, 安全模式
+MIN_INBOX_STALE_SECONDS = 5.0
 
 
 class ConfigError(ValueError):
@@ -41,8 +44,16 @@ class WeChatSettings:
     app_id: str = ""
     app_secret: str = ""
     aes_key: str = ""  # 43 characters when 安全模式 is on
+    # 消息加解密方式: "" follows aes_key (安全模式 with a key, 明文模式 without); "compatible"
+    # (兼容模式, plain and encrypted both accepted) must be asked for by name.
+    mode: str = ""
     max_clock_skew_seconds: int = 300
     api_base_url: str = "https://api.weixin.qq.com"
+
+    @property
+    def message_mode(self) -> str:
+        """plain, compatible or safe: what a callback must be to pass."""
+        return self.mode or ("safe" if self.aes_key else "plain")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,8 @@ class SchedulerSettings:
     app_per_member_per_minute: int = 30  # 企业微信应用消息: 30 per minute per member
     mp_window_hours: int = 48  # 公众号客服消息: within 48 h of the resident's last message
     mp_window_quota: int = 5  # ... and at most 5 messages per window
+    inbox_sweep_seconds: float = 2.0  # how often unhandled inbox rows are looked for
+    inbox_stale_seconds: float = 10.0  # a row unhandled this long is handled by the scheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     retention_days: int = 90
     simulator: bool = True
+    simulator_public: bool = False  # say so to serve the simulator on a non-loopback address
     seed_demo: bool = True
     log_level: str = "INFO"
 
@@ -134,6 +148,17 @@ def _value(hint: Any, value: Any, where: str) -> Any:
     return value
 
 
+def is_loopback(settings: Settings) -> bool:
+    """True when the web app listens on this machine only (127.0.0.0/8, ::1, localhost)."""
+    host = settings.server.host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Settings from the file (or $LINLI_CONFIG); with neither, the embedded defaults."""
     chosen = path or os.environ.get(CONFIG_ENV)
@@ -144,4 +169,30 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config {chosen}: {exc}") from exc
     settings: Settings = _build(Settings, raw, "")
+    check_settings(settings)
     return settings
+
+
+def check_settings(settings: Settings) -> None:
+    """Rules across keys; a ConfigError names the key to change."""
+    if settings.simulator and not settings.simulator_public and not is_loopback(settings):
+        raise ConfigError(
+            f"simulator = true on server.host = {settings.server.host!r}: anyone who reaches "
+            "it can talk to the bot as any resident. Set simulator = false in production, or "
+            "simulator_public = true if a public simulator is what you want"
+        )
+    if settings.scheduler.inbox_stale_seconds < MIN_INBOX_STALE_SECONDS:
+        raise ConfigError(
+            f"scheduler.inbox_stale_seconds must be at least {MIN_INBOX_STALE_SECONDS} "
+            "(a callback may wait 4 s for its reply before the sweeper takes over)"
+        )
+    wechat = settings.wechat
+    if wechat.mode not in ("", *MESSAGE_MODES):
+        raise ConfigError(f"wechat.mode must be one of {', '.join(MESSAGE_MODES)} (or absent)")
+    if wechat.mode in ("compatible", "safe") and not wechat.aes_key:
+        raise ConfigError(f'wechat.mode = "{wechat.mode}" needs wechat.aes_key')
+    if wechat.mode == "plain" and wechat.aes_key:
+        raise ConfigError(
+            "wechat.aes_key is set, so plain messages are refused; to accept both during a "
+            'switch, set wechat.mode = "compatible" (兼容模式), or remove the key'
+        )

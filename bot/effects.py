@@ -6,14 +6,13 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.setup import group_notice
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
-from models.community import Member
 from models.notices import digest_key, insert_notices
 from models.setup_repo import SqlSetupRepo
+from models.staff import community_of, staff_of
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,10 @@ def queue_notice(
 
 
 def notify_workers(session: Session, msg: Incoming, action: NotifyWorkers, index: int) -> int:
-    """One outbox row per worker (any channel they are reachable on); return how many."""
-    workers = session.scalars(select(Member).where(Member.role.in_(("worker", "admin")))).all()
+    """One outbox row per worker of the sender's community (on the channel each is reached
+    on) and per admin; return how many."""
+    community = community_of(session, msg.channel, msg.chat_id, msg.sender_id)
+    workers = staff_of(session, community)
     base = action.dedupe_key or f"workers:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}"
     added = sum(
         queue_notice(session, w.channel, w.external_id, action.text, f"{base}:{w.id}")
@@ -76,7 +77,7 @@ def announce_group(session: Session, channel: str, chat_id: str, at: datetime) -
     if title is None:
         return 0
     action = group_notice(channel, chat_id, title)
-    workers = session.scalars(select(Member).where(Member.role.in_(("worker", "admin")))).all()
+    workers = staff_of(session, None)  # a group of no community yet: every worker and admin
     return sum(
         queue_notice(session, w.channel, w.external_id, action.text, f"{action.dedupe_key}:{w.id}")
         for w in workers

@@ -2,28 +2,30 @@
 
 WeChat retries a callback three times within ~15 s, and a process can die mid-way: the inbox
 row is committed before handling so a retry is answered from the stored reply, never handled
-twice, and an unhandled row is picked up by `handle_pending` at the next start.
+twice; a retry of a row a killed worker left unhandled handles it, and the scheduler's sweeper
+(`scheduler.inbox`) hands any row left unhandled for a few seconds to `sweep_row`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.effects import record_effects
+from bot.effects import queue_notice, record_effects
 from handlers import texts
 from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.routes import dispatch
 from handlers.setup import announce_new_group
 from handlers.types import Incoming
 from models.base import utcnow
+from models.member_activity import note_message
 from models.messaging import InboxMessage
 from models.repos import sql_context
 
@@ -43,6 +45,7 @@ _LOCK_INBOX = (
     .where(_inbox.c.id == bindparam("inbox_id_"))
     .with_for_update()
 )
+_LOCK_INBOX_SKIP = _LOCK_INBOX.with_for_update(skip_locked=True)  # PostgreSQL; SQLite serializes
 MAX_ATTEMPTS = 3
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 _MARK_HANDLED = (
@@ -113,42 +116,76 @@ def _engine(factory: sessionmaker[Session]) -> Engine:
     return bind
 
 
-def stored_reply(factory: sessionmaker[Session], inbox_id: int) -> str | None:
-    """The reply given the first time (None while the first delivery is still being handled)."""
-    with factory() as session:
-        row = session.get_one(InboxMessage, inbox_id)
-        return row.reply
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What handling a row gave: the reply, and whether this call produced it (False: another
+    delivery had, or — `skipped` — is handling it right now)."""
+
+    reply: str | None
+    fresh: bool
+    skipped: bool = False
 
 
 def handle_inbox_row(
-    factory: sessionmaker[Session], inbox_id: int, msg: Incoming, links: LinkIssuer = NO_LINKS
+    factory: sessionmaker[Session],
+    inbox_id: int,
+    msg: Incoming | None = None,
+    links: LinkIssuer = NO_LINKS,
 ) -> str | None:
+    """The row's reply: handled now unless a delivery already did (see `handle_row`)."""
+    return handle_row(factory, inbox_id, msg, links).reply
+
+
+def handle_row(
+    factory: sessionmaker[Session],
+    inbox_id: int,
+    msg: Incoming | None = None,
+    links: LinkIssuer = NO_LINKS,
+    *,
+    skip_locked: bool = False,
+) -> Handled:
     """Dispatch and record effects in one transaction; mark the row handled with its reply.
 
+    Every delivery of a message comes here, the first and each retry alike: the row lock and
+    `handled_at` make one of them handle it and the others read its reply (a retry of a row a
+    killed worker left unhandled handles it). `msg` None: handle the stored payload.
+    `skip_locked` (the scheduler's sweeper): leave a row another transaction holds.
     A transaction PostgreSQL aborts to break a deadlock (a repost holding its chain while a
     worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
     """
     attempt = 1
     while True:
         try:
-            return _handle_once(factory, inbox_id, msg, links)
+            return _handle_once(factory, inbox_id, msg, links, skip_locked)
         except DBAPIError as exc:
+            if skip_locked and isinstance(exc, OperationalError):  # busy: the next sweep
+                log.warning("sweep left inbox_id=%s for later: %s", inbox_id, exc.orig)
+                return Handled(None, fresh=False, skipped=True)
             if attempt >= MAX_ATTEMPTS or not _worth_retrying(exc):
-                return _failed(factory, inbox_id, msg)
+                return Handled(_failed(factory, inbox_id, msg), fresh=True)
             log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
             attempt += 1
         except Exception:  # a bug must not lose the message nor answer 500 to WeChat
-            return _failed(factory, inbox_id, msg)
+            return Handled(_failed(factory, inbox_id, msg), fresh=True)
 
 
 def _handle_once(
-    factory: sessionmaker[Session], inbox_id: int, msg: Incoming, links: LinkIssuer
-) -> str | None:
+    factory: sessionmaker[Session],
+    inbox_id: int,
+    msg: Incoming | None,
+    links: LinkIssuer,
+    skip_locked: bool,
+) -> Handled:
     with factory.begin() as session:
         conn = session.connection()
-        handled_at, stored = conn.execute(_LOCK_INBOX, {"inbox_id_": inbox_id}).one()
-        if handled_at is not None:
-            return cast(str | None, stored)
+        lock = _LOCK_INBOX_SKIP if skip_locked else _LOCK_INBOX
+        row = conn.execute(lock, {"inbox_id_": inbox_id}).one_or_none()
+        if row is None:
+            return Handled(None, fresh=False, skipped=True)
+        if row.handled_at is not None:
+            return Handled(cast(str | None, row.reply) or None, fresh=False)
+        msg = msg or from_payload(session.get_one(InboxMessage, inbox_id).payload)
+        note_message(session, msg)  # the 公众号's 48 h window opens at the resident's message
         ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
         actions = [*announce_new_group(msg, ctx), *dispatch(msg, ctx)]
         reply = record_effects(session, msg, actions)
@@ -156,7 +193,7 @@ def _handle_once(
             _MARK_HANDLED,
             {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""},
         )
-        return reply
+        return Handled(reply, fresh=True)
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -168,20 +205,24 @@ def _worth_retrying(exc: DBAPIError) -> bool:
     return _sqlstate(exc) in RETRY_SQLSTATES
 
 
-def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming) -> str | None:
+def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming | None) -> str | None:
     log.exception("handling failed inbox_id=%s", inbox_id)
-    reply = None if msg.is_group else texts.INTERNAL_ERROR
-    _mark_failed(factory, inbox_id, reply)
-    return reply
+    with factory() as session:
+        msg = msg or from_payload(session.get_one(InboxMessage, inbox_id).payload)
+    return _mark_failed(factory, inbox_id, None if msg.is_group else texts.INTERNAL_ERROR)
 
 
-def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> None:
-    """Keep the row (raw payload and all) flagged for a worker; a retry gets the same answer."""
+def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | None) -> str | None:
+    """Keep the row (raw payload and all) flagged for a worker; a retry gets the same answer.
+    A row another delivery has handled meanwhile keeps that handling; return the reply kept."""
     with factory.begin() as session:
-        row = session.get_one(InboxMessage, inbox_id)
+        row = session.get_one(InboxMessage, inbox_id, with_for_update=True)
+        if row.handled_at is not None:
+            return row.reply or None
         row.error = "handler failed; see logs"
         row.handled_at = utcnow()
         row.reply = reply or ""
+        return reply
 
 
 def process(
@@ -191,20 +232,49 @@ def process(
     inbox_id, is_new = store_inbox(factory, msg)
     if not is_new:
         log.info("duplicate delivery channel=%s msg=%s", msg.channel, msg.msg_id)
-        return stored_reply(factory, inbox_id) or None
-    return handle_inbox_row(factory, inbox_id, msg, links)
+    return handle_row(factory, inbox_id, None if not is_new else msg, links).reply
+
+
+# --- replies whose request is gone --------------------------------------------------------------
+
+# Channels whose callback may be answered before the reply exists (the 4 s budget): a reply
+# that comes later goes through the outbox (customer-service message, robot push, app message).
+# The bridge and the simulator answer only after handling; a relay retries, the page reads
+# the stored reply.
+LATE_REPLY_CHANNELS = frozenset({"mp", "wecom_robot", "wecom_app"})
+
+
+def queue_late_reply(factory: sessionmaker[Session], msg: Incoming, reply: str) -> bool:
+    """Send a reply whose passive answer was given up through the outbox, once per message."""
+    if msg.channel not in LATE_REPLY_CHANNELS:
+        return False
+    key = f"late-reply:{msg.channel}:{msg.sender_id}:{inbox_key(msg)}"
+    with factory.begin() as session:
+        added = queue_notice(session, msg.channel, msg.chat_id, reply, key)
+    log.info("%s msg=%s late reply queued in the outbox", msg.channel, msg.msg_id)
+    return added
 
 
 def handle_pending(factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS) -> int:
     """Handle inbox rows a crash left unhandled (called at start-up); return how many."""
     with factory() as session:
-        pending = session.execute(
-            select(InboxMessage.id, InboxMessage.payload)
+        pending = session.scalars(
+            select(InboxMessage.id)
             .where(InboxMessage.handled_at.is_(None))
             .order_by(InboxMessage.id)
         ).all()
-    for inbox_id, payload in pending:
-        handle_inbox_row(factory, inbox_id, from_payload(payload), links)
-    if pending:
-        log.info("handled %d messages left from before the restart", len(pending))
-    return len(pending)
+    handled = sum(sweep_row(factory, inbox_id, links) for inbox_id in pending)
+    if handled:
+        log.info("handled %d messages left from before the restart", handled)
+    return handled
+
+
+def sweep_row(factory: sessionmaker[Session], inbox_id: int, links: LinkIssuer = NO_LINKS) -> bool:
+    """Handle one row whose request is gone (a killed worker, a restart), unless a delivery
+    is handling it now; its reply goes through the outbox. True if this call handled it."""
+    done = handle_row(factory, inbox_id, None, links, skip_locked=True)
+    if done.fresh and done.reply:
+        with factory() as session:
+            msg = from_payload(session.get_one(InboxMessage, inbox_id).payload)
+        queue_late_reply(factory, msg, done.reply)
+    return done.fresh

@@ -14,12 +14,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bot.config import CONFIG_ENV, Settings
-from bot.demo import seed_demo
+from bot.config import CONFIG_ENV, Settings, is_loopback
+from bot.demo import DEMO_WORKER, SIM_CHANNEL, seed_demo
 from bot.pipeline import handle_pending
 from bot.runtime import data_dir, secret_key
 from models.base import make_engine, make_session_factory
@@ -209,4 +210,17 @@ def _announce(settings: Settings) -> None:
     log.info("Linli is running. Open %s", browse_url(settings))
     if settings.simulator:
         log.info("simulator (WeChat-style group chat): %s", browse_url(settings, "/sim"))
+    if link := demo_worker_link(settings):
+        log.info("worker page as the demo worker %s (one use, 10 min): %s", DEMO_WORKER[1], link)
     log.info("press Ctrl-C to stop")
+
+
+def demo_worker_link(settings: Settings) -> str | None:
+    """On a local demo (simulator and demo seeded, this machine only), a one-time worker-page
+    link for the demo worker: the terminal that started Linli is the operator's, so this is
+    how the demo's staff side is opened (the simulator itself never lets a visitor be staff)."""
+    if not (settings.simulator and settings.seed_demo and is_loopback(settings)):
+        return None
+    from bot.admin.auth import link_issuer
+
+    return link_issuer(settings).login_link(SIM_CHANNEL, DEMO_WORKER[0], datetime.now(UTC))

@@ -1,9 +1,10 @@
 """The built-in simulator channel: a WeChat-style chat page at /sim and its small JSON API.
 
-A dev/demo tool, on by default (`simulator = true`) so `make run` works with no credentials.
-An operator turns it off in production (`simulator = false` in config.toml): anyone who can
-reach it can speak as any member. Messages go through `bot.pipeline.process` with
-channel "sim" — the exact pipeline the WeChat webhook runs.
+A dev/demo tool, on by default (`simulator = true`) so `make run` works with no credentials;
+start-up refuses it on an address other than this machine's unless `simulator_public = true`.
+A visitor may speak as any resident, never as staff without a worker-page session, and sees
+residents' phone numbers masked (`bot.sim_access`). Messages go through
+`bot.pipeline.process` with channel "sim" — the exact pipeline the WeChat webhook runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from bot import sim_access
+from bot.admin.security import admin_now, start_session
+from bot.json_input import BadJson, load_json
 from bot.pipeline import process
 from bot.runtime import runtime
 from bot.sim_feed import (
@@ -30,8 +34,10 @@ from bot.sim_feed import (
 )
 from handlers import texts
 from handlers.types import Incoming
+from models.base import parse_row_id
 
 log = logging.getLogger(__name__)
+BIND_WORD = "绑定"  # handlers.setup reads the rest of the message
 
 bp = Blueprint("simulator", __name__, url_prefix="/sim")
 
@@ -55,11 +61,15 @@ class SendRequest:
 def page() -> str:
     """The chat page; ?chat= and ?as= preselect a chat and a speaker."""
     with runtime().session_factory() as session:
+        who = sim_access.viewer(session)
         groups, people = sim_groups(session), sim_people(session)
+    usable = [p for p in people if who is not None or p.role == "resident"]
     return render_template(
         "sim.html",
         groups=groups,
-        people=people,
+        people=usable,
+        staff_hidden=len(usable) < len(people),
+        staff_hint=texts.SIM_STAFF_HINT,
         guest_id=GUEST_ID,
         bot_name=texts.BOT_NAME,
         chosen_chat=request.args.get("chat", ""),
@@ -70,11 +80,19 @@ def page() -> str:
 @bp.post("/api/send")
 def send() -> Response | tuple[Response, int]:
     """Run one message through the pipeline; answer with the bot's reply (null: silent)."""
-    parsed = parse_send(request.get_json(silent=True))
+    try:
+        data = load_json(request.get_data())
+    except BadJson:
+        return _bad_request(texts.SIM_BAD_JSON)
+    parsed = parse_send(data)
     if isinstance(parsed, str):
         return _bad_request(parsed)
     rt = runtime()
     with rt.session_factory() as session:
+        who, staff = sim_access.viewer(session), sim_access.staff_member(session, parsed.sender)
+        if not sim_access.may_act_as(who, staff):
+            log.warning("sim refused: speaking as staff %s without a session", parsed.sender)
+            return jsonify(ok=False, error=texts.SIM_STAFF_NEEDS_LOGIN), 403
         name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
     msg = Incoming(
         channel=SIM_CHANNEL,
@@ -87,10 +105,23 @@ def send() -> Response | tuple[Response, int]:
         is_group=parsed.chat != parsed.sender,
     )
     reply = process(rt.session_factory, msg, rt.links)
+    if staff is None and msg.text.strip().startswith(BIND_WORD):
+        _log_in_if_bound(msg.sender_id)
     log.info(
         "sim message chat=%s sender=%s replied=%s", msg.chat_id, msg.sender_id, reply is not None
     )
-    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=reply)
+    shown = None if reply is None else sim_access.shown(reply, who)
+    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=shown)
+
+
+def _log_in_if_bound(sender: str) -> None:
+    """A visitor whose 绑定 just made them staff is that staff member in this browser: the
+    invitation code an admin handed out is the proof the simulator otherwise asks for."""
+    with runtime().session_factory.begin() as db:
+        member = sim_access.staff_member(db, sender)
+        if member is not None and sim_access.viewer(db) is None:
+            start_session(db, member.id, admin_now())
+            log.info("sim: %s bound an invitation and is logged in to the worker page", sender)
 
 
 @bp.get("/api/messages")
@@ -99,14 +130,23 @@ def messages() -> Response | tuple[Response, int]:
     chat = request.args.get("chat", "").strip()
     if not chat or len(chat) > MAX_ID_CHARS:
         return _bad_request(texts.SIM_MISSING_FIELD.format(fields="chat"))
-    after = request.args.get("after", "0")
-    if not after.isdigit():
+    after = parse_row_id(request.args.get("after", "0"))
+    if after is None:
         return _bad_request(texts.SIM_BAD_AFTER)
     rt = runtime()
     tz = ZoneInfo(rt.settings.timezone)
     with rt.session_factory() as session:
-        items, cursor = chat_messages(session, chat, int(after), tz)
+        who = sim_access.viewer(session)
+        if not sim_access.may_act_as(who, sim_access.staff_member(session, chat)):
+            return jsonify(ok=False, error=texts.SIM_STAFF_NEEDS_LOGIN), 403
+        items, cursor = chat_messages(session, chat, after, tz)
         notices = chat_notices(session, chat, tz)
+    for item in items:
+        for key in ("text", "reply", "sender_name"):
+            if item[key]:
+                item[key] = sim_access.shown(item[key], who)
+    for notice in notices:
+        notice["text"] = sim_access.shown(notice["text"], who)
     return jsonify(chat=chat, cursor=cursor, messages=items, notices=notices)
 
 

@@ -30,8 +30,7 @@ from bot.callbacks import (
     xml_reply,
 )
 from bot.config import WeChatSettings
-from bot.effects import queue_notice
-from bot.pipeline import handle_inbox_row, inbox_key, store_inbox, stored_reply
+from bot.pipeline import handle_row, queue_late_reply, store_inbox
 from bot.runtime import runtime
 from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.types import Incoming
@@ -71,6 +70,7 @@ def receive() -> Response:
     started = time.monotonic()
     settings, args = _settings(), request.args
     safe = args.get("encrypt_type", "raw").lower() == "aes"
+    _check_mode(settings, safe)
     if not safe:
         mp.check_signature(settings.token, args)
     mp.check_fresh(args.get("timestamp", ""), CLOCK(), settings.max_clock_skew_seconds)
@@ -92,6 +92,13 @@ def receive() -> Response:
         (time.monotonic() - started) * 1000,
     )
     return _render(msg, reply, crypto, args)
+
+
+def _check_mode(settings: WeChatSettings, safe: bool) -> None:
+    """Safe mode cannot be downgraded: with a key, a plain POST (whose signature does not cover
+    the body) passes only in 兼容模式, which the operator must name (wechat.mode)."""
+    if not safe and settings.message_mode == "safe":
+        raise mp.Forbidden("plain message refused: 安全模式 is configured (wechat.aes_key)")
 
 
 def _crypto(settings: WeChatSettings) -> mp.MpCrypto:
@@ -172,24 +179,15 @@ def _wait_stored(job: _Job, future: Future[str | None]) -> bool:
 
 
 def _handle(factory: sessionmaker[Session], job: _Job, links: LinkIssuer) -> str | None:
-    """Worker side: inbox first (committed), then handling; a late reply goes to the outbox."""
+    """Worker side: inbox first (committed), then handling — for a retry too, when the row is
+    still unhandled (a killed worker's); a reply whose answer was given up goes to the outbox."""
     inbox_id, is_new = store_inbox(factory, job.msg)
     job.stored.set()
-    if is_new:
-        reply = handle_inbox_row(factory, inbox_id, job.msg, links)
-    else:
-        log.info("duplicate delivery channel=mp msg=%s", job.msg.msg_id)
-        reply = stored_reply(factory, inbox_id) or None
+    if not is_new:
+        log.info("duplicate delivery channel=%s msg=%s", job.msg.channel, job.msg.msg_id)
+    done = handle_row(factory, inbox_id, job.msg if is_new else None, links)
     with job.lock:
         job.done, late = True, job.gave_up
-    if late and reply and is_new:
-        _queue_late_reply(factory, job.msg, reply)
-    return reply
-
-
-def _queue_late_reply(factory: sessionmaker[Session], msg: Incoming, reply: str) -> None:
-    """The passive-reply window is gone: send the reply as a customer-service message (48 h)."""
-    key = f"late-reply:{msg.channel}:{msg.sender_id}:{inbox_key(msg)}"
-    with factory.begin() as session:
-        queue_notice(session, msg.channel, msg.chat_id, reply, key)
-    log.info("mp msg=%s late reply queued in the outbox", msg.msg_id)
+    if late and done.fresh and done.reply:
+        queue_late_reply(factory, job.msg, done.reply)
+    return done.reply

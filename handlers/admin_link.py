@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # handlers.context imports this module for the port's default
     from handlers.context import Context
 
 LINK_TTL = timedelta(minutes=10)
-LOGIN_PATH = "/admin/login/"
+LOGIN_PATH = "/admin/login/link#"  # the token rides in the fragment: never sent, never logged
 COMMANDS = frozenset({"后台", "工作台", "后台登录"})
 _KEY_LABEL = b"linli admin login link v1"
 
@@ -71,7 +71,7 @@ def _unb64(text: str) -> bytes:
 
 
 def sign_login_token(secret: str, claim: LoginClaim) -> str:
-    """`payload.signature`, both base64url; safe in a URL path."""
+    """`payload.signature`, both base64url; safe in a URL."""
     body = {
         "c": claim.channel,
         "s": claim.sender_id,

@@ -13,7 +13,7 @@ from datetime import datetime
 from handlers import texts
 from handlers.allocation import Demand, short_products
 from handlers.campaign_format import order_list, summary, totals_text
-from handlers.campaign_rules import can_decide, match_product, qty_text, squash
+from handlers.campaign_rules import can_decide, can_reject, match_product, qty_text, squash
 from handlers.campaign_store import (
     CampaignRepo,
     CampaignView,
@@ -171,26 +171,38 @@ def confirm_all(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) 
 def reject(
     repo: CampaignRepo, c: CampaignView, no: int, reason: str, actor: str, now: datetime
 ) -> str:
-    """拒绝 12 原因: the order is rejected and its household told why."""
+    """拒绝 12 原因 in chat: the order is rejected and its household told why."""
     repo.sync_orders(c.id, now)
     order = _order(repo, c, no)
     if order is None:
         return texts.ORDER_NOT_FOUND.format(no=no)
-    if order.status in ("rejected", "cancelled", "withdrawn", "picked_up"):
+    if not reject_orders(repo, c, [order], reason, actor, now):
         return texts.CONFIRM_SKIPPED.format(no=no, status=texts.ORDER_STATUS[order.status])
-    reason = reason or texts.REJECT_DEFAULT_REASON
-    repo.set_order_status([order.id], "rejected", actor, now, reason=reason)
-    tell_household(
-        repo,
-        c,
-        order,
-        texts.REJECTED_NOTICE.format(
-            address=summary(order).split(" ")[0], title=c.title, no=no, reason=reason
-        ),
-        f"reject:{order.id}",
-        now,
+    return texts.REJECTED_ONE.format(
+        no=no, summary=summary(order), reason=reason or texts.REJECT_DEFAULT_REASON
     )
-    return texts.REJECTED_ONE.format(no=no, summary=summary(order), reason=reason)
+
+
+def reject_orders(
+    repo: CampaignRepo,
+    c: CampaignView,
+    orders: Sequence[OrderView],
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> list[OrderView]:
+    """The one rejection, from chat and from the worker page: each order that may still be
+    rejected is rejected (audited by the repo) and its household told why; return those."""
+    reason = reason or texts.REJECT_DEFAULT_REASON
+    chosen = [o for o in orders if can_reject(o.status)]
+    repo.set_order_status([o.id for o in chosen], "rejected", actor, now, reason=reason)
+    for order in chosen:
+        address = summary(order).split(" ")[0]
+        text = texts.REJECTED_NOTICE.format(
+            address=address, title=c.title, no=order.no, reason=reason
+        )
+        tell_household(repo, c, order, text, f"reject:{order.id}", now)
+    return chosen
 
 
 def adjust(

@@ -6,7 +6,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from handlers.campaign_store import LIVE_STATUSES, OPEN_STATUSES, OrderStatus, ProductSpec
+from handlers.campaign_store import (
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    REJECTABLE_STATUSES,
+    OrderStatus,
+    ProductSpec,
+)
 
 VULNERABLE_FLAGS = ("独居老人", "行动不便", "居家隔离")
 
@@ -43,8 +49,13 @@ def is_live(status: OrderStatus) -> bool:
 
 
 def can_decide(status: OrderStatus) -> bool:
-    """Orders a worker may still confirm or reject."""
+    """Orders a worker may still confirm."""
     return status in OPEN_STATUSES
+
+
+def can_reject(status: OrderStatus) -> bool:
+    """Orders a worker may still reject: anything not yet final."""
+    return status in REJECTABLE_STATUSES
 
 
 def is_vulnerable(flags: Sequence[str]) -> bool:
@@ -57,6 +68,14 @@ def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 11 else "****"
+
+
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_phones_in(text: str) -> str:
+    """Every mainland mobile number in a text as 138****1234 (the mask_phone form)."""
+    return _MOBILE.sub(r"\1****\3", text)
 
 
 def qty_text(qty: float) -> str:

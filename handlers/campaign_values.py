@@ -21,8 +21,10 @@ AllocationRule = Literal["first_come", "proportional"]
 
 # Order statuses that still want goods (count against limits and stock).
 LIVE_STATUSES: tuple[OrderStatus, ...] = ("pending", "late", "confirmed", "ready", "picked_up")
-# Statuses a worker may still confirm or reject.
+# Statuses a worker may still confirm.
 OPEN_STATUSES: tuple[OrderStatus, ...] = ("pending", "late")
+# Statuses a worker may still reject (in chat and on the page alike): not yet final.
+REJECTABLE_STATUSES: tuple[OrderStatus, ...] = ("pending", "late", "confirmed", "ready")
 
 # Flags on an order a worker sees beside it.
 FLAG_UNKNOWN_PRODUCT = "unknown_product"  # an item matched no product: asked, not guessed

@@ -329,3 +329,6 @@ ASSIGN_TAKEN = "本群已属于「{current}」，只有管理员能改为「{com
 GROUP_UNASSIGNED = "新群「{chat}」（{channel}）开始和我说话了，还没有归属社区。群里的消息都已保存；请在群里发送“本群属于 社区名称”，或在工作台“社区”页归属。"
 ROSTER_NOT_ON_ROSTER = "{address} 不在住户名单"
 ROSTER_WORKERS_CHECK = "接龙【{title}】有{count}户待核实：{details}"
+# --- issue 13: a simulator safe for anyone who reaches it ------------------------------------
+SIM_STAFF_NEEDS_LOGIN = "模拟器里以工作人员身份发言或查看工作人员的私聊，需要先登录工作台（本机运行 make run 时终端里有登录链接）。"
+SIM_STAFF_HINT = "工作人员身份需先登录工作台。"

@@ -1,6 +1,6 @@
 """SQLAlchemy models and the repositories that implement the handlers' Protocols."""
 
-from models.admin import AdminCredential, LoginAttempt, UsedLoginToken
+from models.admin import AdminCredential, AdminSession, LoginAttempt, UsedLoginToken
 from models.base import Base, UTCDateTime, make_engine, make_session_factory
 from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product
 from models.chain import Chain, ChainEntry, ChainLine
@@ -12,6 +12,7 @@ from models.tokens import AccessToken, RateWindow
 __all__ = [
     "AccessToken",
     "AdminCredential",
+    "AdminSession",
     "AuditLog",
     "Base",
     "Campaign",

@@ -1,4 +1,4 @@
-"""The worker page's own tables: password credentials, used login links, login attempts."""
+"""The worker page's own tables: credentials, used login links, login attempts, sessions."""
 
 from __future__ import annotations
 
@@ -46,3 +46,17 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AdminSession(Base):
+    """A worker-page session, kept on the server so it can be ended: logout revokes it, and a
+    copied cookie is worth nothing after that. The cookie holds a random secret; the row holds
+    only its SHA-256, so a database dump logs nobody in."""
+
+    __tablename__ = "admin_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the secret
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

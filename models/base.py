@@ -16,6 +16,16 @@ from sqlalchemy.types import TypeDecorator
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MAX_ROW_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL (BIGINT) store: ids in URLs,
+# query strings and JSON beyond it are refused before they reach a query
+
+
+def parse_row_id(text: str) -> int | None:
+    """A non-negative row id written in decimal, or None (too long, too large, not digits)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
 
 
 class Base(DeclarativeBase):

@@ -23,8 +23,7 @@ from handlers.needs_store import (
 from models.audit import write_audit
 from models.community import Chat, Community, Household, Member
 from models.need import Need
-
-WORKER_ROLES = ("worker", "admin")
+from models.staff import STAFF_ROLES, community_of
 
 
 def to_stored_need(row: Need, household: HouseholdValue | None = None) -> StoredNeed:
@@ -149,7 +148,7 @@ class SqlNeedRepo:
             write_audit(self.session, actor, "need.start", "need", row.id, before, after, at)
 
     def list_workers(self, visible_to: str | None = None) -> list[WorkerRef]:
-        stmt = select(Member).where(Member.role.in_(WORKER_ROLES)).order_by(Member.id)
+        stmt = select(Member).where(Member.role.in_(STAFF_ROLES)).order_by(Member.id)
         viewer = self._member(visible_to)
         if viewer is not None and viewer.role != "admin" and viewer.community_id is not None:
             stmt = stmt.where(Member.community_id == viewer.community_id)
@@ -187,15 +186,8 @@ class SqlNeedRepo:
         return self._values([row])[0]
 
     def _community(self, chat_id: str, sender_id: str) -> int | None:
-        """The need's community: its chat's, else its sender's (the report and escalation
-        count a community's needs by this column)."""
-        chat = select(Chat.community_id).where(Chat.external_id == chat_id)
-        member = select(Member.community_id).where(Member.external_id == sender_id)
-        if self.channel:
-            chat = chat.where(Chat.channel == self.channel)
-            member = member.where(Member.channel == self.channel)
-        found = self.session.scalars(chat.limit(1)).first()
-        return found if found is not None else self.session.scalars(member.limit(1)).first()
+        """The need's community (the report and escalation count a community's needs by it)."""
+        return community_of(self.session, self.channel, chat_id, sender_id)
 
     def _member(self, sender_id: str | None) -> Member | None:
         if sender_id is None:

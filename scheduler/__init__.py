@@ -16,10 +16,12 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.admin.auth import link_issuer
 from bot.channels.base import Channel
 from bot.config import Settings
 from models.base import utcnow
 from scheduler import jobs
+from scheduler.inbox import handle_stale_inbox
 from scheduler.lock import SchedulerLock
 from scheduler.report import report_time
 from scheduler.sender import OutboxOptions
@@ -46,6 +48,15 @@ def build_scheduler(
     s, f = settings.scheduler, session_factory
     start = datetime.now(tz)
     outbox = OutboxOptions.from_settings(s)
+    links = link_issuer(settings)
+    _add(
+        sched,
+        "handle_stale_inbox",
+        lambda: handle_stale_inbox(f, utcnow(), timedelta(seconds=s.inbox_stale_seconds), links),
+        "interval",
+        seconds=s.inbox_sweep_seconds,
+        next_run_time=start,
+    )
     _add(
         sched,
         "push_due_notices",

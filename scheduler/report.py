@@ -12,14 +12,13 @@ from bot.config import SchedulerSettings
 from bot.effects import queue_notice
 from handlers import texts
 from models.campaign import Campaign, Order
-from models.community import Member
 from models.messaging import AuditLog, Notice
 from models.need import Need
+from models.staff import staff_of
 from scheduler.destinations import SHANGHAI
 
 log = logging.getLogger(__name__)
 
-WORKER_ROLES = ("worker", "admin")
 URGENT_LINES = 10
 
 
@@ -42,7 +41,7 @@ def send_daily_report(
     start = datetime.combine(local_now.date(), time(0), SHANGHAI).astimezone(UTC)
     added = 0
     with factory.begin() as session:
-        workers = _workers(session, None, everyone=True)
+        workers = staff_of(session, None)
         for worker in workers:
             text = report_text(session, worker.community_id, start, now)
             added += queue_notice(
@@ -97,13 +96,6 @@ def _orders(session: Session, community_id: int | None, cond: ColumnElement[bool
     return session.scalar(stmt) or 0
 
 
-def _workers(session: Session, community_id: int | None, everyone: bool = False) -> list[Member]:
-    stmt = select(Member).where(Member.role.in_(WORKER_ROLES)).order_by(Member.id)
-    if not everyone and community_id is not None:
-        stmt = stmt.where(Member.community_id == community_id)
-    return list(session.scalars(stmt))
-
-
 def escalate_unacknowledged_needs(
     factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings
 ) -> list[int]:
@@ -137,7 +129,7 @@ def _escalate(session: Session, need: Need, now: datetime) -> None:
     text = texts.ESCALATION.format(
         minutes=minutes, id=need.id, category=need.category, text=need.text[:200]
     )
-    for worker in _workers(session, need.community_id):
+    for worker in staff_of(session, need.community_id):
         queue_notice(
             session,
             worker.channel,

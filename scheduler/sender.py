@@ -15,7 +15,7 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, ChannelError, OutsideWindow, Throttled
+from bot.channels.base import Channel, ChannelError, ConfigRejected, OutsideWindow, Throttled
 from bot.config import SchedulerSettings
 from models import outbox, ratelimit
 from models.base import utcnow
@@ -131,6 +131,8 @@ def _failed(run: _Run, channel: Channel, delivery: Delivery, exc: ChannelError) 
         log.error("giving up on notices %s: %s", ids, error)
         outbox.dead_letter(run.factory, ids, error)
     else:
+        if isinstance(exc, ConfigRejected):
+            log.error("%s refuses Linli's configuration: %s", channel.name, exc)
         claimed = _claimed_rows(run.factory, ids)
         dead = outbox.retry_later(
             run.factory, claimed, error, run.clock(), run.options.policy, run.rng

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -281,27 +281,40 @@ def _seed_campaigns(db: Session, w: World, household_b: int) -> None:
     w.entry_unreadable = entry.id
 
 
-def login(client: FlaskClient, member_id: int, at: datetime | None = None) -> str:
-    """Put a logged-in session in the client's cookie; return its CSRF token."""
-    token = f"csrf-{member_id}"
-    with client.session_transaction() as sess:
-        sess.clear()
-        sess["uid"] = member_id
-        sess["login_at"] = (at or datetime.now(UTC)).timestamp()
-        sess["csrf_token"] = token
-    return token
+def login(client: FlaskClient, member_id: int) -> str:
+    """Log the member in through the real one-time link (as `后台` in chat gives it); return
+    the CSRF token of the new session."""
+    rt = runtime_of(cast(Flask, client.application))
+    with rt.session_factory() as db:
+        member = db.get_one(Member, member_id)
+        channel, ext = member.channel, member.external_id
+    url = link_issuer(rt.settings).login_link(channel, ext, datetime.now(UTC))
+    assert url is not None
+    status, location = use_link(client, url[url.index("/admin/login/") :])
+    assert status == 302, (status, location)
+    return form_csrf(client.get("/admin/").get_data(as_text=True))
+
+
+def use_link(client: FlaskClient, link: str, token: str | None = None) -> tuple[int, str]:
+    """What a browser does with a login link: open the page (the #token stays in the browser)
+    and press the button (the page's script posts the token). (status, Location or page)."""
+    path, _, fragment = link.partition("#")
+    page = client.get(path)
+    if page.status_code != 200:
+        return page.status_code, page.get_data(as_text=True)
+    data = {"csrf_token": form_csrf(page.get_data(as_text=True)), "token": token or fragment}
+    response = client.post(path, data=data)
+    return response.status_code, response.headers.get("Location", response.get_data(as_text=True))
 
 
 def anonymous_csrf(client: FlaskClient) -> str:
-    """A CSRF token in an anonymous session (as the login form gets)."""
-    with client.session_transaction() as sess:
-        sess["csrf_token"] = "anon-csrf"
-    return "anon-csrf"
+    """The CSRF token of an anonymous session, from the login form."""
+    return form_csrf(client.get("/admin/login").get_data(as_text=True))
 
 
-def link_for(settings: Settings, ext: str, at: datetime | None = None) -> str:
-    """The path of a login link the bot would send to member `ext` on the sim channel."""
-    url = link_issuer(settings).login_link("sim", ext, at or datetime.now(UTC))
+def link_for(settings: Settings, ext: str, at: datetime | None = None, channel: str = "sim") -> str:
+    """The path (and #token) of a login link the bot would send to member `ext`."""
+    url = link_issuer(settings).login_link(channel, ext, at or datetime.now(UTC))
     assert url is not None
     return url[url.index("/admin/login/") :]
 

@@ -1,10 +1,17 @@
 """A fake Tencent API on 127.0.0.1 that enforces the documented limits and error codes.
 
-Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096.
-公众号: stable_token / token, 40001 for an unknown token, 42001 for an expired one, customer-
-service messages only within 48 h of the user's last message (45015), 5 per window (45047).
-企业微信 app: gettoken, message/send with 30 per minute per member — the excess is dropped
-silently (errcode 0), as the platform does. `clock` is injectable so tests can move time.
+Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096;
+the key is the robot's, and `chatid` ("|"-separated) routes a push to chats the robot is in
+(`robot_chats`); without it a push goes to every group of the robot (`@all_group`).
+公众号: stable_token (40125: wrong secret), customer-
+service messages only within 48 h of the user's last message (45015), 5 per window (45047);
+the last message is the one the fake itself delivered to Linli (`resident_writes`), never a
+value a test sets.
+企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute per member — the
+excess is dropped silently (errcode 0), as the platform does. Both: 40014 for a token the
+platform never issued, 42001 for an expired one; with `allowed_ips` set, a caller outside it
+gets 40164 (公众号 IP whitelist) or 60020 (企业可信IP). `clock` is injectable so tests can move
+time.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
+from tests.wechat_client import WeChatActions
+
 WINDOW_48H = 48 * 3600.0
+WECOM_APP_PATHS = frozenset({"/cgi-bin/gettoken", "/cgi-bin/message/send"})
 
 
 @dataclass
@@ -35,24 +45,38 @@ class FakeTencent:
     latency: float = 0.0
     app_secret: str = "secret"
     robot: list[dict[str, Any]] = field(default_factory=list)  # accepted webhook posts
+    robot_chats: dict[str, set[str]] = field(default_factory=dict)  # key -> chats it is in
     robot_rejected: list[int] = field(default_factory=list)  # errcodes answered
     mp_sent: list[dict[str, Any]] = field(default_factory=list)
     mp_rejected: list[int] = field(default_factory=list)
     app_delivered: list[dict[str, Any]] = field(default_factory=list)
     app_dropped: list[dict[str, Any]] = field(default_factory=list)
+    app_rejected: list[int] = field(default_factory=list)
     token_calls: list[str] = field(default_factory=list)  # "stable", "stable-force", ...
     clear_quota_calls: int = 0
-    last_message: dict[str, float] = field(default_factory=dict)  # openid -> user's last msg
+    # openid -> the follower's last message, as WeChat saw it deliver (`resident_writes`)
+    _last_message: dict[str, float] = field(default_factory=dict)
     fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
+    allowed_ips: set[str] | None = None  # the IP whitelist; None: every address may call
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
     _sends: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     _window_count: dict[tuple[str, float], int] = field(default_factory=lambda: defaultdict(int))
     _counter: Iterator[int] = field(default_factory=itertools.count)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    # --- WeChat's side of an inbound message -----------------------------------------------
+    def resident_writes(self, wechat: WeChatActions, openid: str, text: str) -> str | None:
+        """A follower writes to the account: WeChat notes the time (the 48 h customer-service
+        window opens there) and delivers the message to Linli's webhook, in safe mode; returns
+        Linli's passive reply. `wechat` must read the same clock as this fake."""
+        assert abs(wechat.now() - self.clock()) < 1, "the client and the fake need one clock"
+        with self.lock:
+            self._last_message[openid] = self.clock()
+        return wechat.send_text(text, sender_id=openid, safe=True)
+
     # --- helpers -------------------------------------------------------------------------
-    def new_token(self) -> str:
-        token = f"tok{next(self._counter)}"
+    def new_token(self, platform: str = "mp") -> str:
+        token = f"{platform}-tok{next(self._counter)}"
         self.tokens[token] = self.clock() + self.token_ttl
         return token
 
@@ -61,9 +85,12 @@ class FakeTencent:
         for token in self.tokens:
             self.tokens[token] = self.clock() - 1
 
-    def token_error(self, token: str) -> int:
-        if token not in self.tokens:
-            return 40001
+    def token_error(self, token: str, platform: str = "mp") -> int:
+        """40014 (不合法的access_token) for a token this platform never issued, 42001 when
+        expired. On both platforms; only the 公众号 also says 40001 (not the latest token),
+        which tests inject with `fail_next`."""
+        if not token.startswith(f"{platform}-") or token not in self.tokens:
+            return 40014
         return 42001 if self.tokens[token] <= self.clock() else 0
 
     def over_limit(self, key: str, limit: int) -> bool:
@@ -79,9 +106,20 @@ class FakeTencent:
     def injected(self) -> int:
         return self.fail_next.pop(0) if self.fail_next else 0
 
-    def current_valid_token(self) -> str | None:
-        live = [t for t, exp in self.tokens.items() if exp > self.clock()]
+    def current_valid_token(self, platform: str = "mp") -> str | None:
+        live = [
+            t for t, exp in self.tokens.items() if exp > self.clock() and t.startswith(platform)
+        ]
         return live[-1] if live else None
+
+    def refused_address(self, path: str) -> int:
+        """40164 (公众号 IP whitelist) or 60020 (企业可信IP) when the caller's address is not
+        allowed; the robot webhook has no address rule."""
+        if self.allowed_ips is None or request.remote_addr in self.allowed_ips:
+            return 0
+        if path.startswith("/cgi-bin/webhook/"):
+            return 0
+        return 60020 if path in WECOM_APP_PATHS else 40164
 
 
 def create_fake_app(state: FakeTencent) -> Flask:
@@ -89,20 +127,27 @@ def create_fake_app(state: FakeTencent) -> Flask:
     app = Flask("fake_tencent")
 
     @app.before_request
-    def _latency() -> None:
+    def _latency_and_address() -> Any:
         if state.latency:
             time.sleep(state.latency)
+        code = state.refused_address(request.path)
+        if code:
+            return jsonify(
+                errcode=code, errmsg=f"invalid ip {request.remote_addr}, not in whitelist"
+            )
+        return None
 
     @app.post("/cgi-bin/webhook/send")
     def robot_send() -> Any:
         body = request.get_json(force=True)
         key = request.args.get("key", "")
         with state.lock:
-            code = state.injected() or _robot_check(state, key, body)
+            reached = _robot_route(state, key, str(body.get("chatid") or "@all_group"))
+            code = state.injected() or _robot_check(state, key, body) or (0 if reached else 40058)
             if code:
                 state.robot_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
-            state.robot.append({"key": key, **body})
+            state.robot.append({"key": key, "delivered_to": reached, **body})
         return jsonify(errcode=0, errmsg="ok")
 
     @app.post("/cgi-bin/stable_token")
@@ -122,9 +167,9 @@ def create_fake_app(state: FakeTencent) -> Flask:
     def gettoken() -> Any:
         with state.lock:
             if request.args.get("corpsecret") != state.app_secret:
-                return jsonify(errcode=40001, errmsg="invalid secret")
+                return jsonify(errcode=40001, errmsg="invalid secret")  # 企业微信: 不合法的secret
             state.token_calls.append("gettoken")
-            token = state.current_valid_token() or state.new_token()
+            token = state.current_valid_token("wecom") or state.new_token("wecom")
             expires = int(state.tokens[token] - state.clock())
         return jsonify(errcode=0, errmsg="ok", access_token=token, expires_in=expires)
 
@@ -149,8 +194,10 @@ def create_fake_app(state: FakeTencent) -> Flask:
     def app_send() -> Any:
         body = request.get_json(force=True)
         with state.lock:
-            code = state.injected() or state.token_error(request.args.get("access_token", ""))
+            token = request.args.get("access_token", "")
+            code = state.injected() or state.token_error(token, "wecom")
             if code:
+                state.app_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
             if state.over_limit(f"app:{body['touser']}", state.app_limit):
                 state.app_dropped.append(body)  # Tencent drops silently
@@ -170,8 +217,19 @@ def _robot_check(state: FakeTencent, key: str, body: dict[str, Any]) -> int:
     return 45009 if state.over_limit(f"robot:{key}", state.robot_limit) else 0
 
 
+def _robot_route(state: FakeTencent, key: str, chatid: str) -> list[str]:
+    """The chats a push reaches: the named ones the robot is in, or all its groups for
+    @all_group. A chat the robot is not in reaches nobody (answered 40058, invalid parameter:
+    the exact code is not documented)."""
+    chats = state.robot_chats.get(key, set())
+    if chatid == "@all_group":
+        return sorted(chats)
+    wanted = chatid.split("|")
+    return wanted if len(wanted) <= 100 and set(wanted) <= chats else []
+
+
 def _window_check(state: FakeTencent, openid: str) -> int:
-    last = state.last_message.get(openid)
+    last = state._last_message.get(openid)
     if last is None or state.clock() - last > WINDOW_48H:
         return 45015
     if state._window_count[(openid, last)] >= 5:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import DatabaseSettings, SchedulerSettings, Settings, WeChatSettings, WeComSettings
 from models import Base, Chat, Notice, make_engine, make_session_factory
+from tests.fake_tencent import FakeTencent
 
 T0 = datetime(2022, 4, 12, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 
@@ -36,8 +37,12 @@ def add_notices(
         return [r.id for r in rows]
 
 
-def add_robot_chat(factory: sessionmaker[Session], chat_id: str, key: str) -> None:
-    """A WeCom group with its robot webhook."""
+def add_robot_chat(
+    factory: sessionmaker[Session], chat_id: str, key: str, fake: FakeTencent | None = None
+) -> None:
+    """A WeCom group with its robot's webhook (and the robot added to it at the fake)."""
+    if fake is not None:
+        fake.robot_chats.setdefault(key, set()).add(chat_id)
     with factory.begin() as session:
         session.add(
             Chat(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.admin.security import MAX_FAILURES
+from bot.admin.security import MAX_FAILURES, set_clock
 from bot.config import Settings
 from handlers.admin_link import LoginClaim, read_login_token, sign_login_token
 from models.admin import AdminCredential, UsedLoginToken
@@ -23,6 +25,7 @@ from tests.admin_support import (
     login,
     runtime_of,
     seed,
+    use_link,
 )
 
 PUBLIC = {"admin.auth.login", "admin.auth.login_post", "admin.auth.link", "admin.auth.link_post"}
@@ -32,14 +35,6 @@ PUBLIC = {"admin.auth.login", "admin.auth.login_post", "admin.auth.link", "admin
 def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
     create_tables(runtime_of(app).engine)
     return seed(session_factory)
-
-
-def use_link(client: FlaskClient, path: str) -> tuple[int, str]:
-    page = client.get(path)
-    if page.status_code != 200:
-        return page.status_code, page.get_data(as_text=True)
-    resp = client.post(path, data={"csrf_token": form_csrf(page.get_data(as_text=True))})
-    return resp.status_code, resp.headers.get("Location", "")
 
 
 def test_link_logs_a_worker_in_once(client: FlaskClient, settings: Settings, world: World) -> None:
@@ -75,16 +70,16 @@ def test_expired_or_tampered_link_is_refused(
     client: FlaskClient, settings: Settings, world: World
 ) -> None:
     old = link_for(settings, "w-a", at=datetime.now(UTC) - timedelta(minutes=11))
-    assert client.get(old).status_code == 400
+    assert use_link(client, old)[0] == 400
     good = link_for(settings, "w-a")
-    payload, sig = good.removeprefix("/admin/login/").split(".")
+    payload, sig = good.partition("#")[2].split(".")
     forged = sign_login_token(
         "another-secret", LoginClaim("sim", "boss", "j", datetime.now(UTC) + timedelta(minutes=5))
     )
-    for bad in (f"{payload}.{sig[:-2]}AA", f"{payload}x.{sig}", forged, "garbage", "a.b"):
-        assert client.get(f"/admin/login/{bad}").status_code == 400, bad
-        token = anonymous_csrf(client)
-        assert client.post(f"/admin/login/{bad}", data={"csrf_token": token}).status_code == 400
+    bad_ones = (f"{payload}.{sig[:-2]}AA", f"{payload}x.{sig}", forged, "garbage", "a.b", "")
+    for n, bad in enumerate(bad_ones):
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n}"  # under the rate limit
+        assert use_link(client, "/admin/login/link", token=bad or " ")[0] == 400, bad
 
 
 def test_token_codec_round_trip() -> None:
@@ -181,15 +176,64 @@ def test_login_attempts_are_rate_limited(
 def test_session_cookie_is_httponly_and_samesite(
     client: FlaskClient, settings: Settings, world: World
 ) -> None:
-    page = client.get(link_for(settings, "w-a"))
-    resp = client.post(link_for(settings, "w-a"), data={"csrf_token": form_csrf(page.text)})
+    link = link_for(settings, "w-a")
+    page = client.get("/admin/login/link")
+    data = {"csrf_token": form_csrf(page.text), "token": link.partition("#")[2]}
+    resp = client.post("/admin/login/link", data=data)
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_session_expires(client: FlaskClient, world: World) -> None:
-    login(client, world.worker_a, at=datetime.now(UTC) - timedelta(hours=13))
+def test_session_expires_after_12_hours(app: Flask, client: FlaskClient, world: World) -> None:
+    login(client, world.worker_a)
+    set_clock(app, lambda: time.time() + 11 * 3600)
+    assert client.get("/admin/").status_code == 200
+    set_clock(app, lambda: time.time() + 13 * 3600)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_cookie_captured_before_logout_no_longer_works(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """Sessions live on the server: logout revokes this one, and a copy of its cookie (from a
+    shared phone, a proxy, a screenshot of the dev tools) opens nothing afterwards."""
+    csrf = login(client, world.worker_a)
+    captured = client.get_cookie("session")
+    assert captured is not None
+    thief = app.test_client()
+    thief.set_cookie("session", captured.value)
+    assert thief.get("/admin/").status_code == 200
+    client.post("/admin/logout", data={"csrf_token": csrf})
+    assert thief.get("/admin/").status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_new_password_ends_the_old_sessions(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, world: World
+) -> None:
+    add_password(runner, "root", "correct horse")
+    token = anonymous_csrf(client)
+    form = {"csrf_token": token, "username": "root", "password": "correct horse"}
+    assert client.post("/admin/login", data=form).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    add_password(runner, "root", "another horse")  # the admin suspects a leak
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_login_token_is_never_sent_nor_logged(
+    client: FlaskClient, settings: Settings, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The link carries the token after "#": no request line (access log, proxy) holds it;
+    a refused POST logs the endpoint, not anything the client sent."""
+    link = link_for(settings, "w-a")
+    path, _, token = link.partition("#")
+    assert path == "/admin/login/link" and token and token not in path
+    with caplog.at_level(logging.DEBUG):
+        client.get(path)
+        client.post(path, data={"csrf_token": "stale", "token": token})
+        client.post(f"{path}?token={token}", data={"csrf_token": "stale", "token": token})
+    assert caplog.records and all(token not in r.getMessage() for r in caplog.records)
+    assert any("csrf mismatch" in r.getMessage() for r in caplog.records)
 
 
 def test_demoted_worker_loses_access(
@@ -225,6 +269,8 @@ def _url(rule_path: str) -> str:
         .replace("<int:household_id>", "1")
         .replace("<int:community_id>", "1")
         .replace("<int:chat_id>", "1")
+        .replace("<int:chain_id>", "1")
+        .replace("<kind>", "supplier")
     )
 
 

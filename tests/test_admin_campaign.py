@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers import texts
 from models.campaign import Order, OrderLine
 from models.chain import ChainEntry
-from models.messaging import AuditLog
+from models.messaging import AuditLog, Notice
 from tests.admin_support import World, create_tables, login, runtime_of, seed
 
 
@@ -83,8 +88,10 @@ def test_bulk_confirm_and_reject(
     with session_factory() as db:
         actors = db.scalars(select(AuditLog.actor).where(AuditLog.action == "order.confirmed"))
         assert list(actors) == ["w-a", "w-a"]
-    again = client.post(url, data={"csrf_token": csrf, "action": "reject", "order": [str(p1)]})
-    assert "没有可操作的订单" in client.get(again.headers["Location"]).text
+    picked = client.post(  # what may be rejected is what 拒绝 in chat may reject
+        url, data={"csrf_token": csrf, "action": "confirm", "order": [str(world.order_b)]}
+    )
+    assert "没有可操作的订单" in client.get(picked.headers["Location"]).text
 
 
 def test_reject_with_reason(
@@ -99,6 +106,32 @@ def test_reject_with_reason(
     with session_factory() as db:
         order = db.get_one(Order, p1)
         assert (order.status, order.reason) == ("rejected", "重复")
+
+
+def test_rejecting_on_the_page_tells_the_household_as_chat_does(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """One rejection for chat and page: the order's chat gets REJECTED_NOTICE, keyed per
+    order, so a rejection by page and by chat never tells the household twice."""
+    csrf = login(client, world.worker_a)
+    p1, _ = world.pending_orders
+    url = f"/admin/campaigns/{world.campaign_a}/orders"
+    for ticked in ([str(p1)], [str(p1), str(world.ready_order)]):
+        client.post(url, data={"csrf_token": csrf, "action": "reject", "order": ticked})
+    with session_factory() as db:
+        told = db.execute(
+            select(Notice.channel, Notice.target, Notice.text, Notice.dedupe_key)
+            .where(Notice.dedupe_key.like("reject:%"))
+            .order_by(Notice.id)
+        ).all()
+    assert [(ch, target, key) for ch, target, _text, key in told] == [
+        ("sim", "g-a", f"reject:{p1}"),
+        ("sim", "g-a", f"reject:{world.ready_order}"),
+    ]
+    expected = texts.REJECTED_NOTICE.format(
+        address="3-2-201", title="周六蔬菜团购", no=1, reason=texts.REJECT_DEFAULT_REASON
+    )
+    assert told[0].text == expected
 
 
 def test_adjust_line(
@@ -231,3 +264,31 @@ def test_the_header_as_read_is_shown_and_corrected_in_one_tap(
         assert live == [("保供菜包", 2.0, True), ("保供菜包", 1.0, True)]
         audit = db.scalars(select(AuditLog).where(AuditLog.action == "chain.catalogue")).one()
         assert "保供菜包" in str(audit.after)
+
+
+def test_the_campaign_page_offers_the_three_xlsx_sheets(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """docs/admin.md promises the exports on the campaign page: each link downloads its
+    sheet, leaves a 台账 row, and another community's campaign is not found."""
+    login(client, world.worker_a)
+    page = client.get(f"/admin/campaigns/{world.campaign_a}").text
+    links = re.findall(r'href="(/admin/campaigns/\d+/export/[a-z]+\.xlsx)"', page)
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "supplier.xlsx",
+        "packers.xlsx",
+        "desk.xlsx",
+    ]
+    titles = []
+    for link in links:
+        response = client.get(link)
+        assert (
+            response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        )
+        titles.append(load_workbook(io.BytesIO(response.data)).sheetnames[0])
+    assert titles == ["供应商汇总", "5号楼", "取货核销"]  # the one shipped order is in 5号楼
+    with session_factory() as db:
+        sheets = db.scalars(select(AuditLog.after).where(AuditLog.action == "campaign.export"))
+        assert [s["sheet"] for s in sheets] == ["supplier", "packers", "desk"]
+    assert client.get(f"/admin/campaigns/{world.campaign_b}/export/desk.xlsx").status_code == 404
+    assert client.get(f"/admin/campaigns/{world.campaign_a}/export/other.xlsx").status_code == 404

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import webhook_mp
 from bot.channels import MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
-from models import AccessToken, Campaign, Chat, Household, Member, Notice, Order
+from bot.config import SchedulerSettings
+from bot.pipeline import process
+from handlers.types import Incoming
+from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
 from models.outbox import FALLBACK, PENDING, SENT
+from scheduler import jobs
 from scheduler.sender import push_due_notices
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.scheduler_support import T0, add_notices, add_robot_chat, make_factory, settings_for
@@ -84,7 +91,7 @@ def robot(factory: sessionmaker[Session], base: str) -> WeComRobotChannel:
 
 def test_robot_is_paced_at_20_per_minute_without_45009(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(factory, 25, channel="wecom_robot")
     senders = {"wecom_robot": robot(factory, base)}
     assert push_due_notices(factory, senders, clock.now) == 20
@@ -98,7 +105,7 @@ def test_robot_is_paced_at_20_per_minute_without_45009(factory, fake, clock) -> 
 
 def test_robot_45009_backs_off_without_spending_attempts(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     ids = add_notices(factory, 3, channel="wecom_robot")
     state.fail_next = [45009]  # someone else used this robot's quota
     senders = {"wecom_robot": robot(factory, base)}
@@ -114,7 +121,7 @@ def test_robot_45009_backs_off_without_spending_attempts(factory, fake, clock) -
 
 def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(
         factory,
         300,
@@ -133,7 +140,7 @@ def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake
 
 def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    add_robot_chat(factory, "g1", "K1")
+    add_robot_chat(factory, "g1", "K1", state)
     add_notices(
         factory,
         60,
@@ -148,53 +155,158 @@ def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) ->
     assert all(m["text"]["mentioned_mobile_list"] == ["13800001234"] for m in state.robot)
 
 
+def test_a_push_reaches_only_its_own_chat_of_the_robot(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """One robot, two groups and a 1:1 chat: each notice names its chat (chatid); a push
+    without it would go to every group of the robot (@all_group)."""
+    base, state = fake
+    for chat in ("g1", "g2", "single-zhangsan"):
+        add_robot_chat(factory, chat, "K1", state)
+    add_notices(factory, 1, prefix="1号楼到货", channel="wecom_robot", target="g1")
+    add_notices(factory, 1, prefix="长回复", channel="wecom_robot", target="single-zhangsan")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 2
+    assert sorted((m["text"]["content"], m["delivered_to"]) for m in state.robot) == [
+        ("1号楼到货0", ["g1"]),
+        ("长回复0", ["single-zhangsan"]),
+    ]
+
+
+def test_a_broadcast_target_is_never_pushed(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    add_robot_chat(factory, "@all_group", "K1", state)
+    add_notices(factory, 1, channel="wecom_robot", target="@all_group")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 0
+    assert state.robot == [] and statuses(factory) == {"dead": 1}
+
+
 # --- 公众号 customer service: token and window ----------------------------------------------
-def mp_setup(
-    factory: sessionmaker[Session], base: str, clock: Clock, last_seen: timedelta
-) -> MpCustomerServiceChannel:
+# The window opens where it really does: the fake delivers the resident's message to Linli's
+# webhook (safe mode) and notes the time; Linli writes last_message_at on that path.
+@pytest.fixture
+def mp_factory(  # type: ignore[no-untyped-def]
+    app, wechat, clock, session_factory
+) -> sessionmaker[Session]:
+    """The web app's database, its webhook and the WeChat client on the test's clock (set to
+    the real time: the pipeline stamps the notices it queues with it)."""
+    clock.now = datetime.now(UTC).replace(microsecond=0)
+    webhook_mp.set_clock(app, clock.epoch)
+    wechat.now = clock.epoch
+    return session_factory  # type: ignore[no-any-return]
+
+
+def mp_channel(factory: sessionmaker[Session], base: str, clock: Clock) -> MpCustomerServiceChannel:
     s = settings_for(base)
-    with factory.begin() as session:
-        session.add(
-            Member(
-                channel="mp",
-                external_id="o_u1",
-                household_id=None,
-                last_message_at=clock.now - last_seen,
-            )
-        )
     return MpCustomerServiceChannel(factory, s.wechat, s.scheduler, clock=lambda: clock.now)
 
 
-def test_mp_token_is_shared_through_the_database(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+def test_mp_token_is_shared_through_the_database(mp_factory, wechat, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
-    state.last_message["o_u1"] = clock.epoch()
-    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
-    mp.send(Message("o_u1", "一"))
-    other_process = MpCustomerServiceChannel(
-        factory, settings_for(base).wechat, settings_for(base).scheduler, clock=lambda: clock.now
-    )
-    other_process.send(Message("o_u1", "二"))
+    state.resident_writes(wechat, "o_u1", "帮助")
+    mp_channel(mp_factory, base, clock).send(Message("o_u1", "一"))
+    mp_channel(mp_factory, base, clock).send(Message("o_u1", "二"))  # another process
     assert state.token_calls == ["stable"]  # one fetch, via the stable-token endpoint
-    with factory() as s:
+    with mp_factory() as s:
         assert s.get_one(AccessToken, "mp:wxapp").token in state.tokens
 
 
-@pytest.mark.parametrize("breakage", ["expired", "invalid"])
-def test_mp_refreshes_token_on_42001_and_40001(factory, fake, clock, breakage) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("breakage", "code"), [("expired", 42001), ("invalid", 40014), ("not latest", 40001)]
+)
+def test_mp_refreshes_token_when_the_platform_says_so(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock, breakage, code
+) -> None:
+    """On the 公众号 40014, 42001 and 40001 (invalid credential) all mean: get a new token."""
     base, state = fake
-    state.last_message["o_u1"] = clock.epoch()
-    mp = mp_setup(factory, base, clock, timedelta(minutes=1))
+    state.resident_writes(wechat, "o_u1", "帮助")
+    mp = mp_channel(mp_factory, base, clock)
     mp.send(Message("o_u1", "一"))
     if breakage == "expired":
         state.expire_all_tokens()  # the server says 42001; our row still looks valid
+    elif breakage == "invalid":
+        with mp_factory.begin() as s:
+            s.get_one(AccessToken, "mp:wxapp").token = "garbage"
     else:
-        with factory.begin() as s:
-            s.get_one(AccessToken, "mp:wxapp").token = "garbage"  # 40001
+        state.fail_next = [40001]
     mp.send(Message("o_u1", "二"))
     assert [m["text"]["content"] for m in state.mp_sent] == ["一", "二"]
-    assert state.mp_rejected == [42001 if breakage == "expired" else 40001]
-    assert state.token_calls[0] == "stable" and len(state.token_calls) == 2
+    assert state.mp_rejected == [code]
+    # the stable-token endpoint still hands out a token it thinks valid: then force a new one
+    forced = ["stable-force"] if breakage == "not latest" else []
+    assert state.token_calls == ["stable", "stable", *forced]
     assert state.clear_quota_calls == 0
+
+
+def test_mp_server_off_the_ip_whitelist_is_told_and_retried(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    base, state = fake
+    state.resident_writes(wechat, "o_u1", "帮助")
+    state.allowed_ips = {"203.0.113.7"}  # the operator has not added this server yet
+    add_notices(mp_factory, 1, channel="mp", target="o_u1", not_before_at=clock.now)
+    senders = {"mp": mp_channel(mp_factory, base, clock)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 0
+    with mp_factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == PENDING and notice.attempts == 1
+    assert "40164" in (notice.last_error or "") and "IP whitelist" in (notice.last_error or "")
+    assert state.token_calls == []  # refused before any token was issued
+    state.allowed_ips.add("127.0.0.1")
+    clock.now += timedelta(minutes=20)
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
+
+
+def test_a_resident_who_wrote_gets_the_workers_answer_1_to_1(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """The whole path: a need through the webhook, 接单 by a worker, the notice at the API."""
+    base, state = fake
+    with mp_factory.begin() as s:
+        s.add(Member(channel="sim", external_id="w1", display_name="王", role="worker"))
+    reply = state.resident_writes(wechat, "o_res", "我家老人降压药只剩两天了，谁能帮忙代买？")
+    assert reply is not None
+    with mp_factory() as s:
+        ticket = s.scalars(select(Need.id)).one()
+    taken = process(mp_factory, _worker_says(f"接单 {ticket}", clock))
+    assert taken and str(ticket) in taken
+    clock.now += timedelta(hours=47)  # still inside the 48 h after the resident's message
+    senders = {"mp": mp_channel(mp_factory, base, clock)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
+    [sent] = state.mp_sent
+    assert sent["touser"] == "o_res" and str(ticket) in sent["text"]["content"]
+    assert state.mp_rejected == []
+
+
+def test_a_registered_resident_who_wrote_gets_the_pickup_reminder_1_to_1(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """The scheduler's reminder chooses the 公众号 because the resident's message (登记)
+    opened the window; it used to fall back to the group every time."""
+    base, state = fake
+    state.resident_writes(wechat, "o_reg", "登记 3-2-201 王 13800001234")
+    with mp_factory.begin() as s:
+        household = s.scalars(select(Household.id)).one()
+        s.add(Chat(channel="wecom_robot", external_id="g1", webhook_url="K1"))
+        camp = Campaign(chat_id="g1", channel="wecom_robot", title="鸡蛋", created_by="w")
+        s.add(camp)
+        s.flush()
+        s.add(
+            Order(
+                campaign_id=camp.id,
+                household_id=household,
+                status="ready",
+                slot_start_at=clock.now + timedelta(minutes=20),
+                pickup_code="A7",
+            )
+        )
+    assert jobs.queue_campaign_notices(mp_factory, clock.now, SchedulerSettings()) == 1
+    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1
+    [sent] = state.mp_sent
+    assert sent["touser"] == "o_reg" and "A7" in sent["text"]["content"]
+    assert state.robot == []
+
+
+def _worker_says(text: str, clock: Clock) -> Incoming:
+    return Incoming("sim", f"w{clock.epoch()}", "w1", "w1", text, clock.now, is_group=False)
 
 
 def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
@@ -219,20 +331,40 @@ def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
         return order.id
 
 
+def _someone_else_sends_5(base: str, state: FakeTencent, openid: str) -> None:
+    """The account's own staff (the 公众号 console, another tool) use up the window's quota."""
+    token = (
+        state.current_valid_token()
+        or requests.post(
+            f"{base}/cgi-bin/stable_token",
+            json={"grant_type": "client_credential", "appid": "wxapp", "secret": "secret"},
+            timeout=5,
+        ).json()["access_token"]
+    )
+    for i in range(5):
+        body = {"touser": openid, "msgtype": "text", "text": {"content": f"客服{i}"}}
+        answer = requests.post(
+            f"{base}/cgi-bin/message/custom/send?access_token={token}", json=body, timeout=5
+        ).json()
+        assert answer["errcode"] == 0, answer
+
+
 @pytest.mark.parametrize(
     ("last_seen", "code"), [(timedelta(hours=49), 45015), (timedelta(hours=1), 45047)]
 )
 def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no-untyped-def]
-    factory, fake, clock, last_seen, code
+    mp_factory, wechat, fake, clock, last_seen, code
 ) -> None:
     base, state = fake
-    mp = mp_setup(factory, base, clock, last_seen)
+    clock.now -= last_seen
+    state.resident_writes(wechat, "o_u1", "帮助")
+    clock.now += last_seen
     if code == 45047:  # the platform counts 5 already sent in this window
-        state.last_message["o_u1"] = clock.epoch()
-        state._window_count[("o_u1", clock.epoch())] = 5
-    order_id = _order_in_group(factory, clock)
+        _someone_else_sends_5(base, state, "o_u1")
+    order_id = _order_in_group(mp_factory, clock)
+    state.robot_chats["K1"] = {"g1"}
     add_notices(
-        factory,
+        mp_factory,
         1,
         prefix="您的鸡蛋请于",
         channel="mp",
@@ -241,9 +373,9 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
         order_id=order_id,
         expires_at=clock.now + timedelta(minutes=20),
     )
-    senders = {"mp": mp, "wecom_robot": robot(factory, base)}
-    assert push_due_notices(factory, senders, clock.now) == 1  # the group notice
-    with factory() as s:
+    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    assert push_due_notices(mp_factory, senders, clock.now) == 1  # the group notice
+    with mp_factory() as s:
         rows = s.scalars(select(Notice).order_by(Notice.id)).all()
     assert [(r.channel, r.status, r.needs_manual) for r in rows] == [
         ("mp", FALLBACK, True),
@@ -251,6 +383,52 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
     ]
     assert "A7" not in state.robot[0]["markdown"]["content"]  # no pickup code in the group
     assert state.mp_rejected == ([] if code == 45015 else [45047])  # 45015 caught before calling
+
+
+# --- 企业微信 app: tokens and secrets --------------------------------------------------------
+def app_channel(
+    factory: sessionmaker[Session], base: str, secret: str = "secret"
+) -> WeComAppChannel:
+    s = settings_for(base)
+    return WeComAppChannel(factory, dataclasses.replace(s.wecom, app_secret=secret), s.scheduler)
+
+
+@pytest.mark.parametrize(("breakage", "code"), [("expired", 42001), ("invalid", 40014)])
+def test_app_refreshes_its_token_on_40014_and_42001(factory, fake, clock, breakage, code) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    app = app_channel(factory, base)
+    app.send(Message("worker1", "一"))
+    if breakage == "expired":
+        state.expire_all_tokens()
+    else:
+        with factory.begin() as s:
+            s.get_one(AccessToken, "wecom_app:corp:7").token = "garbage"
+    app.send(Message("worker1", "二"))
+    assert [m["text"]["content"] for m in state.app_delivered] == ["一", "二"]
+    assert state.app_rejected == [code] and state.token_calls == ["gettoken", "gettoken"]
+
+
+def test_app_wrong_secret_is_a_configuration_error_not_a_token(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """On 企业微信 40001 is 不合法的secret参数: refreshing cannot help; the operator is told."""
+    base, state = fake
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    senders = {"wecom_app": app_channel(factory, base, secret="typo")}
+    assert push_due_notices(factory, senders, clock.now) == 0
+    with factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == PENDING and notice.attempts == 1
+    assert "wecom.app_secret is wrong" in (notice.last_error or "")
+    assert state.token_calls == [] and state.app_delivered == []
+
+
+def test_app_server_outside_the_trusted_ips_is_told(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    base, state = fake
+    state.allowed_ips = {"203.0.113.7"}
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    assert push_due_notices(factory, {"wecom_app": app_channel(factory, base)}, clock.now) == 0
+    with factory() as s:
+        error = s.scalars(select(Notice.last_error)).one() or ""
+    assert "60020" in error and "企业可信IP" in error
 
 
 # --- 企业微信 app: 30 per minute per member ---------------------------------------------------

@@ -70,3 +70,51 @@ def test_readme_config_reference_names_every_key() -> None:
     names = {k.rsplit(".", 1)[-1] for k in settings_keys(Settings)}
     missing = sorted(n for n in names if f"`{n}`" not in readme and f"`[{n}]`" not in readme)
     assert not missing, f"document these keys in README's configuration section: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("wechat", "error"),
+    [
+        ('aes_key = "k"\nmode = "plain"', "compatible"),
+        ('mode = "compatible"', "needs wechat.aes_key"),
+        ('mode = "兼容"', "must be one of"),
+    ],
+)
+def test_message_mode_rules_stop_start_up(tmp_path: Path, wechat: str, error: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[wechat]\n{wechat}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_settings(config)
+
+
+def test_a_key_means_safe_mode_unless_compatible_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[wechat]\naes_key = "k"\n', encoding="utf-8")
+    assert load_settings(config).wechat.message_mode == "safe"
+    config.write_text('[wechat]\naes_key = "k"\nmode = "compatible"\n', encoding="utf-8")
+    assert load_settings(config).wechat.message_mode == "compatible"
+    assert Settings().wechat.message_mode == "plain"
+
+
+@pytest.mark.parametrize(
+    ("table", "refused"),
+    [
+        ('[server]\nhost = "0.0.0.0"', True),
+        ('[server]\nhost = "192.168.1.20"', True),
+        ('simulator_public = true\n[server]\nhost = "0.0.0.0"', False),
+        ('simulator = false\n[server]\nhost = "0.0.0.0"', False),
+        ('[server]\nhost = "127.0.0.1"', False),
+        ('[server]\nhost = "::1"', False),
+        ('[server]\nhost = "localhost"', False),
+    ],
+)
+def test_a_simulator_on_a_public_address_must_be_asked_for(
+    tmp_path: Path, table: str, refused: bool
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(table + "\n", encoding="utf-8")
+    if refused:
+        with pytest.raises(ConfigError, match="simulator_public"):
+            load_settings(config)
+    else:
+        load_settings(config)

@@ -221,3 +221,27 @@ def test_resident_is_told_on_their_own_channel_when_a_worker_answers_elsewhere(
     with town.factory() as s:
         told = s.scalars(select(Notice).where(Notice.target == "r2")).all()
     assert [(n.channel, "已由社区工作人员" in n.text) for n in told] == [("sim", True)]
+
+
+def test_an_urgent_need_reaches_only_its_communitys_workers_and_the_admins(
+    town: Community_,
+) -> None:
+    """NotifyWorkers goes to the sender's community (its group's, else the sender's own), the
+    same rule escalation uses; a worker of another community hears nothing of it."""
+    with town.factory.begin() as s:
+        other = Community(name="光明里")
+        s.add(other)
+        s.flush()
+        s.add(Chat(community_id=other.id, channel="sim", external_id="g9", title="光明里群"))
+        s.add(Member(community_id=other.id, channel="sim", external_id="w9", role="worker"))
+        s.add(Member(community_id=None, channel="sim", external_id="boss", role="admin"))
+    town.send("g1", "r1", URGENT)
+    assert town.notices("w1") and town.notices("w2") and town.notices("boss")
+    assert town.notices("w9") == []
+    town.send("r2", "r2", "我家老人摔倒了起不来，快来人帮忙！")  # 1:1: the sender's community
+    assert len(town.notices("w1")) == 2 and town.notices("w9") == []
+    town.send("g9", "r9", URGENT)  # the other community's group
+    assert len(town.notices("w9")) == 1 and len(town.notices("w1")) == 2
+    town.now += timedelta(hours=1)
+    escalate_unacknowledged_needs(town.factory, town.now, SCHED)
+    assert len(town.notices("w9")) == 2 and len(town.notices("w1")) == 4

@@ -3,14 +3,15 @@ and on PostgreSQL (the duplicate is found after the unique constraint refuses it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.pipeline import from_payload, process, store_inbox
 from handlers.types import Incoming
-from models import InboxMessage
+from models import InboxMessage, Member
 
 T0 = datetime(2022, 4, 10, 1, 0, tzinfo=UTC)
 
@@ -41,3 +42,41 @@ def test_a_retry_after_handling_gets_the_stored_reply(db_factory: sessionmaker[S
     assert process(db_factory, msg) == first
     with db_factory() as session:
         assert len(session.scalars(select(InboxMessage.id)).all()) == 1
+
+
+def last_message(factory: sessionmaker[Session], channel: str, sender: str) -> datetime | None:
+    with factory() as session:
+        return session.scalar(
+            select(Member.last_message_at).where(
+                Member.channel == channel, Member.external_id == sender
+            )
+        )
+
+
+def test_every_message_moves_the_senders_last_message_forward(
+    db_factory: sessionmaker[Session],
+) -> None:
+    """The 公众号 window opens at the resident's real message: a follower Linli never met
+    becomes a member, a later message moves the time, an older one (a slow retry) does not."""
+    later = T0 + timedelta(hours=3)
+    process(db_factory, Incoming("mp", "m1", "o_new", "o_new", "你好", T0, is_group=False))
+    assert last_message(db_factory, "mp", "o_new") == T0
+    process(db_factory, Incoming("mp", "m2", "o_new", "o_new", "在吗", later, is_group=False))
+    process(db_factory, Incoming("mp", "m0", "o_new", "o_new", "旧的", T0, is_group=False))
+    assert last_message(db_factory, "mp", "o_new") == later
+    gone = Incoming("mp", "", "o_new", "o_new", "", later + timedelta(hours=1), is_group=False)
+    process(db_factory, dataclasses.replace(gone, kind="event", event="unsubscribe"))
+    assert last_message(db_factory, "mp", "o_new") == later
+
+
+def test_a_group_sender_on_another_channel_is_not_made_a_member(
+    db_factory: sessionmaker[Session],
+) -> None:
+    with db_factory.begin() as session:
+        session.add(Member(channel="sim", external_id="u-known", role="resident"))
+    process(db_factory, message(sender="u-known", msg_id="k1"))
+    process(db_factory, message(sender="u-stranger", msg_id="s1"))
+    assert last_message(db_factory, "sim", "u-known") == T0
+    with db_factory() as session:
+        senders = session.scalars(select(Member.external_id)).all()
+    assert senders == ["u-known"]

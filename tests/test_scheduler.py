@@ -44,6 +44,7 @@ def test_build_scheduler_registers_fixed_jobs_in_shanghai_time(tmp_path: Path) -
             "send_daily_report",
             "escalate_unacknowledged_needs",
             "purge_expired_personal_data",
+            "handle_stale_inbox",
         } <= ids
         assert all(j.max_instances == 1 and j.coalesce for j in sched.get_jobs())
         report = sched.get_job("send_daily_report")

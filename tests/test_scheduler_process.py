@@ -102,7 +102,8 @@ def test_crash_mid_fanout_loses_nothing_and_repeats_only_in_flight(tmp_path: Pat
             for i in range(groups * per_group)
         )
     total = groups * per_group
-    with serve_fake_tencent(FakeTencent(latency=0.03)) as (base, fake):
+    robots = {f"key{g}": {f"g{g}"} for g in range(groups)}
+    with serve_fake_tencent(FakeTencent(latency=0.03, robot_chats=robots)) as (base, fake):
         config = _config(tmp_path, base, db)
         proc = _start(config, tmp_path / "run1.log")
         _wait(lambda: _delivered(fake) >= total // 2, 60, "half the reminders")

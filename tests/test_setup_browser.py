@@ -23,7 +23,7 @@ from tests.setup_support import code_in, roster_workbook
 pytestmark = pytest.mark.browser
 
 SECRET = "browser-test"  # what tests.browser.live_server configures
-ADMIN = "sim-w-wangsm"  # the demo's worker, made an admin by an invitation
+ADMIN = "sim-new-admin"  # a visitor who binds an admin invitation in the simulator
 
 
 @pytest.fixture(scope="module")

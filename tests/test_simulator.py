@@ -10,10 +10,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import Settings
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
 from bot.effects import queue_notice
+from bot.serve import demo_worker_link
 from handlers import texts
+from handlers.campaign_rules import mask_phones_in
 from models.messaging import InboxMessage, Notice
+from tests.admin_support import use_link
 
 GROUP = DEMO_GROUPS[0][0]
 RESIDENT = DEMO_RESIDENTS[1]
@@ -58,7 +62,8 @@ def test_page_lists_demo_groups_and_people(sim: FlaskClient) -> None:
     html = sim.get("/sim").get_data(as_text=True)
     for _, title in DEMO_GROUPS:
         assert title in html
-    assert RESIDENT.name in html and DEMO_WORKER[1] in html
+    assert RESIDENT.name in html and DEMO_WORKER[1] not in html  # staff: after logging in
+    assert texts.SIM_STAFF_HINT in html
     assert "sim.js" in html and "https://" not in html  # no CDN: works offline
 
 
@@ -75,7 +80,8 @@ def test_one_to_one_message_gets_a_reply_and_is_stored(
         RESIDENT.external_id,
     )
     assert row.payload["is_group"] is False and row.payload["sender_name"] == RESIDENT.name
-    assert row.handled_at is not None and row.reply == body["reply"]
+    assert row.handled_at is not None and row.reply == texts.HELP_TEXT  # stored whole
+    assert body["reply"] == mask_phones_in(texts.HELP_TEXT)  # shown to a visitor masked
 
 
 def test_messages_endpoint_returns_the_message_and_its_reply(sim: FlaskClient) -> None:
@@ -187,3 +193,47 @@ def test_oversized_body_gets_413_as_json(sim: FlaskClient) -> None:
 def test_bad_messages_query_gets_400(sim: FlaskClient, query: dict[str, str]) -> None:
     response = sim.get("/sim/api/messages", query_string=query)
     assert response.status_code == 400 and response.get_json()["error"]
+
+
+# --- a simulator safe for whoever reaches it ------------------------------------------------
+
+
+def log_in_as_demo_worker(client: FlaskClient, settings: Settings) -> None:
+    """Open the one-time worker-page link `make run` prints on the operator's terminal."""
+    link = demo_worker_link(settings)
+    assert link is not None
+    status, location = use_link(client, link[link.index("/admin/login/") :])
+    assert (status, location) == (302, "/admin/")
+
+
+def test_a_visitor_cannot_speak_as_the_worker_nor_read_the_workers_chat(
+    sim: FlaskClient, session_factory: sessionmaker[Session]
+) -> None:
+    worker = DEMO_WORKER[0]
+    for text in ("后台", "送货名单"):
+        response = sim.post("/sim/api/send", json={"chat": worker, "sender": worker, "text": text})
+        assert response.status_code == 403
+        assert response.get_json() == {"ok": False, "error": texts.SIM_STAFF_NEEDS_LOGIN}
+    assert inbox_rows(session_factory) == []
+    assert sim.get("/sim/api/messages", query_string={"chat": worker}).status_code == 403
+
+
+def test_a_visitor_sees_residents_phones_masked(sim: FlaskClient) -> None:
+    phone = RESIDENT.phone
+    send(sim, f"登记 3-2-502 李建国 {phone}", chat=RESIDENT.external_id)
+    send(sim, f"#接龙 大米\n1. 3-2-502 李建国 {phone} 1袋")
+    shown = str(messages(sim, RESIDENT.external_id)) + str(messages(sim, GROUP))
+    assert phone not in shown and f"{phone[:3]}****{phone[-4:]}" in shown
+
+
+def test_staff_logged_in_to_the_worker_page_drive_the_simulators_worker(
+    sim: FlaskClient, settings: Settings
+) -> None:
+    log_in_as_demo_worker(sim, settings)
+    assert DEMO_WORKER[1] in sim.get("/sim").get_data(as_text=True)
+    worker = DEMO_WORKER[0]
+    reply = send(sim, "后台", chat=worker, sender=worker)["reply"]
+    assert "/admin/login/link#" in reply
+    send(sim, f"登记 3-2-502 李建国 {RESIDENT.phone}", chat=RESIDENT.external_id)
+    assert RESIDENT.phone in str(messages(sim, RESIDENT.external_id))  # staff see it whole
+    assert messages(sim, worker)["messages"][0]["text"] == "后台"

@@ -27,6 +27,14 @@ from tests.wechat_client import WeChatActions, make_text_xml, make_xml
 HELP = "帮助"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """兼容模式, named: this module drives the webhook in plain and in safe mode alike."""
+    return dataclasses.replace(
+        settings, wechat=dataclasses.replace(settings.wechat, mode="compatible")
+    )
+
+
 def inbox_rows(factory: sessionmaker[Session]) -> list[InboxMessage]:
     with factory() as session:
         return list(session.scalars(select(InboxMessage).order_by(InboxMessage.id)))
@@ -334,14 +342,14 @@ def test_a_message_left_by_a_crash_is_handled_at_start(
 def test_slow_handling_answers_success_in_time_and_queues_the_reply(
     wechat: WeChatActions, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.handle_inbox_row
+    real = pipeline.handle_row
 
-    def slow(*args: Any) -> str | None:
+    def slow(*args: Any) -> pipeline.Handled:
         time.sleep(0.8)
         return real(*args)
 
     monkeypatch.setattr(webhook_mp, "REPLY_BUDGET_SECONDS", 0.2)
-    monkeypatch.setattr(webhook_mp, "handle_inbox_row", slow)
+    monkeypatch.setattr(webhook_mp, "handle_row", slow)
     started = time.monotonic()
     assert wechat.send_text(HELP, sender_id="o_slow", msg_id="888") is None  # "success"
     assert time.monotonic() - started < 0.6
@@ -387,8 +395,28 @@ def test_disabled_endpoint_is_404(settings: Settings) -> None:
     assert actions.post(make_text_xml(HELP)).status_code == 404
 
 
+def safe_mode_app(settings: Settings) -> WeChatActions:
+    """The webhook as configured by default with a key: wechat.mode not set."""
+    safe = dataclasses.replace(settings, wechat=dataclasses.replace(settings.wechat, mode=""))
+    return WeChatActions(create_app(safe).test_client())
+
+
+def test_with_a_key_a_plain_post_is_refused_unless_compatible_is_named(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    """Safe mode cannot be downgraded: a plain body is signed without the body, so a query
+    string from a log would let anyone post as any openid for 300 s."""
+    actions = safe_mode_app(settings)
+    assert actions.post(make_text_xml(HELP, MsgId=wc.next_msg_id())).status_code == 403
+    assert inbox_rows(session_factory) == []
+    assert actions.send_text(HELP, safe=True) == texts.HELP_TEXT
+    compatible = WeChatActions(create_app(settings).test_client())  # mode = "compatible"
+    assert compatible.send_text(HELP) == texts.HELP_TEXT
+
+
 def test_safe_mode_without_an_aes_key_is_400(settings: Settings, app: Flask) -> None:
-    plain = dataclasses.replace(settings, wechat=dataclasses.replace(settings.wechat, aes_key=""))
+    wechat = dataclasses.replace(settings.wechat, aes_key="", mode="")
+    plain = dataclasses.replace(settings, wechat=wechat)
     actions = WeChatActions(create_app(plain).test_client())
     assert actions.post(make_text_xml(HELP), safe=True).status_code == 400
     assert actions.send_text(HELP) == texts.HELP_TEXT  # plain mode still works

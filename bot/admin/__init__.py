@@ -22,20 +22,22 @@ from bot.admin import (
     chain_reading,
     cli,
     community,
+    exports,
     households,
     needs_board,
     pickup,
     today,
 )
 from bot.admin.security import (
+    CLOCK,
     add_security_headers,
+    admin_now,
     check_csrf,
     csrf_token,
     load_staff,
     mask_phone,
 )
 from bot.runtime import runtime
-from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ for child in (
     today.bp,
     campaigns.bp,
     chain_reading.bp,
+    exports.bp,
     pickup.bp,
     needs_board.bp,
     households.bp,
@@ -63,6 +66,7 @@ bp.cli.add_command(cli.create_admin)
 @bp.record_once
 def _configure(state: BlueprintSetupState) -> None:
     """Secure cookies when the public address is https."""
+    CLOCK.install(state.app)
     settings = state.app.extensions["linli"].settings
     if settings.server.public_url.startswith("https://"):
         state.app.config["SESSION_COOKIE_SECURE"] = True
@@ -76,7 +80,7 @@ def _guard() -> ResponseReturnValue | None:
     if request.method == "POST":
         check_csrf()
     with runtime().session_factory() as db:
-        g.staff = load_staff(db, utcnow())
+        g.staff = load_staff(db, admin_now())
     if request.endpoint in PUBLIC_ENDPOINTS or g.staff is not None:
         return None
     if request.method == "GET":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.admin.security import (
+    admin_now,
     client_key,
     end_session,
     record_failure,
@@ -24,7 +26,6 @@ from bot.config import Settings
 from bot.runtime import runtime, secret_key
 from handlers.admin_link import LoginClaim, SignedLinkIssuer, read_login_token
 from models.admin import AdminCredential, UsedLoginToken
-from models.base import utcnow
 from models.community import Member
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def login() -> str:
 @bp.post("/login")
 def login_post() -> ResponseReturnValue:
     """Check the password; failures count towards the client's rate limit."""
-    now, key = utcnow(), client_key()
+    now, key = admin_now(), client_key()
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     with runtime().session_factory.begin() as db:
@@ -65,7 +66,7 @@ def login_post() -> ResponseReturnValue:
         if member is None:
             record_failure(db, key, now)
             return render_template("admin/login.html", error="用户名或密码不对。"), 401
-        start_session(member.id, now)
+        start_session(db, member.id, now)
         log.info("admin login by password member=%s", member.id)
     return redirect(safe_next(request.form.get("next")) or url_for("admin.today.index"))
 
@@ -79,42 +80,40 @@ def _password_member(db: Session, username: str, password: str) -> Member | None
     return member if member is not None and to_staff(member) is not None else None
 
 
-@bp.get("/login/<token>")
-def link(token: str) -> ResponseReturnValue:
-    """Show a button that uses the link. Not used on GET: chat apps prefetch links."""
-    claim = read_login_token(secret_key(runtime().settings), token, utcnow())
-    if claim is None:
-        return render_template(
-            "admin/link.html", error="链接无效或已过期，请在聊天里重新发送“后台”。"
-        ), 400
-    return render_template("admin/link.html", token=token)
+@bp.get("/login/link")
+def link() -> ResponseReturnValue:
+    """The page a one-time link opens. The token is in the link's #fragment, which browsers
+    never send: it stays out of access logs, proxies and Referer; the page's script puts it in
+    the form. Nothing is used on GET: chat apps prefetch links."""
+    return render_template("admin/link.html")
 
 
-@bp.post("/login/<token>")
-def link_post(token: str) -> ResponseReturnValue:
+@bp.post("/login/link")
+def link_post() -> ResponseReturnValue:
     """Use the link once: a second use, an expired link or a non-worker gets no session."""
-    now, key = utcnow(), client_key()
-    claim = read_login_token(secret_key(runtime().settings), token, now)
+    now, key = admin_now(), client_key()
+    token = request.form.get("token", "").strip()
+    claim = read_login_token(secret_key(runtime().settings), token, now) if token else None
     try:
         with runtime().session_factory.begin() as db:
             if too_many_failures(db, key, now):
                 return render_template(
                     "admin/link.html", error="尝试次数过多，请15分钟后再试。"
                 ), 429
-            member = _use_link(db, claim) if claim else None
+            member = _use_link(db, claim, now) if claim else None
             if member is None:
                 record_failure(db, key, now)
                 return render_template(
                     "admin/link.html", error="链接无效、已用过或已过期，请在聊天里重新发送“后台”。"
                 ), 400
-            start_session(member.id, now)
+            start_session(db, member.id, now)
     except IntegrityError:  # the same link used twice at the same moment: one wins
         return render_template("admin/link.html", error="链接已用过。"), 400
     log.info("admin login by link member=%s", member.id)
     return redirect(url_for("admin.today.index"))
 
 
-def _use_link(db: Session, claim: LoginClaim) -> Member | None:
+def _use_link(db: Session, claim: LoginClaim, now: datetime) -> Member | None:
     member = db.scalar(
         select(Member).where(Member.channel == claim.channel, Member.external_id == claim.sender_id)
     )
@@ -126,7 +125,7 @@ def _use_link(db: Session, claim: LoginClaim) -> Member | None:
         UsedLoginToken(
             token_id=claim.token_id,
             member_id=member.id,
-            used_at=utcnow(),
+            used_at=now,
             expires_at=claim.expires_at,
         )
     )
@@ -136,6 +135,7 @@ def _use_link(db: Session, claim: LoginClaim) -> Member | None:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session."""
-    end_session()
+    """End the session here and on the server: a copy of the cookie no longer logs in."""
+    with runtime().session_factory.begin() as db:
+        end_session(db, admin_now())
     return redirect(url_for("admin.auth.login"))

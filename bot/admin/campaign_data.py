@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -188,14 +187,3 @@ def order_ids_by_code(db: Session, campaign_ids: set[int], code: str) -> list[in
         )
     )
     return [oid for oid, c in rows if (c or "").upper() == wanted]
-
-
-def export_links(campaign_id: int) -> list[tuple[str, str]]:
-    """(label, url) of the xlsx exports the app offers for a campaign (bot.exports), if any."""
-    links = []
-    for rule in current_app.url_map.iter_rules():
-        if rule.endpoint.startswith("exports.") and "campaign_id" in rule.arguments:
-            view = current_app.view_functions[rule.endpoint]
-            label = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
-            links.append((label, rule.build({"campaign_id": campaign_id})[1]))  # type: ignore[index]
-    return links

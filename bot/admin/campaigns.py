@@ -12,11 +12,15 @@ from sqlalchemy.orm import Session
 from bot.admin import campaign_data as data
 from bot.admin.audit import record_audit
 from bot.admin.chain_reading import campaign_chains
+from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
+from handlers.campaign_ops import reject_orders
+from handlers.campaign_rules import can_decide
 from handlers.campaign_store import (
     OPEN_STATUSES,
+    REJECTABLE_STATUSES,
     AllocationRule,
     CampaignView,
     OrderFilter,
@@ -81,13 +85,14 @@ def show(campaign_id: int) -> str:
         flag_labels=data.FLAG_LABELS,
         campaign_labels=CAMPAIGN_LABELS,
         open_statuses=OPEN_STATUSES,
+        rejectable=REJECTABLE_STATUSES,
         allocation=data.allocation_summary(campaign, everything),
         slots=slots,
         slot_label=data.slot_label,
         entries=entries,
         chains=chains,
         to_fix=data.orders_to_fix(everything),
-        exports=data.export_links(campaign_id),
+        exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),
         pickup_chart=data.pickup_chart(slots, everything),
     )
@@ -111,22 +116,26 @@ def _chosen(orders: list[OrderView]) -> list[OrderView]:
 
 @bp.post("/campaigns/<int:campaign_id>/orders")
 def bulk(campaign_id: int) -> ResponseReturnValue:
-    """确认 / 拒绝 the ticked orders (only those still waiting for a worker)."""
+    """确认 the ticked orders still waiting for a worker, or 拒绝 them as `拒绝` in chat does
+    (the household is told why)."""
     action = request.form.get("action", "")
-    status: OrderStatus = {"confirm": "confirmed", "reject": "rejected"}.get(  # type: ignore[assignment]
-        action
-    ) or abort(400, description="未知操作。")
-    reason = request.form.get("reason", "").strip()[:200] or None
+    if action not in ("confirm", "reject"):
+        abort(400, description="未知操作。")
+    reason = request.form.get("reason", "").strip()[:200]
+    now, actor = utcnow(), g.staff.actor
     with runtime().session_factory.begin() as db:
-        repo, _ = load(db, campaign_id)
-        chosen = [o for o in _chosen(repo.list_orders(campaign_id)) if o.status in OPEN_STATUSES]
-        if chosen:
-            repo.set_order_status([o.id for o in chosen], status, g.staff.actor, utcnow(), reason)
-    verb = "确认" if status == "confirmed" else "拒绝"
+        repo, campaign = load(db, campaign_id)
+        ticked = _chosen(repo.list_orders(campaign_id))
+        if action == "reject":
+            chosen = reject_orders(repo, campaign, ticked, reason, actor, now)
+        else:
+            chosen = [o for o in ticked if can_decide(o.status)]
+            repo.set_order_status([o.id for o in chosen], "confirmed", actor, now)
+    verb = "确认" if action == "confirm" else "拒绝"
     flash(
         f"已{verb} {len(chosen)} 单：" + "、".join(f"{o.no}号" for o in chosen)
         if chosen
-        else "没有可操作的订单（只能确认或拒绝待确认的订单）。"
+        else "没有可操作的订单（已取消、已拒绝或已取货的订单不能再改）。"
     )
     return _back(campaign_id)
 

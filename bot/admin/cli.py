@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.admin.auth import hash_password
+from bot.admin.security import revoke_sessions
 from bot.runtime import runtime
 from models.admin import AdminCredential
+from models.base import utcnow
 from models.community import Community, Member
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ def _upsert(
     cred = db.scalar(select(AdminCredential).where(AdminCredential.username == name))
     if cred is not None:
         cred.password_hash, cred.disabled_at = password_hash, None
+        revoke_sessions(db, cred.member_id, utcnow())  # a new password ends old sessions
         member = db.get_one(Member, cred.member_id)
         member.role, member.community_id = role, community_id
         return False

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import Response, abort, request, session
-from sqlalchemy import func, select
+from flask import Flask, Response, abort, request, session
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models.admin import LoginAttempt
+from bot.callbacks import AppClock, Clock
+from models.admin import AdminSession, LoginAttempt
 from models.base import utcnow
 from models.community import Member
+from models.staff import STAFF_ROLES
 
 log = logging.getLogger(__name__)
 
 SESSION_LIFETIME = timedelta(hours=12)
 CSRF_FIELD = "csrf_token"
+SESSION_FIELD = "sid"  # the cookie's session secret
 MAX_FAILURES = 5  # per client address within FAILURE_WINDOW
 FAILURE_WINDOW = timedelta(minutes=15)
-STAFF_ROLES = ("worker", "admin")
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -53,28 +56,74 @@ def to_staff(member: Member) -> Staff | None:
     return Staff(member.id, name, member.role, member.community_id, member.external_id)
 
 
-def start_session(member_id: int, now: datetime) -> None:
-    """A fresh session (no fixation: everything from before is dropped) with a new CSRF token."""
+CLOCK = AppClock("linli.admin_clock")
+
+
+def admin_now() -> datetime:
+    """The worker page's clock (tests move it to see a session expire)."""
+    return datetime.fromtimestamp(CLOCK(), UTC)
+
+
+def set_clock(app: Flask, clock: Clock) -> None:
+    """Replace the worker page's wall clock (tests)."""
+    CLOCK.replace(app, clock)
+
+
+def _session_id(secret: str) -> str:
+    """The row id of a session: the SHA-256 of the cookie's secret, never the secret itself."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def start_session(db: Session, member_id: int, now: datetime) -> None:
+    """A fresh session (no fixation: everything from before is dropped), recorded on the
+    server so it can be revoked, with a new CSRF token."""
+    secret = secrets.token_urlsafe(32)
+    db.add(
+        AdminSession(
+            id=_session_id(secret),
+            member_id=member_id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
     session.clear()
-    session["uid"] = member_id
-    session["login_at"] = now.timestamp()
+    session[SESSION_FIELD] = secret
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
-def end_session() -> None:
-    """Log out."""
+def end_session(db: Session, now: datetime) -> None:
+    """Log out: the session is revoked on the server (a copy of the cookie stops working)."""
+    secret = session.get(SESSION_FIELD)
+    if isinstance(secret, str):
+        db.execute(
+            update(AdminSession)
+            .where(AdminSession.id == _session_id(secret), AdminSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
     session.clear()
 
 
+def revoke_sessions(db: Session, member_id: int, now: datetime) -> int:
+    """End every open session of a member (a new password); return how many."""
+    result = db.execute(
+        update(AdminSession)
+        .where(AdminSession.member_id == member_id, AdminSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def load_staff(db: Session, now: datetime) -> Staff | None:
-    """The session's staff member while the session is fresh and the role still allows it."""
-    uid, login_at = session.get("uid"), session.get("login_at")
-    if not isinstance(uid, int) or not isinstance(login_at, int | float):
+    """The session's staff member while the session is open, unexpired and unrevoked, and the
+    role still allows it (checked on every request)."""
+    secret = session.get(SESSION_FIELD)
+    if not isinstance(secret, str):
         return None
-    if now.timestamp() - login_at > SESSION_LIFETIME.total_seconds():
-        session.clear()
+    row = db.get(AdminSession, _session_id(secret))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        session.pop(SESSION_FIELD, None)
         return None
-    member = db.get(Member, uid)
+    member = db.get(Member, row.member_id)
     return None if member is None else to_staff(member)
 
 
@@ -88,11 +137,12 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    """Refuse a POST whose form token does not match the session's (400)."""
+    """Refuse a POST whose form token does not match the session's (400). The warning names
+    the endpoint, not the path: nothing a client sent is logged."""
     expected = session.get(CSRF_FIELD)
     given = request.form.get(CSRF_FIELD, "")
     if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
-        log.warning("csrf mismatch path=%s", request.path)
+        log.warning("csrf mismatch endpoint=%s", request.endpoint)
         abort(400, description="页面已过期，请刷新后再试。")
 
 

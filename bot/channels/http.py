@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import NETWORK, ChannelError, TokenRejected, error_for
+from bot.channels.base import MP, NETWORK, ChannelError, Platform, TokenRejected, error_for
 from models import leases
 from models.base import utcnow
 from models.tokens import AccessToken
@@ -34,8 +34,10 @@ def call_json(
     timeout: float,
     body: Any = None,
     params: dict[str, str] | None = None,
+    platform: Platform = MP,
 ) -> dict[str, Any]:
-    """One request; a non-zero errcode raises its typed ChannelError, network trouble NETWORK."""
+    """One request; a non-zero errcode raises its typed ChannelError (as `platform` reads it),
+    network trouble NETWORK."""
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
     try:
         resp = http.request(
@@ -52,7 +54,7 @@ def call_json(
         raise ChannelError(NETWORK, f"{type(exc).__name__}: {exc}") from exc
     errcode = int(answer.get("errcode", 0) or 0)
     if errcode:
-        raise error_for(errcode, str(answer.get("errmsg", "")))
+        raise error_for(errcode, str(answer.get("errmsg", "")), platform)
     return answer
 
 
@@ -115,7 +117,7 @@ class TokenStore:
         return token
 
     def with_token(self, call: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
-        """Run `call(token)`; on 40001/42001 refresh once and try again."""
+        """Run `call(token)`; when the platform says the token is bad, refresh once and retry."""
         token = self.get()
         try:
             return call(token)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import (
+    MP,
     OUT_OF_WINDOW,
     WINDOW_QUOTA,
     ChannelLimits,
@@ -61,7 +62,7 @@ class MpCustomerServiceChannel:
             "force_refresh": force,
         }
         answer = call_json(
-            self.http, "POST", f"{self.base}/cgi-bin/stable_token", self.timeout, body
+            self.http, "POST", f"{self.base}/cgi-bin/stable_token", self.timeout, body, platform=MP
         )
         return str(answer["access_token"]), int(answer.get("expires_in", 7200))
 
@@ -105,6 +106,7 @@ class MpCustomerServiceChannel:
                 self.timeout,
                 body,
                 params={"access_token": token},
+                platform=MP,
             )
         )
         return SendResult()

@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import ChannelLimits, Message, PermanentError, SendResult
+from bot.channels.base import WECOM, ChannelLimits, Message, PermanentError, SendResult
 from bot.channels.http import TokenStore, call_json
 from bot.config import SchedulerSettings, WeComSettings
 from models.community import Chat
@@ -25,7 +25,12 @@ def webhook_key(webhook_url: str) -> str:
 
 
 class WeComRobotChannel:
-    """Group notices through the robot webhook; the target is the group's chat id."""
+    """Group notices through the robot webhook; the target is the group's chat id.
+
+    The push URL belongs to the robot, not to a group: one robot serves every group (and 1:1
+    chat) it was added to, and a push without `chatid` goes to all of its groups
+    (`@all_group`). So every push names its one chat.
+    """
 
     name = "wecom_robot"
 
@@ -59,15 +64,17 @@ class WeComRobotChannel:
         return f"{self.name}:{self._key(target)}"
 
     def send(self, message: Message) -> SendResult:
-        """POST text (with mentioned_mobile_list) or markdown to the robot."""
-        body: dict[str, Any]
+        """POST text (with mentioned_mobile_list) or markdown to the robot, for one chat."""
+        if not message.target or message.target.startswith("@") or "|" in message.target:
+            raise PermanentError(-4, f"not one chat id: {message.target!r}")  # @all_group …
+        body: dict[str, Any] = {"chatid": message.target}
         if message.format == "markdown":
-            body = {"msgtype": "markdown", "markdown": {"content": message.text}}
+            body |= {"msgtype": "markdown", "markdown": {"content": message.text}}
         else:
             text: dict[str, Any] = {"content": message.text}
             if message.mentioned_mobiles:
                 text["mentioned_mobile_list"] = list(message.mentioned_mobiles)
-            body = {"msgtype": "text", "text": text}
+            body |= {"msgtype": "text", "text": text}
         call_json(
             self.http,
             "POST",
@@ -75,6 +82,7 @@ class WeComRobotChannel:
             self.timeout,
             body,
             params={"key": self._key(message.target)},
+            platform=WECOM,
         )
         return SendResult()
 
@@ -107,6 +115,7 @@ class WeComAppChannel:
             f"{self.base}/cgi-bin/gettoken",
             self.timeout,
             params={"corpid": self.corp_id, "corpsecret": self.secret},
+            platform=WECOM,
         )
         return str(answer["access_token"]), int(answer.get("expires_in", 7200))
 
@@ -130,6 +139,7 @@ class WeComAppChannel:
                 self.timeout,
                 body,
                 params={"access_token": token},
+                platform=WECOM,
             )
         )
         if answer.get("invaliduser"):

@@ -1,0 +1,86 @@
+"""When a member last wrote to Linli: the 公众号's 48-hour customer-service window opens there.
+
+Written by the pipeline for every message it handles, whatever the channel, so the window a
+notice is checked against is the resident's real last message; retention also reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from handlers.types import Incoming
+from models.community import Member
+
+_members = cast(Table, Member.__table__)
+_UPSERTS: dict[str, Callable[[Any], Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+# Events that are not the user reaching out: they open no window (Tencent's list of
+# interactions that do: a message, a menu click, following, a QR scan…).
+SILENT_EVENTS = frozenset({"unsubscribe"})
+WINDOWED_CHANNELS = frozenset({"mp"})  # customer-service messages within 48 h only
+
+
+def opens_window(msg: Incoming) -> bool:
+    """True for what the platform counts as the user's last interaction."""
+    return not (msg.kind == "event" and msg.event in SILENT_EVENTS)
+
+
+def note_message(session: Session, msg: Incoming) -> None:
+    """Move the sender's last_message_at to the message's time (never backwards).
+
+    On a channel with a messaging window (the 公众号) a sender Linli has not met becomes a
+    resident member, or the window would stay shut; elsewhere only known members are updated.
+    """
+    if not opens_window(msg):
+        return
+    dialect = session.get_bind().dialect.name
+    if msg.channel not in WINDOWED_CHANNELS or dialect not in _UPSERTS:
+        _update(session, msg)
+        return
+    stmt = _UPSERTS[dialect](_members).values(
+        channel=msg.channel,
+        external_id=msg.sender_id,
+        display_name=msg.sender_name[:100],
+        last_message_at=msg.received_at,
+    )
+    later, current = stmt.excluded.last_message_at, _members.c.last_message_at
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_members.c.channel, _members.c.external_id],
+        set_={
+            "last_message_at": case((current.is_(None) | (current < later), later), else_=current)
+        },
+    )
+    session.execute(stmt)
+
+
+def _update(session: Session, msg: Incoming) -> None:
+    """Only a known member moves; on another database a windowed sender is also added."""
+    done = session.execute(
+        update(Member)
+        .where(Member.channel == msg.channel, Member.external_id == msg.sender_id)
+        .where(Member.last_message_at.is_(None) | (Member.last_message_at < msg.received_at))
+        .values(last_message_at=msg.received_at)
+        .execution_options(synchronize_session=False)
+    )
+    if msg.channel not in WINDOWED_CHANNELS or cast(CursorResult[Any], done).rowcount:
+        return
+    known = select(Member.id).where(
+        Member.channel == msg.channel, Member.external_id == msg.sender_id
+    )
+    if session.scalar(known) is None:
+        session.add(
+            Member(
+                channel=msg.channel,
+                external_id=msg.sender_id,
+                display_name=msg.sender_name[:100],
+                last_message_at=msg.received_at,
+            )
+        )
+        session.flush()
