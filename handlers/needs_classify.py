@@ -173,6 +173,8 @@ def _vulnerable_in_distress(calm: str, for_whom: str | None) -> str | None:
     cue = lex.patterns["distress"].search(calm)
     if cue is None and who in lex.hurry_groups:
         cue = lex.patterns["hardship"].search(calm) or lex.patterns["hurry"].search(calm)
+    if cue is None and who in lex.alone_groups:
+        cue = lex.patterns["alone"].search(calm)
     return f"弱势人群: {who}（{cue.group(0)}）" if cue is not None else None
 
 

@@ -44,6 +44,7 @@ class Lexicon:
     metoo_window_hours: float
     not_vulnerable: frozenset[str] = frozenset()
     hurry_groups: frozenset[str] = frozenset()
+    alone_groups: frozenset[str] = frozenset()
     metoo_rest: int = 0
 
 
@@ -105,6 +106,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns["scheduled"] = _compile(raw["distress"]["scheduled"], named)
     patterns["hurry"] = _compile(raw["distress"]["hurry"], named)
     patterns["hardship"] = _compile(raw["distress"]["hardship"], named)
+    patterns["alone"] = _compile(raw["distress"]["alone"], named)
     patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
     patterns["metoo.leading"] = re.compile(
         "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE
@@ -119,6 +121,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
         metoo_window_hours=float(raw["metoo_window_hours"]),
         not_vulnerable=frozenset(raw["distress"].get("not_vulnerable", ())),
         hurry_groups=frozenset(raw["distress"].get("hurry_groups", ())),
+        alone_groups=frozenset(raw["distress"].get("alone_groups", ())),
         metoo_rest=int(raw["metoo"].get("max_rest", 0)),
     )
 

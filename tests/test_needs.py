@@ -145,7 +145,7 @@ CASES: list[tuple[str, str | None, bool]] = [
     ("我刚生完孩子，没人做饭，能送餐吗", "送餐", False),
     ("能帮忙安排一下张奶奶的午饭吗", "送餐", False),
     ("方舱回来居家观察，饭谁送？", "送餐", False),
-    ("小区现在能点外卖吗", "送餐", False),
+    ("小区现在能点外卖吗", "咨询", False),  # whether takeaways are allowed: a question
     # 咨询
     ("请问出入证在哪里办理？", "咨询", False),
     ("请问这周的保供物资什么时候发？", "咨询", False),

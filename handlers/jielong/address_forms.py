@@ -26,6 +26,11 @@ _CN_ROOM = (
 )
 # After a room: no measure word ('302张' is a room and a surname only before more letters)
 _SURNAME_UNIT = r"(?!张[^\d\s份袋斤箱个盒瓶包])"
+# A bare room said aloud (六零三, 一千零一): only leading its line, spoken digit by digit or
+# with 千/百, so that counts (三袋) and names are never taken for it.
+_SPOKEN_ROOM = (
+    r"[零〇幺一二三四五六七八九]{3,4}(?=\s)|[一二三四五六七八九]千零[一二三四五六七八九](?=\s)"
+)
 ROOM_END = (
     rf"(?!\d|\.\d|(?:{_SURNAME_UNIT}{UNIT_RE}|元|块|人|位|岁|点|弄|路|期|年|号楼|栋|幢|单元|楼|层))"
 )
@@ -97,6 +102,9 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a bare room leads its line (only emoji may come before it)
     (
         "room",
-        re.compile(rf"(?<![\dA-Za-z.])(?P<r>{ROOM}){ROOM_END}{_ROOM_SUFFIX}(?=\s|$|[^\x00-\x7f])"),
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<r>{ROOM}|{_SPOKEN_ROOM}){ROOM_END}{_ROOM_SUFFIX}"
+            r"(?=\s|$|[^\x00-\x7f]|[,;:])"
+        ),
     ),
 )

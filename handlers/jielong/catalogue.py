@@ -58,17 +58,18 @@ _INSTRUCTION = re.compile(
 _FEE_WORDS = ("满", "运费", "押金", "定金", "起送", "包邮", "共", "合计", "配送费", "打包费")
 
 
-def parse_products(lines: Iterable[str]) -> tuple[Product, ...]:
-    """Every `name price/unit` announced in the header lines, in order, without duplicates."""
+def parse_products(lines: Iterable[str], title_goods: str = "") -> tuple[Product, ...]:
+    """Every `name price/unit` announced in the header lines, in order, without duplicates;
+    sizes priced with no name of their own ('5斤装 35元/箱') are sizes of `title_goods`."""
     found: list[Product] = []
     for line in lines:
-        for product in _products_in(halfwidth(nfkc(line))):
+        for product in _products_in(halfwidth(nfkc(line)), title_goods):
             if all((squash(p.name), p.spec) != (squash(product.name), product.spec) for p in found):
                 found.append(product)
     return tuple(found)
 
 
-def _products_in(line: str) -> list[Product]:
+def _products_in(line: str, title_goods: str = "") -> list[Product]:
     line = _NUMBERING.sub("", _HEADER_TAG.sub(" ", line))
     out: list[Product] = []
     start = 0
@@ -80,8 +81,8 @@ def _products_in(line: str) -> list[Product]:
         name = product_name(line[start : m.start()])
         spec = SPEC.search(line, start, m.start())
         pack = squash(spec[0]) if spec else None
-        if not name and pack and out:
-            name = out[-1].name  # '大米 5斤装 22元/袋，10斤装 40元/袋': a second size of it
+        if not name and pack:  # '大米 5斤装 22元/袋，10斤装 40元/袋': a second size of it
+            name = out[-1].name if out else title_goods
         if name:
             price = float(m["p1"] or m["p2"] or m["p3"])
             out.append(Product(name=name, price=price, unit=unit, spec=pack))

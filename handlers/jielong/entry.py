@@ -51,6 +51,7 @@ class _Work:
     name: str | None = None
     pairs: list[Pair] = field(default_factory=list)
     pending: str | None = None  # an item named without a count, waiting for one
+    mention: str | None = None  # '@小熊' before the address: the name if none is written
 
     def take(self, start: int, end: int) -> None:
         self.used[start:end] = b"\x01" * (end - start)
@@ -84,6 +85,8 @@ def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     _flush_pending(w)
     items, resolved = _items(w, products)
     note = _note(w)
+    if w.name is None and w.mention is not None and w.addr is not None:
+        w.name = w.mention
     readable = resolved and (w.addr is not None or _explicit(w.pairs) or _named(w.name))
     return ParsedEntry(
         raw=raw,
@@ -221,7 +224,11 @@ def _classify_word(
     w: _Work, start: int, end: int, text: str, products: tuple[Product, ...]
 ) -> None:
     before_addr = w.addr is not None and end <= w.addr.start
-    if (before_addr and is_estate(text)) or text.startswith("@"):
+    if text.startswith("@"):  # '@团长': a mention; the name when no other is written
+        w.mention = w.mention or w.o[start:end].strip()
+        w.take(start, end)
+        return
+    if before_addr and is_estate(text):
         w.take(start, end)
         return
     goods = describes_goods(text)

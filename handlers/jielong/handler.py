@@ -203,6 +203,8 @@ def match_chain_line(msg: Incoming, ctx: Context) -> ChainLine | None:
             return None  # a bare +1 from someone whose home is unknown
     elif parsed.room is None and parsed.building is None:
         parsed = _with_household(msg, parsed, ctx)
+        if parsed.room is None and ctx.chains.entries_by_author(chain.id, msg.sender_id):
+            return None  # '改一下，口罩要两盒' from someone already in the list: no new entry
     return ChainLine(chain=chain, kind="order", parsed=parsed, line_key=line_key(text))
 
 

@@ -12,7 +12,7 @@ _SURNAMES = frozenset(
     "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
     "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
     "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
-    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝封"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝封楼房门"
 )
 _HONORIFICS = (
     "阿姨",
@@ -72,6 +72,8 @@ _STICKERS = frozenset(_STICKER_WORDS.split("|"))
 
 def looks_like_person(text: str) -> bool:
     """'王阿姨', '陈', '小宋', '卫老师': a resident's name rather than an item or a remark."""
+    if len(text) == 1 and text in _SURNAMES:
+        return True  # '楼', '房', '门': a surname alone, whatever else the character means
     if not valid_item_name(text) or len(text) > 5 or _NOT_NAME.search(text):
         return False
     if len(text) <= 3 and text[0] in _SURNAMES:

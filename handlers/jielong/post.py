@@ -147,7 +147,8 @@ def _header_facts(
 ) -> tuple[bool, tuple[Product, ...]]:
     """Order list or not, and the products; cached because every repost repeats the header."""
     header = [title, *rules]
-    products = parse_products(header)
+    named = title_product(title, None)
+    products = parse_products(header, named.name if named else "")
     order = is_order_list(title, list(rules), list(examples))
     if order and not products:
         fallback = title_product(title, _example_unit(examples) or _header_unit(header))
