@@ -35,12 +35,16 @@ def prices(c: CampaignView) -> dict[str, int]:
     return {p.name: to_fen(p.price) for p in c.products if p.price is not None}
 
 
+def amount_of(price: int, qty: float) -> int:
+    """Price (fen) × quantity, to the nearest fen: 1980 × 0.5 斤 → 990."""
+    return int((price * Decimal(str(qty))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def line_amount(line: LineView, price: Mapping[str, int], final: bool = True) -> int:
     """Price × quantity of one line; 0 when its product or price is unknown."""
     if line.product is None or line.product not in price:
         return 0
-    qty = Decimal(str(line.final_qty if final else line.qty))
-    return int((price[line.product] * qty).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return amount_of(price[line.product], line.final_qty if final else line.qty)
 
 
 def is_priced(order: OrderView, price: Mapping[str, int]) -> bool:
