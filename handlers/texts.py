@@ -274,6 +274,8 @@ NEED_GROUP_INVITE_HERE = "之前在群里问{item}的{households}户邻居：请
 # --- issue 17: money (已付/已退), 成团, imports (快团团/群接龙), ready-made texts ---------
 # =====================================================================================
 PAYMENT_STATES = {"unpaid": "未付", "paid": "已付", "refunded": "已退"}
+REFUND_STATES = {True: "待退", False: "已退"}  # keyed by "still waiting"
+MONEY_UNPAID_HOUSEHOLDS = "未付款订单数"
 PAYMENT_METHODS = {
     "chat": "聊天记账",
     "transfer": "转账记录",
@@ -323,6 +325,10 @@ GOAL_PROGRESS = "已接龙 {count} {unit}，还差 {missing} {unit}成团"
 GOAL_REACHED_PROGRESS = "已接龙 {count} {unit}，已成团"
 GOAL_SET = "已设置成团数量：{goal}。{progress}"
 GOAL_CLEARED = "已取消成团数量，不论接龙多少都发车。"
+# worker page (收款)
+PAGE_PAY_NONE_TICKED = "没有勾选要记为已付的订单。"
+PAGE_REFUND_DONE = "已标记退回 {amount} 元。"
+PAGE_GOAL_BAD = "成团数量要填 1 到 100000 的整数（留空表示不限）。"
 # ready-made texts: posted by Linli where it can, copied from the worker page where it cannot
 READY_OPEN = (
     "【开团】{title}\n{products}{goal}\n截单：{cutoff}　到货：{arrival}\n取货：{point}\n"
@@ -381,6 +387,8 @@ IMPORT_CAMPAIGN_STATUS = {"done": "结束", "cancelled": "取消"}
 IMPORT_NO_CAMPAIGN = "没有团购 {id}。"
 IMPORT_ALREADY_COUNTS = "共 {rows} 行，新建 {placed} 行，合并 {merged} 行"
 IMPORT_EMPTY = "工作表「{sheet}」没有订单行。"
+IMPORT_NO_FILE = "请先选择快团团或群接龙导出的 .xlsx 文件。"
+IMPORT_STASH_GONE = "预览已过期（超过一小时或已导入），请重新上传文件。"
 IMPORT_FILLED = "合并单元格已按同一订单读取：{cells}。"
 IMPORT_SUMMARY = (
     "{source}导出导入「{title}」：共 {rows} 行，新建订单 {placed} 行，"

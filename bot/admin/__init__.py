@@ -15,7 +15,19 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from bot.admin import audit, auth, campaigns, cli, households, needs_board, pickup, today
+from bot.admin import (
+    audit,
+    auth,
+    campaigns,
+    cli,
+    exports,
+    households,
+    imports,
+    money,
+    needs_board,
+    pickup,
+    today,
+)
 from bot.admin.security import (
     add_security_headers,
     check_csrf,
@@ -34,7 +46,18 @@ PUBLIC_ENDPOINTS = frozenset(
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
-for child in (auth.bp, today.bp, campaigns.bp, pickup.bp, needs_board.bp, households.bp, audit.bp):
+for child in (
+    auth.bp,
+    today.bp,
+    campaigns.bp,
+    money.bp,
+    imports.bp,
+    exports.bp,
+    pickup.bp,
+    needs_board.bp,
+    households.bp,
+    audit.bp,
+):
     bp.register_blueprint(child)
 bp.cli.add_command(cli.create_admin)
 
@@ -50,6 +73,8 @@ def _configure(state: BlueprintSetupState) -> None:
 @bp.before_request
 def _guard() -> ResponseReturnValue | None:
     """CSRF on every POST; a session on every endpoint but login."""
+    if request.endpoint in imports.UPLOAD_ENDPOINTS:  # an export file is bigger than a form
+        imports.allow_upload()
     if request.method == "POST":
         check_csrf()
     with runtime().session_factory() as db:

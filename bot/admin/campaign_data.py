@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.admin.charts import Chart, SlotLoad, bar_chart, slot_chart
+from bot.exports import DOWNLOADS
 from handlers.allocation import Demand, allocate
 from handlers.campaign_store import (
     FLAG_NO_ADDRESS,
@@ -185,11 +186,8 @@ def order_ids_by_code(db: Session, campaign_ids: set[int], code: str) -> list[in
 
 
 def export_links(campaign_id: int) -> list[tuple[str, str]]:
-    """(label, url) of the xlsx exports the app offers for a campaign (bot.exports), if any."""
-    links = []
-    for rule in current_app.url_map.iter_rules():
-        if rule.endpoint.startswith("exports.") and "campaign_id" in rule.arguments:
-            view = current_app.view_functions[rule.endpoint]
-            label = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
-            links.append((label, rule.build({"campaign_id": campaign_id})[1]))  # type: ignore[index]
-    return links
+    """(label, url) of the campaign's xlsx downloads (bot.admin.exports)."""
+    return [
+        (label, url_for("admin.exports.sheet", campaign_id=campaign_id, kind=kind))
+        for kind, label in DOWNLOADS.items()
+    ]

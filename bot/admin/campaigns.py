@@ -14,6 +14,7 @@ from bot.admin.audit import record_audit
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
+from handlers.campaign_goal import goal_unit, progress_text
 from handlers.campaign_store import (
     OPEN_STATUSES,
     AllocationRule,
@@ -22,6 +23,8 @@ from handlers.campaign_store import (
     OrderStatus,
     OrderView,
 )
+from handlers.money import order_money
+from handlers.ready_texts import ready_texts
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 
@@ -68,6 +71,7 @@ def show(campaign_id: int) -> str:
         )
         slots = repo.list_slots(campaign_id)
         entries = data.unreadable_entries(db, campaign_id)
+        monies = order_money(campaign, everything, repo.list_payments(campaign_id))
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
@@ -87,6 +91,9 @@ def show(campaign_id: int) -> str:
         exports=data.export_links(campaign_id),
         building_chart=data.building_chart(everything),
         pickup_chart=data.pickup_chart(slots, everything),
+        progress=progress_text(campaign, everything),
+        goal_unit=goal_unit(campaign),
+        ready=ready_texts(campaign, everything, monies, slots, utcnow()),
     )
 
 
