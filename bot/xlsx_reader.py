@@ -56,10 +56,9 @@ def read_export(data: bytes) -> SheetTable | str:
     header_at = find_header(found.top)
     assert header_at is not None
     data_rows = found.filled_rows - sum(1 for r in found.top[: header_at + 1] if any(r))
-    if data_rows > MAX_IMPORT_ROWS:
-        return texts.IMPORT_TOO_MANY_ROWS.format(
-            sheet=found.name, rows=data_rows, limit=MAX_IMPORT_ROWS
-        )
+    if data_rows > MAX_IMPORT_ROWS:  # counting stopped past the limit: the sheet says how many
+        rows = max(data_rows, (found.declared or 0) - header_at - 1)
+        return texts.IMPORT_TOO_MANY_ROWS.format(sheet=found.name, rows=rows, limit=MAX_IMPORT_ROWS)
     return _full_sheet(data, found.name, header_at)
 
 
@@ -87,26 +86,30 @@ def _container_problem(data: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Head:
-    """A sheet's name, its first rows (where the header is) and how many rows hold anything."""
+    """A sheet's name, its first rows (where the header is), how many rows hold anything
+    (counted up to just past the limit) and how many its dimension declares."""
 
     name: str
     top: list[list[str]]
     filled_rows: int
+    declared: int | None
 
 
 def _sheet_heads(data: bytes) -> list[_Head]:
-    """Each sheet streamed once (cheap on a huge file): its first rows and its row count."""
+    """Each sheet streamed (and left just past the row limit, so a huge one costs little):
+    its first rows and its row count."""
     wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
     try:
-        return [_head(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+        return [_head(ws.title, ws.iter_rows(values_only=True), ws.max_row) for ws in wb.worksheets]
     finally:
         wb.close()
 
 
-def _head(name: str, rows: Iterator[Sequence[Any]]) -> _Head:
+def _head(name: str, rows: Iterator[Sequence[Any]], declared: int | None) -> _Head:
     top = [_texts(r) for r in islice(rows, HEADER_SCAN_ROWS)]
-    rest = sum(1 for r in rows if any(v is not None and str(v).strip() for v in r))
-    return _Head(name, top, sum(1 for r in top if any(r)) + rest)
+    filled = (r for r in rows if any(v is not None and str(v).strip() for v in r))
+    rest = sum(1 for _ in islice(filled, MAX_IMPORT_ROWS + 1))
+    return _Head(name, top, sum(1 for r in top if any(r)) + rest, declared)
 
 
 def _full_sheet(data: bytes, name: str, header_at: int) -> SheetTable | str:
