@@ -3,7 +3,7 @@
     开团：硕诚蔬菜套餐
     商品：蔬菜套餐 38元/份 每户限2份 库存50；鸡蛋 15元/盒 限1
     截单：今晚8点      到货：明天下午3点      取货：社区活动中心
-    时段：30分钟 每段20户      分配：按比例
+    时段：30分钟 每段20户      分配：按比例      满30份成团 (issue 17: handlers.campaign_goal)
 
 Full-width digits and colons, spaces, one line or many, 中文数字 in times all work.
 """

@@ -117,7 +117,8 @@ CAMPAIGN_UNSET = "待定"
 CAMPAIGN_OPENED = "已开团（团购{id}）：{title}\n{products}\n截单：{cutoff}\n接龙已发到群里，可转发到其他群；接龙名单会自动汇总。"
 CAMPAIGN_OPEN_USAGE = (
     "开团格式（每项一行，冒号可省）：\n开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 限2份 库存50\n"
-    "截单：明天晚上8点\n到货：后天下午3点\n取货：社区活动中心\n时段：30分钟 每段20户"
+    "截单：明天晚上8点\n到货：后天下午3点\n取货：社区活动中心\n时段：30分钟 每段20户\n"
+    "成团：30份（可不写）"
 )
 CAMPAIGN_OPEN_MISSING = "没看懂{missing}。\n"
 CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"}
