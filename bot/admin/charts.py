@@ -140,7 +140,8 @@ def split_bars(
     title: str, rows: Sequence[tuple[str, float, float]], names: tuple[str, str]
 ) -> Chart:
     """One bar per row split in two (paid green, unpaid orange), the two values written after it."""
-    k = _scale(max((a + b for _, a, b in rows), default=0))
+    peak = max((a + b for _, a, b in rows), default=0)
+    k = (WIDTH - LABEL_W - 64) / peak if peak > 0 else 0.0  # room for "1520/760" after the bar
     rects, labels = [], []
     for i, (name, first, second) in enumerate(rows):
         y = i * ROW + 4
