@@ -69,6 +69,7 @@ class OrderMoney:
     refunded: int = 0
     waiting: int = 0
     rows: tuple[PaymentView, ...] = field(default=())
+    priced: bool = True  # every line has a known price (else what it owes is not known yet)
 
     @property
     def credit(self) -> int:
@@ -82,8 +83,9 @@ class OrderMoney:
 
     @property
     def over(self) -> int:
-        """Paid beyond what is owed, with no refund line for it yet."""
-        return max(0, self.credit - self.owed)
+        """Paid beyond what is owed, with no refund line for it yet (none while a line of the
+        order names no known product: a worker must place it first, 待核实)."""
+        return max(0, self.credit - self.owed) if self.priced else 0
 
     @property
     def state(self) -> PaymentState:
@@ -101,7 +103,7 @@ class OrderMoney:
 
 def _replace(m: OrderMoney, **changes: int) -> OrderMoney:
     values = {"paid": m.paid, "refunded": m.refunded, "waiting": m.waiting, **changes}
-    return OrderMoney(m.order, m.owed, rows=m.rows, **values)
+    return OrderMoney(m.order, m.owed, rows=m.rows, priced=m.priced, **values)
 
 
 def state_of(owed: int, paid: int, refunded: int, waiting: int) -> PaymentState:
@@ -122,14 +124,15 @@ def order_money(
     rows: dict[int, list[PaymentView]] = {}
     for p in payments:
         rows.setdefault(p.order_id, []).append(p)
-    return [_money(o, order_owed(o, price), rows.get(o.id, [])) for o in orders]
+    return [_money(o, price, rows.get(o.id, [])) for o in orders]
 
 
-def _money(order: OrderView, owed: int, rows: list[PaymentView]) -> OrderMoney:
+def _money(order: OrderView, price: Mapping[str, int], rows: list[PaymentView]) -> OrderMoney:
     paid = sum(p.amount for p in rows if p.kind == "payment")
     refunded = sum(p.amount for p in rows if p.kind == "refund" and not p.waiting)
     waiting = sum(p.amount for p in rows if p.waiting)
-    return OrderMoney(order, owed, paid, refunded, waiting, tuple(rows))
+    priced = order.status not in LIVE_STATUSES or is_priced(order, price)
+    return OrderMoney(order, order_owed(order, price), paid, refunded, waiting, tuple(rows), priced)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from handlers.campaign_store import CampaignView
 from handlers.money import order_money
 from handlers.money_store import METHOD_IMPORT, PaymentDraft, PaymentKind
 from handlers.order_import import ExistingOrder, ImportPlan, PlannedLine, PlannedOrder
+from handlers.payment_parse import Address
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.campaigns_repo import SqlCampaignRepo
@@ -62,18 +63,24 @@ class ImportWriter:
 
     def write(self, plan: ImportPlan, digest: str, filename: str) -> int:
         """Every order of the plan, then its payments, then the import's own record."""
-        created: dict[int, Order] = {}
-        for index, planned in enumerate(plan.orders):
-            if planned.outcome == "skipped":
-                continue
-            if planned.merge_into is not None:
-                order = self.session.get_one(Order, planned.merge_into)
-                self._merge(order, planned)
-            elif planned.merge_with is not None:
-                order = created[planned.merge_with]
-                self._merge(order, planned)
+        kept = [(i, p) for i, p in enumerate(plan.orders) if p.outcome != "skipped"]
+        fresh = [(i, p) for i, p in kept if p.merge_into is None and p.merge_with is None]
+        homes = self._households([p for _, p in fresh])
+        created = {i: self._new(p, homes) for i, p in fresh}
+        self.session.flush()  # the new orders' ids, in a few statements
+        for index, planned in kept:
+            if index in created:
+                order = created[index]
+                self.session.add_all(self._line(order.id, line) for line in planned.lines)
+                self._audit(order, "order.create", None, planned)
             else:
-                order = created[index] = self._new(planned)
+                into = planned.merge_into
+                order = (
+                    self.session.get_one(Order, into)
+                    if into is not None
+                    else created[planned.merge_with or 0]
+                )
+                self._merge(order, planned)
             self.orders.append((order, planned))
         self.session.flush()
         self._payments()
@@ -95,12 +102,12 @@ class ImportWriter:
         )
         return record.id
 
-    def _new(self, planned: PlannedOrder) -> Order:
+    def _new(self, planned: PlannedOrder, homes: dict[Address, int]) -> Order:
         no = self.campaign.next_order_no
         self.campaign.next_order_no = no + 1
         order = Order(
             campaign_id=self.c.id,
-            household_id=self._household(planned),
+            household_id=homes.get(planned.address) if planned.address else None,
             status="pending",
             no=no,
             chat_id=self.c.chat_id,
@@ -112,10 +119,6 @@ class ImportWriter:
             import_refs=[planned.ref] if planned.ref else [],
         )
         self.session.add(order)
-        self.session.flush()
-        for line in planned.lines:
-            self.session.add(self._line(order.id, line))
-        self._audit(order, "order.create", None, planned)
         return order
 
     def _merge(self, order: Order, planned: PlannedOrder) -> None:
@@ -149,36 +152,39 @@ class ImportWriter:
             requested_qty=line.qty,
         )
 
-    def _household(self, planned: PlannedOrder) -> int | None:
-        """The household at the planned address, created (with name and phone) when new."""
-        if planned.address is None:
-            return None
-        building, unit, room = planned.address
+    def _households(self, planned: Sequence[PlannedOrder]) -> dict[Address, int]:
+        """Household ids of these addresses in the campaign's community; the new ones are
+        created (with the export's name and phone) together."""
         community = self.campaign.community_id
-        found = self.session.scalar(
-            select(Household.id).where(
-                Household.community_id.is_(None)
-                if community is None
-                else Household.community_id == community,
-                _same(Household.building, building),
-                _same(Household.unit, unit),
-                _same(Household.room, room),
+        same_community = (
+            Household.community_id.is_(None)
+            if community is None
+            else Household.community_id == community
+        )
+        rows = self.session.execute(
+            select(Household.id, Household.building, Household.unit, Household.room).where(
+                same_community
             )
         )
-        if found is not None:
-            return found
-        row = Household(
-            community_id=community,
-            building=building,
-            unit=unit,
-            room=room,
-            name=planned.name[:100] or None,
-            phone=planned.phone,
-            flags=[],
-        )
-        self.session.add(row)
+        known: dict[Address, int] = {(b, u, r): hid for hid, b, u, r in rows}
+        new: dict[Address, Household] = {}
+        for p in planned:
+            if p.address is None or p.address in known or p.address in new:
+                continue
+            building, unit, room = p.address
+            new[p.address] = Household(
+                community_id=community,
+                building=building,
+                unit=unit,
+                room=room,
+                name=p.name[:100] or None,
+                phone=p.phone,
+                flags=[],
+            )
+        self.session.add_all(new.values())
         self.session.flush()
-        return row.id
+        known.update((address, h.id) for address, h in new.items())
+        return known
 
     def _payments(self) -> None:
         """What the export says was paid (and refunded), one row per order, with the states."""
@@ -224,10 +230,6 @@ def _money_rows(planned: PlannedOrder) -> list[tuple[PaymentKind, int]]:
         ("refund", planned.refund),
     ]
     return [(kind, amount) for kind, amount in rows if amount > 0]
-
-
-def _same(column: Any, value: str | None) -> Any:
-    return column.is_(None) if value is None else column == value
 
 
 def _note(planned: PlannedOrder) -> str | None:

@@ -223,6 +223,8 @@ def _url(rule_path: str) -> str:
         .replace("<int:order_id>", "1")
         .replace("<int:need_id>", "1")
         .replace("<int:household_id>", "1")
+        .replace("<int:payment_id>", "1")
+        .replace("<kind>", "money")
     )
 
 

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.demo import DEMO_GROUPS, DEMO_WORKER, seed_demo
 from bot.imports import run_import
 from bot.xlsx_reader import MAX_IMPORT_ROWS
+from handlers.campaign_store import OrderFilter
 from models.base import utcnow
 from models.campaign import Order, OrderLine
 from models.community import Household
@@ -276,3 +277,44 @@ def test_another_communitys_worker_cannot_import(
         s.add(Member(community_id=other.id, channel="sim", external_id="w-x", role="worker"))
     csrf = login(client, member_id(session_factory, "w-x"))
     assert upload(client, csrf, campaign, xlsx_bytes(workbook())).status_code == 404
+
+
+def test_import_and_money_on_sqlite_and_postgresql(db_factory: sessionmaker[Session]) -> None:
+    """The same import and payments on both engines (row locks, RETURNING, JSON text)."""
+    from handlers.campaign_store import CampaignDraft, ProductSpec
+    from handlers.money_ops import mark_paid, money_of, record_refunds
+    from handlers.payment_parse import PayTarget
+    from models.campaigns_repo import SqlCampaignRepo
+
+    at = utcnow()
+    draft = CampaignDraft(
+        "硕诚蔬菜套餐", (ProductSpec("蔬菜套餐", 38, "份"), ProductSpec("鸡蛋", 15, "盒"))
+    )
+    with db_factory.begin() as s:
+        cid = SqlCampaignRepo(s).create_campaign(draft, "g1", "sim", "w1", at).id
+    data = xlsx_bytes(workbook())
+    result = run_import(db_factory, cid, data, "ktt.xlsx", "w1", at)
+    assert result.ok and result.plan is not None
+    assert result.plan.counts() == {
+        "rows": 13,
+        "placed": 9,
+        "merged": 1,
+        "unplaced": 2,
+        "skipped": 1,
+    }
+    assert not run_import(db_factory, cid, data, "ktt.xlsx", "w1", at).ok
+    with db_factory.begin() as s:
+        repo = SqlCampaignRepo(s)
+        c = repo.get_campaign(cid)
+        assert c is not None
+        reply = mark_paid(repo, c, PayTarget(nos=(7,)), "chat", "w1", at)  # 吴, 待核实
+        assert "没有要付的钱" in reply  # imported as paid already
+        [nine] = repo.list_orders(cid, OrderFilter(nos=(9,)))
+        repo.set_order_status([nine.id], "rejected", "w1", at, reason="缺货")
+        [refund] = record_refunds(repo, c, "w1", at)
+        assert (refund.order_id, refund.amount, refund.done_at) == (
+            nine.id,
+            9100,
+            None,
+        )  # 孙, paid 91
+        assert sum(m.outstanding for m in money_of(repo, c)) == 0

@@ -281,3 +281,9 @@ def test_cutoff_reminder_once_and_never_after_the_cutoff(tmp_path: Path) -> None
         assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=30)) == []
     [reminder] = chat.notices("g1", kind="reminder")
     assert "已接龙 0 份，还差 30 份成团" in reminder.text
+
+
+def test_an_order_with_an_unknown_product_gets_no_refund_line_until_placed() -> None:
+    unknown = replace(_order(4, 1), lines=(LineView(40, "农家土鸡", 1, None, None, 1),))
+    [m] = order_money(CAMPAIGN, [unknown], [_paid(4, 4500)])
+    assert (m.owed, m.over, refund_drafts([m], {})) == (0, 0, [])
