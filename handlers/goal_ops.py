@@ -55,7 +55,7 @@ def remind_due(repo: CampaignRepo, now: datetime, lead: timedelta = CUTOFF_LEAD)
             continue  # past its cut-off: 截单 itself is due
         repo.sync_orders(c.id, now)
         text = cutoff_reminder(c, repo.list_orders(c.id))
-        if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "reminder", now):
+        if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "cutoff_reminder", now):
             reminded.append(c.id)
     return reminded
 

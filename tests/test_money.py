@@ -279,7 +279,7 @@ def test_cutoff_reminder_once_and_never_after_the_cutoff(tmp_path: Path) -> None
         assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=59)) == [1]
     with factory.begin() as s:
         assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=30)) == []
-    [reminder] = chat.notices("g1", kind="reminder")
+    [reminder] = chat.notices("g1", kind="cutoff_reminder")
     assert "已接龙 0 份，还差 30 份成团" in reminder.text
 
 

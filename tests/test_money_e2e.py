@@ -100,7 +100,7 @@ def test_batch_money_from_open_to_refund(
     for n in range(1, 4):
         repost(sim, template, n)
     close_due_campaigns(session_factory, cutoff - timedelta(minutes=50))
-    [reminder] = notices(session_factory, "reminder")
+    [reminder] = notices(session_factory, "cutoff_reminder")
     assert "截单提醒" in reminder and "已接龙 6 份，还差 2 份成团" in reminder
     assert notices(session_factory, "goal") == []
 
