@@ -282,3 +282,60 @@ def waiting_refunds(factory: sessionmaker[Session]) -> list[int]:
 def paid_rows(factory: sessionmaker[Session]) -> int:
     with factory() as s:
         return len(s.scalars(select(Payment).where(Payment.kind == "payment")).all())
+
+
+def test_page_transfer_note_and_goal(
+    sim: FlaskClient, session_factory: sessionmaker[Session]
+) -> None:
+    say(sim, WORKER, OPEN)
+    template = notices(session_factory)[-1]
+    repost(sim, template, 2)
+    csrf = login(sim, member_id(session_factory, WORKER))
+    cid = campaign_id(session_factory)
+    base = f"/admin/campaigns/{cid}"
+
+    wrong = sim.post(
+        f"{base}/money/check",
+        data={"csrf_token": csrf, "transfer": "微信转账 ¥90.00 3-2-502李"},
+        follow_redirects=True,
+    )
+    assert "金额不符，没有记账：3-2-502 应付 91 元，转账 90 元" in wrong.text
+    right = sim.post(
+        f"{base}/money/check", data={"csrf_token": csrf, "transfer": "微信转账 ¥91.00 3-2-502李"}
+    )
+    assert (
+        'id="confirm-total">91<' in right.text
+        and "转账记录：微信转账 ¥91.00 3-2-502李" in right.text
+    )
+    assert paid_rows(session_factory) == 0
+    [order] = order_ids(session_factory, (2,))
+    done = sim.post(
+        f"{base}/money/paid",
+        data={
+            "csrf_token": csrf,
+            "order": str(order),
+            "method": "transfer",
+            "amount": "9100",
+            "note": "微信转账 ¥91.00 3-2-502李",
+        },
+        follow_redirects=True,
+    )
+    assert "2 号 3-2-502 李建国 91 元" in done.text
+    with session_factory() as s:
+        [row] = s.scalars(select(Payment)).all()
+        assert (row.method, row.amount, row.note) == ("transfer", 9100, "微信转账 ¥91.00 3-2-502李")
+
+    assert (
+        sim.post(f"{base}/goal", data={"csrf_token": csrf, "min_total": "abc"}).status_code == 400
+    )
+    page = sim.post(
+        f"{base}/goal", data={"csrf_token": csrf, "min_total": "20"}, follow_redirects=True
+    )
+    assert "已设置成团数量：满20份成团。已接龙 4 份，还差 16 份成团" in page.text
+    page = sim.post(
+        f"{base}/goal", data={"csrf_token": csrf, "min_total": ""}, follow_redirects=True
+    )
+    assert "已取消成团数量" in page.text
+    with session_factory() as s:
+        changes = s.scalars(select(AuditLog.after).where(AuditLog.action == "campaign.min_total"))
+        assert [a["min_total"] for a in changes] == [20.0, None]
