@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -70,7 +70,10 @@ def driver(served: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[we
 
 
 def wait_text(driver: webdriver.Chrome, text: str) -> None:
-    wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+    # while a form's answer loads, the old body can vanish under the read: stale, or
+    # "node does not belong to the document" (a WebDriverException); both mean "not yet"
+    ignored = (StaleElementReferenceException, WebDriverException)
+    wait = WebDriverWait(driver, 15, ignored_exceptions=ignored)
     wait.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
