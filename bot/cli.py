@@ -1,5 +1,5 @@
-"""Command line: `replay` (the contract in shared/REPLAY.md), `serve`, `init-db`, `run`, and the
-set-up commands `community`, `invite`, `roster import` (bot.setup_cli)."""
+"""Command line: `replay` (the contract in shared/REPLAY.md), `import`, `serve`, `init-db`,
+`run`, and the set-up commands `community`, `invite`, `roster import` (bot.setup_cli)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip migrate/seed (`run` has done it before starting this)",
     )
+    im = sub.add_parser(
+        "import", help="import a 快团团 / 群接龙 order export (.xlsx) into a campaign"
+    )
+    im.add_argument("file", type=Path)
+    im.add_argument("--campaign", required=True, help="campaign id, or a word of its title")
+    im.add_argument("--yes", action="store_true", help="store it (without: preview only)")
+    im.add_argument("--actor", default="cli", help="who the 台账 names (default: cli)")
     sub.add_parser("init-db", help="create or migrate the database and seed the demo if new")
     sub.add_parser("run", help="init-db, then the web app and the scheduler (what `make run` does)")
     add_setup_parsers(sub)
@@ -42,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.WARNING if args.command in ("replay", *SETUP_COMMANDS) else logging.INFO,
+        level=logging.WARNING
+        if args.command in ("replay", "import", *SETUP_COMMANDS)
+        else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -62,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.setup_cli import run
 
         return run(args, settings)
+    if args.command == "import":
+        from bot.import_cli import import_command
+
+        return import_command(settings, args.file, args.campaign, args.yes, args.actor)
     if args.config:  # child processes (web, scheduler) read the same file
         os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     return _serve_command(args, settings)

@@ -108,6 +108,7 @@ def _vulnerable(o: OrderView) -> bool:
 
 
 SHEETS = {"supplier": "供应商汇总", "packers": "分拣单", "desk": "取货核销"}
+DOWNLOADS = {**SHEETS, "money": "收款表"}  # what the campaign page offers (收款表: bot.money_sheet)
 
 
 def export(repo: CampaignRepo, campaign_id: int, kind: str) -> Workbook | None:

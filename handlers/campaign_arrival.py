@@ -10,23 +10,9 @@ from datetime import datetime
 
 from handlers import texts
 from handlers.allocation import allocate as share
-from handlers.campaign_format import (
-    address,
-    clock,
-    items_text,
-    slot_table,
-    slot_text,
-    spoken_time,
-    summary,
-)
-from handlers.campaign_ops import (
-    close,
-    demands,
-    live_orders,
-    post_to_groups,
-    stock_of,
-    tell_household,
-)
+from handlers.campaign_format import address, clock, items_text, slot_table, slot_text, summary
+from handlers.campaign_ops import close, demands, live_orders, stock_of
+from handlers.campaign_post import post_to_groups, tell_household
 from handlers.campaign_rules import is_vulnerable, mask_phone, qty_text
 from handlers.campaign_store import (
     AllocationRule,
@@ -36,6 +22,8 @@ from handlers.campaign_store import (
     OrderStatus,
     OrderView,
 )
+from handlers.money_ops import record_refunds
+from handlers.ready_texts import arrival_notice
 from handlers.slots import Pickup, assign_slots, pickup_codes
 
 FIXED: tuple[OrderStatus, ...] = ("ready", "picked_up")
@@ -55,6 +43,7 @@ def allocate(
     result = share(demands(orders), stock, rule)
     repo.save_allocation(c.id, result, rule, actor, now)
     affected = _tell_shortfalls(repo, c, orders, result, rule, now)
+    record_refunds(repo, c, actor, now)  # paid for more than they get: a refund line each
     if not affected:
         return texts.ALLOCATED_ENOUGH
     items = "、".join(
@@ -118,7 +107,9 @@ def arrive(
     """到货: close if still open, allocate, give confirmed orders slots and codes, post the
     group notice with the slot table. Rerunning adds newly confirmed orders only."""
     if c.status == "open":
-        close(repo, c, actor, now)
+        closed = close(repo, c, actor, now)
+        if (fresh := repo.get_campaign(c.id)) is not None and fresh.status == "cancelled":
+            return closed  # 未成团: nothing arrives
     when = arrival_at or (c.arrival_at if c.arrival_at and c.arrival_at > now else now)
     repo.set_arrival(c.id, when, actor, now)
     confirmed = repo.list_orders(c.id, OrderFilter(statuses=("confirmed",)))
@@ -146,16 +137,8 @@ def arrive(
     slots = repo.save_slots(c.id, plan.new_slots, plan.assignment, codes, actor, now)
     if c.status != "arrived":
         repo.set_campaign_status(c.id, "arrived", actor, now)
-    notice = [
-        texts.ARRIVAL_NOTICE.format(
-            title=c.title, time=spoken_time(when, now), point=c.pickup_point or texts.CAMPAIGN_UNSET
-        ),
-        slot_table(slots),
-    ]
-    if delivery:
-        notice.append(texts.ARRIVAL_DELIVERY_LINE.format(count=len(delivery)))
-    notice.append(texts.ARRIVAL_CODE_HINT)
-    text = "\n".join(n for n in notice if n)
+    record_refunds(repo, c, actor, now)  # orders rejected for want of stock
+    text = arrival_notice(c, when, slots, len(delivery), now)
     post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
     return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery))
 

@@ -3,6 +3,8 @@
 Workers: 开团 …, 截单, 确认 12 13, 确认全部, 拒绝 12 原因, 调整 12 蔬菜套餐 1,
 分配 [按比例], 到货 [下午3点], 取货 3-2-201 | 4821, 未取, 送货名单.
 Residents: 查询, 取消 [12], 修改 [12] 商品 数量.
+Money (issue 17): 已付 3-2-201 | 12 15 18 [116元], a pasted 微信转账 ¥116.00 3-2-201王,
+已退 12, 账目, 未付款, 催款.
 Full-width digits, 中文冒号 and extra spaces are all fine; a leading @mention is dropped.
 """
 
@@ -12,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
+
+from handlers.payment_parse import is_transfer_note
 
 Word = Literal[
     "open",
@@ -28,6 +32,12 @@ Word = Literal[
     "query",
     "cancel",
     "modify",
+    "paid",
+    "transfer",
+    "refunded",
+    "money",
+    "unpaid",
+    "remind_unpaid",
 ]
 RESIDENT_WORDS: tuple[Word, ...] = ("query", "cancel", "modify")
 LABELS: dict[Word, str] = {
@@ -45,7 +55,14 @@ LABELS: dict[Word, str] = {
     "query": "查询",
     "cancel": "取消",
     "modify": "修改",
+    "paid": "已付",
+    "transfer": "转账记账",
+    "refunded": "已退",
+    "money": "账目",
+    "unpaid": "未付款",
+    "remind_unpaid": "催款",
 }
+CLAIM_WORDS: tuple[Word, ...] = ("paid", "transfer")  # a resident saying so is a claim
 
 _MENTION = re.compile(r"^(?:@\S+\s+)+")
 _NOS = r"(\d{1,4}(?:\s*[,，、\s]\s*\d{1,4})*)\s*号?"
@@ -65,6 +82,12 @@ _PATTERNS: tuple[tuple[Word, str], ...] = (
     ("query", r"(?:查询(?:订单)?|我的订单|查订单)"),
     ("cancel", r"取消\s*(?:订单)?\s*(\d{1,4})?\s*号?"),
     ("modify", r"修改\s*(?:(\d{1,4})\s*号?\s+)?(\D*?)\s*" + _QTY),
+    ("paid", r"(?:已付款?|已收款|已收到款)(?:\s*[:：]?\s*(.*))?"),
+    ("refunded", r"(?:已退款?|退款已退)(?:\s*[:：]?\s*(.*))?"),
+    ("money", r"(?:账目|对账|收款情况|收款汇总)"),
+    ("unpaid", r"(?:未付款|未付|没付款)(?:名单)?"),
+    ("remind_unpaid", r"(?:催款|催付款|提醒付款)"),
+    ("transfer", r"[\[【]?\s*(?:微信|支付宝)?\s*(?:转账|收款).*"),
 )
 _FORMS = tuple((word, re.compile(pattern, re.S)) for word, pattern in _PATTERNS)
 
@@ -119,6 +142,8 @@ def _build(word: Word, text: str, m: re.Match[str]) -> CampaignCommand | None:
         return CampaignCommand(word, text, nos=nos, name=m[2].strip(), qty=float(m[3]))
     if word == "cancel":
         return CampaignCommand(word, text, nos=(int(m[1]),) if m[1] else ())
-    if word in ("allocate", "arrive", "pickup"):
+    if word in ("allocate", "arrive", "pickup", "paid", "refunded"):
         return CampaignCommand(word, text, arg=(m[1] or "").strip())
+    if word == "transfer" and not is_transfer_note(text):
+        return None  # 转账 without an amount is talk, not a record
     return CampaignCommand(word, text)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from handlers import texts
+from handlers.campaign_goal import goal_line
 from handlers.campaign_parse import SHANGHAI
 from handlers.campaign_rules import qty_text
 from handlers.campaign_store import CampaignView, LineView, OrderView, ProductSpec, SlotView
@@ -58,14 +59,15 @@ def products_text(products: Sequence[ProductSpec]) -> str:
 
 
 def template_text(c: CampaignView) -> str:
-    """The 接龙 template posted to the group at 开团."""
+    """The 接龙 template posted to the group at 开团 (with 满30份成团 when there is a minimum)."""
     first = c.products[0]
+    goal = goal_line(c)
     example = (
         f"{first.name}1{first.unit or '份'}" if len(c.products) > 1 else f"1{first.unit or '份'}"
     )
     return texts.CAMPAIGN_TEMPLATE.format(
         title=c.title,
-        products=products_text(c.products),
+        products=products_text(c.products) + (f"\n{goal}" if goal else ""),
         cutoff=when_text(c.cutoff_at),
         arrival=when_text(c.arrival_at),
         point=c.pickup_point or texts.CAMPAIGN_UNSET,

@@ -13,6 +13,8 @@ from datetime import datetime
 from handlers import texts
 from handlers.allocation import Demand, short_products
 from handlers.campaign_format import order_list, summary, totals_text
+from handlers.campaign_goal import progress_text, reached
+from handlers.campaign_post import post_to_groups, tell_household
 from handlers.campaign_rules import can_decide, can_reject, match_product, qty_text, squash
 from handlers.campaign_store import (
     CampaignRepo,
@@ -20,34 +22,11 @@ from handlers.campaign_store import (
     LineView,
     OrderFilter,
     OrderView,
-    OutboxNotice,
 )
+from handlers.goal_ops import cancel_unreached
+from handlers.money_ops import record_refunds
 
 log = logging.getLogger(__name__)
-
-
-def post_to_groups(
-    repo: CampaignRepo, c: CampaignView, text: str, key: str, kind: str, now: datetime
-) -> int:
-    """Queue one group post per chat of the campaign (home group keyed `key`, others `key:chat`)."""
-    notices = [
-        OutboxNotice(
-            channel, chat_id, text, key if chat_id == c.chat_id else f"{key}:{chat_id}", kind=kind
-        )
-        for channel, chat_id in repo.campaign_chats(c.id)
-    ]
-    return repo.queue_notices(notices, now)
-
-
-def tell_household(
-    repo: CampaignRepo, c: CampaignView, o: OrderView, text: str, key: str, now: datetime
-) -> None:
-    """A message about one order, in the chat the order came from (works on every channel)."""
-    channel = next((ch for ch, chat in repo.campaign_chats(c.id) if chat == o.chat_id), c.channel)
-    repo.queue_notices(
-        [OutboxNotice(channel, o.chat_id or c.chat_id, text, key, kind="order", order_id=o.id)],
-        now,
-    )
 
 
 def live_orders(repo: CampaignRepo, c: CampaignView) -> list[OrderView]:
@@ -77,19 +56,19 @@ def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str
     repo.sync_orders(c.id, now)
     if c.status != "open":
         return texts.CAMPAIGN_ALREADY_CLOSED.format(title=c.title)
+    if c.min_total is not None:  # 成团: a batch below its minimum does not go ahead
+        every = repo.list_orders(c.id)
+        if not reached(c, every):
+            return cancel_unreached(repo, c, every, actor, now)
     repo.set_campaign_status(c.id, "closed", actor, now)
     orders = [o for o in live_orders(repo, c) if o.status != "late"]
     late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
-    post_to_groups(
-        repo,
-        c,
-        texts.CAMPAIGN_CLOSED_SUMMARY.format(
-            title=c.title, count=len(orders), lines=order_list(orders), totals=totals_text(orders)
-        ),
-        f"cutoff:{c.id}",
-        "cutoff",
-        now,
+    text = texts.CAMPAIGN_CLOSED_SUMMARY.format(
+        title=c.title, count=len(orders), lines=order_list(orders), totals=totals_text(orders)
     )
+    if c.min_total is not None:
+        text += "\n" + progress_text(c, orders)
+    post_to_groups(repo, c, text, f"cutoff:{c.id}", "cutoff", now)
     reply = [
         texts.CAMPAIGN_CLOSED_REPLY.format(
             pending=sum(o.status == "pending" for o in orders), late=len(late)
@@ -202,6 +181,8 @@ def reject_orders(
             address=address, title=c.title, no=order.no, reason=reason
         )
         tell_household(repo, c, order, text, f"reject:{order.id}", now)
+    if chosen:
+        record_refunds(repo, c, actor, now)  # a household that had paid gets its money back
     return chosen
 
 

@@ -3,7 +3,7 @@
     开团：硕诚蔬菜套餐
     商品：蔬菜套餐 38元/份 每户限2份 库存50；鸡蛋 15元/盒 限1
     截单：今晚8点      到货：明天下午3点      取货：社区活动中心
-    时段：30分钟 每段20户      分配：按比例
+    时段：30分钟 每段20户      分配：按比例      满30份成团 (issue 17: handlers.campaign_goal)
 
 Full-width digits and colons, spaces, one line or many, 中文数字 in times all work.
 """
@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
+from handlers.campaign_goal import take_goal
 from handlers.campaign_store import AllocationRule, CampaignDraft, ProductSpec
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST in China since 1991
@@ -85,13 +86,13 @@ def is_open_command(text: str) -> bool:
 
 def parse_campaign(text: str, now: datetime) -> CampaignDraft | ParseProblem:
     """The draft a 开团 message describes, or what is missing (title, products)."""
-    body = _HEADER.sub("", normalize(text), count=1)
+    goal, body = take_goal(_HEADER.sub("", normalize(text), count=1))
     title, fields = _split_fields(body)
     products = tuple(p for chunk in fields.get("products", []) for p in parse_products(chunk))
     missing = tuple(name for name, ok in (("title", title), ("products", products)) if not ok)
     if missing:
         return ParseProblem(missing)
-    draft = CampaignDraft(title=title, products=products)
+    draft = CampaignDraft(title=title, products=products, min_total=goal)
     draft = replace(
         draft,
         cutoff_at=_first_time(fields.get("cutoff", []), now, 20),

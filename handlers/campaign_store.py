@@ -37,6 +37,7 @@ from handlers.campaign_values import (
     SlotView,
     SyncReport,
 )
+from handlers.money_store import NoPayments, PaymentRepo
 
 __all__ = [
     "FLAG_DELIVERY",
@@ -68,8 +69,8 @@ __all__ = [
 ]
 
 
-class CampaignRepo(Protocol):
-    """Storage of campaigns, orders, slots and pickups. Every write records an audit row."""
+class CampaignRepo(PaymentRepo, Protocol):
+    """Storage of campaigns, orders, slots, pickups and money. Every write records an audit row."""
 
     def create_campaign(
         self, draft: CampaignDraft, chat_id: str, channel: str, actor: str, at: datetime
@@ -167,8 +168,13 @@ class CampaignRepo(Protocol):
     def audit_log(self, record_type: str = "", record_id: str = "") -> list[AuditEntry]:
         """Audit rows newest first, optionally for one record."""
 
+    def set_min_total(
+        self, campaign_id: int, min_total: float | None, actor: str, at: datetime
+    ) -> None:
+        """Set or clear the 成团 minimum (issue 17)."""
 
-class NoCampaigns:
+
+class NoCampaigns(NoPayments):
     """The CampaignRepo of a Context built without one (handler tests of other features):
     no campaign exists, so every campaign route stays silent. Writes are refused."""
 
@@ -262,6 +268,11 @@ class NoCampaigns:
 
     def audit_log(self, record_type: str = "", record_id: str = "") -> list[AuditEntry]:
         return []
+
+    def set_min_total(
+        self, campaign_id: int, min_total: float | None, actor: str, at: datetime
+    ) -> None:
+        raise RuntimeError("no campaign storage in this Context")
 
 
 NO_CAMPAIGNS: CampaignRepo = NoCampaigns()

@@ -58,6 +58,7 @@ class CampaignDraft:
     slot_minutes: int = 30
     slot_capacity: int = 20
     allocation_rule: AllocationRule = "first_come"
+    min_total: float | None = None  # 成团: the batch goes ahead only with this many (issue 17)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class CampaignView:
     allocation_rule: AllocationRule
     created_by: str
     created_at: datetime
+    min_total: float | None = None  # 成团 minimum, in the first product's unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,15 @@ from typing import TypeVar
 
 from handlers import texts
 from handlers.campaign_arrival import allocate, arrive, delivery_list, not_picked, pickup
-from handlers.campaign_commands import LABELS, RESIDENT_WORDS, CampaignCommand, parse_command
+from handlers.campaign_commands import (
+    CLAIM_WORDS,
+    LABELS,
+    RESIDENT_WORDS,
+    CampaignCommand,
+    parse_command,
+)
 from handlers.campaign_format import products_text, template_text, when_text
+from handlers.campaign_goal import goal_line
 from handlers.campaign_ops import adjust, close, close_due, confirm, confirm_all, reject
 from handlers.campaign_parse import ParseProblem, parse_campaign, parse_when
 from handlers.campaign_residents import handle_resident, orders_notes, resident_can
@@ -28,7 +35,9 @@ from handlers.campaign_store import (
 )
 from handlers.campaign_values import FLAG_NOT_ON_ROSTER
 from handlers.context import Context
+from handlers.goal_ops import announce_reached
 from handlers.jielong.handler import ChainActions
+from handlers.money_commands import claim_payment, money_command
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
@@ -49,7 +58,11 @@ def match_campaign_command(msg: Incoming, ctx: Context) -> CampaignCommand | Non
     if msg.kind not in ("text", "voice"):
         return None
     cmd = parse_command(msg.text)
-    if cmd is None or cmd.word not in RESIDENT_WORDS:
+    if cmd is None:
+        return None
+    if cmd.word in CLAIM_WORDS and ctx.members.role(msg.channel, msg.sender_id) == "resident":
+        return cmd if resident_can(msg, cmd, ctx) else None  # "已付" from a household with orders
+    if cmd.word not in RESIDENT_WORDS:
         return cmd
     return cmd if resident_can(msg, cmd, ctx) else None
 
@@ -59,6 +72,8 @@ def handle_campaign_command(msg: Incoming, cmd: CampaignCommand, ctx: Context) -
     if cmd.word in RESIDENT_WORDS:
         return handle_resident(msg, cmd, ctx)
     if ctx.members.role(msg.channel, msg.sender_id) == "resident":
+        if cmd.word in CLAIM_WORDS:
+            return claim_payment(msg, ctx)
         return [Reply(texts.CAMPAIGN_WORKER_ONLY.format(word=LABELS[cmd.word]))]
     if cmd.word == "open":
         return _open(msg, cmd, ctx)
@@ -93,8 +108,10 @@ def _worker(
             return pickup(repo, c, cmd.arg, actor, now)
         case "not_picked":
             return not_picked(repo, c, now)
-        case _:
+        case "delivery":
             return delivery_list(repo, c)
+        case _:
+            return money_command(cmd, c, repo, actor, now)
 
 
 def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
@@ -107,8 +124,12 @@ def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
         ]
     c = ctx.campaigns.create_campaign(draft, msg.chat_id, msg.channel, msg.sender_id, ctx.now())
     log.info("campaign %s opened by %s in %s", c.id, msg.sender_id, msg.chat_id)
+    goal = goal_line(c)
     opened = texts.CAMPAIGN_OPENED.format(
-        id=c.id, title=c.title, products=products_text(c.products), cutoff=when_text(c.cutoff_at)
+        id=c.id,
+        title=c.title,
+        products=products_text(c.products) + (f"\n{goal}" if goal else ""),
+        cutoff=when_text(c.cutoff_at),
     )
     if msg.is_group:
         return [Reply(opened), Notify(msg.chat_id, template_text(c))]
@@ -130,18 +151,26 @@ def with_campaign_sync(
         change = actions.change
         reports = ctx.campaigns.sync_chain(change.chain_id, change.seqs, ctx.now())
         own = [a for a in actions if not (reports and a is actions.doubts)]
-        return [*own, *_notes(reports, ctx.campaigns)]
+        return [*own, *_notes(reports, ctx)]
 
     handle_and_sync.__name__ = getattr(handle, "__name__", "handle") + "_with_campaign_sync"
     return handle_and_sync
 
 
-def _notes(reports: list[SyncReport], repo: CampaignRepo) -> list[Action]:
-    """A short reply about new orders that need the sender's eye (limit, product, address),
-    and a word to the workers about addresses that are not on the community's roster."""
-    notes = [note for report in reports for note in _report_notes(report, repo)]
+def _notes(reports: list[SyncReport], ctx: Context) -> list[Action]:
+    """A short reply about new orders that need the sender's eye (limit, product, address;
+    summarised for a long paste), a word to the workers about addresses that are not on the
+    community's roster, and 成团啦 to the groups, once, when new orders reach the minimum."""
+    notes: list[str] = []
+    for report in reports:
+        campaign = ctx.campaigns.get_campaign(report.campaign_id) if report.created else None
+        if campaign is None:
+            continue
+        notes.extend(orders_notes(campaign, report.created))
+        if campaign.min_total is not None:
+            announce_reached(ctx.campaigns, campaign, ctx.now())
     actions: list[Action] = [Reply("\n".join(notes))] if notes else []
-    return actions + [n for report in reports if (n := _roster_notice(report, repo))]
+    return actions + [n for report in reports if (n := _roster_notice(report, ctx.campaigns))]
 
 
 def _roster_notice(report: SyncReport, repo: CampaignRepo) -> NotifyWorkers | None:
@@ -157,15 +186,6 @@ def _roster_notice(report: SyncReport, repo: CampaignRepo) -> NotifyWorkers | No
     ) + ("……" if len(off) > MAX_ROSTER_DETAILS else "")
     text = texts.ROSTER_WORKERS_CHECK.format(title=campaign.title, count=len(off), details=details)
     return NotifyWorkers(text=text, dedupe_key=f"roster-check:{campaign.id}:{off[0].id}")
-
-
-def _report_notes(report: SyncReport, repo: CampaignRepo) -> list[str]:
-    if not report.created:
-        return []
-    campaign = repo.get_campaign(report.campaign_id)
-    if campaign is None:
-        return []
-    return orders_notes(campaign, report.created)
 
 
 def arrive_due(repo: CampaignRepo, now: datetime) -> list[int]:

@@ -117,7 +117,8 @@ CAMPAIGN_UNSET = "待定"
 CAMPAIGN_OPENED = "已开团（团购{id}）：{title}\n{products}\n截单：{cutoff}\n接龙已发到群里，可转发到其他群；接龙名单会自动汇总。"
 CAMPAIGN_OPEN_USAGE = (
     "开团格式（每项一行，冒号可省）：\n开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 限2份 库存50\n"
-    "截单：明天晚上8点\n到货：后天下午3点\n取货：社区活动中心\n时段：30分钟 每段20户"
+    "截单：明天晚上8点\n到货：后天下午3点\n取货：社区活动中心\n时段：30分钟 每段20户\n"
+    "成团：30份（可不写）"
 )
 CAMPAIGN_OPEN_MISSING = "没看懂{missing}。\n"
 CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"}
@@ -332,3 +333,144 @@ ROSTER_WORKERS_CHECK = "接龙【{title}】有{count}户待核实：{details}"
 # --- issue 13: a simulator safe for anyone who reaches it ------------------------------------
 SIM_STAFF_NEEDS_LOGIN = "模拟器里以工作人员身份发言或查看工作人员的私聊，需要先登录工作台（本机运行 make run 时终端里有登录链接）。"
 SIM_STAFF_HINT = "工作人员身份需先登录工作台。"
+# =====================================================================================
+# --- issue 17: money (已付/已退), 成团, imports (快团团/群接龙), ready-made texts ---------
+# =====================================================================================
+PAYMENT_STATES = {"unpaid": "未付", "paid": "已付", "refunded": "已退"}
+REFUND_STATES = {True: "待退", False: "已退"}  # keyed by "still waiting"
+MONEY_UNPAID_HOUSEHOLDS = "未付款订单数"
+PAYMENT_METHODS = {
+    "chat": "聊天记账",
+    "transfer": "转账记录",
+    "page": "工作台",
+    "import": "导入",
+    "auto": "自动",
+}
+# chat: 已付 / pasted transfer note / 已退 / 账目 / 未付款 / 催款 (workers)
+PAY_USAGE = "记账格式：已付 3-2-201，已付 12 15 18（订单编号），或直接粘贴转账记录（微信转账 ¥116.00 3-2-201王）。"
+PAY_NOT_FOUND = "没找到 {target} 的订单。"
+PAY_RECORDED = "已记为已付：{lines}"
+PAY_LINE = "{no} 号 {address} {name}{amount} 元{extra}"
+PAY_SHORT = "（少付 {missing} 元，仍为未付）"
+PAY_OVER = "（多付 {extra} 元，记为待退）"
+PAY_TOTALS = "本团已收 {paid} 元，未付 {unpaid} 户共 {outstanding} 元。"
+PAY_NOTHING_DUE = "{target} 没有要付的钱（已付过，或本团商品没写价格）。"
+PAY_MISMATCH = (
+    "金额不符，没有记账：{target} 应付 {due} 元，转账 {amount} 元。"
+    "核对后如按实收记账，请发送“已付 {target} {amount}元”。"
+)
+TRANSFER_NO_ADDRESS = "转账记录里没有门牌号，对不上订单。请发送“已付 门牌号”或“已付 编号”。"
+PAY_CLAIM = "收到，团长核对到账后会记为已付。"
+PAY_CLAIM_WORKERS = "{who} 说已付款：{text}\n核对到账后发送“已付 {target}”记账。"
+PAY_CLAIM_WHO = "门牌号"
+REFUND_USAGE = "退款格式：已退 编号 或 已退 门牌号（把待退的钱标记为已退回）。"
+REFUND_NONE = "{target} 没有待退的钱。"
+REFUND_SETTLED = "已标记退回：{lines}"
+REFUND_LINE = "{no} 号 {address} {amount} 元（{reason}）"
+REFUND_NOTICE = (
+    "{address}：您在「{title}」多付的 {amount} 元（{reason}）会退还给您，请留意团长的转账。"
+)
+REFUND_REASON_SHORT = "缺货少分：{items}"
+REFUND_REASON_SHORT_ITEM = "{name}{want}→{got}{unit}"
+REFUND_REASON_CANCELLED = "订单{status}"
+REFUND_REASON_OVERPAID = "多付"
+MONEY_REPORT = (
+    "【{title}】收款：应收 {owed} 元，已收 {paid} 元，未收 {outstanding} 元（{unpaid} 户）。\n"
+    "应付供应商 {supplier} 元；退款：已退 {refunded} 元，待退 {waiting} 元。"
+)
+UNPAID_NONE = "【{title}】没有未付款的订单。"
+UNPAID_HEADER = "未付款 {count} 户，共 {amount} 元："
+UNPAID_REMINDED = "已在群里提醒 {count} 户付款（共 {amount} 元）。"
+# 成团
+GOAL_LINE = "满{min}{unit}成团"
+GOAL_COUNT = "已接龙 {count} {unit}"
+GOAL_PROGRESS = "已接龙 {count} {unit}，还差 {missing} {unit}成团"
+GOAL_REACHED_PROGRESS = "已接龙 {count} {unit}，已成团"
+GOAL_SET = "已设置成团数量：{goal}。{progress}"
+GOAL_CLEARED = "已取消成团数量，不论接龙多少都发车。"
+# worker page (收款)
+PAGE_PAY_NONE_TICKED = "没有勾选要记为已付的订单。"
+PAGE_REFUND_DONE = "已标记退回 {amount} 元。"
+PAGE_GOAL_BAD = "成团数量要填 1 到 100000 的整数（留空表示不限）。"
+# ready-made texts: posted by Linli where it can, copied from the worker page where it cannot
+READY_OPEN = (
+    "【开团】{title}\n{products}{goal}\n截单：{cutoff}　到货：{arrival}\n取货：{point}\n"
+    "请复制下面的接龙，在最后加一行：门牌号 姓名 数量。"
+)
+CUTOFF_REMINDER = (
+    "【截单提醒】「{title}」{cutoff} 截单，还有一小时。{progress}。\n"
+    "还没接龙的邻居请抓紧：复制群里的接龙，在最后加一行门牌号和数量。"
+)
+GOAL_REACHED_NOTICE = "【成团啦】「{title}」{progress}，{cutoff} 截单，还没接龙的邻居抓紧～"
+NOT_REACHED_NOTICE = (
+    "【未成团】很抱歉，「{title}」截单时{progress}，这次团购取消了。已付款的邻居，团长会原路退款。"
+)
+NOT_REACHED_REASON = "未成团"
+NOT_REACHED_REPLY = "未成团：{progress}。本团已取消，群里已通知。{refunds}"
+NOT_REACHED_REFUNDS = "已付款的 {count} 户要退款（共 {amount} 元），退回后发送“已退 编号”。"
+UNPAID_REMINDER = "【付款提醒】「{title}」以下邻居还没付款，请转账给团长并备注门牌号：\n{lines}"
+UNPAID_LINE = "{address} {name}{amount} 元"
+ARRIVAL_READY_NO_SLOTS = "领取时请报门牌号或取货码。"
+READY_LABELS = {
+    "open": "开团公告（含空白接龙）",
+    "cutoff": "截单提醒（截单前一小时）",
+    "arrival": "到货通知",
+    "not_reached": "未成团通知",
+    "unpaid": "催款提醒",
+}
+# import of a 快团团 / 群接龙 export
+IMPORT_NOT_XLSX = (
+    "这不是 Excel 表格（.xlsx）。请在快团团或群接龙里“导出订单”，上传导出的 .xlsx 文件。"
+)
+IMPORT_OLD_XLS = "这是旧版 .xls 文件。请在 Excel 或 WPS 里“另存为 .xlsx”后再导入。"
+IMPORT_TOO_BIG = "文件太大（{size}），一次最多 {limit}。"
+IMPORT_TOO_MANY_ROWS = (
+    "工作表「{sheet}」有 {rows} 行，一次最多导入 {limit} 行。请按自提点或日期分开导出后再导入。"
+)
+IMPORT_NO_SHEET = (
+    "没找到订单表：{sheets} 里都没有“{needed}”这几列。请上传快团团或群接龙导出的订单表。"
+)
+IMPORT_MISSING_COLUMNS = "工作表「{sheet}」缺少列：{columns}。"
+IMPORT_MERGED = (
+    "工作表「{sheet}」的 {cells} 是横向合并的单元格，分不清属于哪一列。请取消合并后再导入。"
+)
+IMPORT_FORMULA = "工作表「{sheet}」的 {cell} 是公式（{formula}），不是填好的数。请复制整张表后“选择性粘贴 → 数值”再导入。"
+IMPORT_BAD_QTY = "第{row}行 数量“{value}”不是正数。"
+IMPORT_BAD_AMOUNT = "第{row}行 金额“{value}”不是数。"
+IMPORT_NO_ITEM = "第{row}行 没写商品。"
+IMPORT_AMOUNT_MISMATCH = (
+    "第{rows}行（{key}）金额 {amount} 元，按本团价格应为 {expected} 元（{items}）。"
+)
+IMPORT_AMOUNT_CONFLICT = "第{rows}行（{key}）是同一订单，金额却不一致。"
+IMPORT_REFUSED = "没有导入任何订单，请改好表格再导入：\n{problems}"
+IMPORT_MORE_PROBLEMS = "……还有 {count} 处"
+IMPORT_ALREADY = "这个文件已在 {at} 导入过（{summary}），没有重复导入。"
+IMPORT_CLOSED = "「{title}」已{status}，不能再导入订单。"
+IMPORT_CAMPAIGN_STATUS = {"done": "结束", "cancelled": "取消"}
+IMPORT_NO_CAMPAIGN = "没有团购 {id}。"
+IMPORT_WHICH_CAMPAIGN = "有几个团购对得上：{names}。请用编号：--campaign 编号"
+IMPORT_CLI_DRY_RUN = "这是预览，没有保存。确认无误后加 --yes 再运行一次即导入。"
+IMPORT_CLI_LINE = "第{rows}行 {key}：{outcome} | {where} | {items}"
+IMPORT_ALREADY_COUNTS = "共 {rows} 行，新建 {placed} 行，合并 {merged} 行"
+IMPORT_EMPTY = "工作表「{sheet}」没有订单行。"
+IMPORT_NO_FILE = "请先选择快团团或群接龙导出的 .xlsx 文件。"
+IMPORT_STASH_GONE = "预览已过期（超过一小时或已导入），请重新上传文件。"
+IMPORT_FILLED = "合并单元格已按同一订单读取：{cells}。"
+IMPORT_SUMMARY = (
+    "{source}导出导入「{title}」：共 {rows} 行，新建订单 {placed} 行，"
+    "合并到已有订单 {merged} 行，待核实 {unplaced} 行{skipped}。"
+)
+IMPORT_SKIPPED = "，未导入 {count} 行（{reasons}）"
+IMPORT_OUTCOMES = {
+    "placed": "新建订单",
+    "merged": "合并到已有订单",
+    "unplaced": "待核实",
+    "skipped": "未导入",
+}
+IMPORT_MERGE_INTO = "合并到 {no} 号"
+IMPORT_MERGE_ROW = "与第{row}行同一户"
+IMPORT_REASON_NO_ADDRESS = "没有门牌号"
+IMPORT_REASON_UNKNOWN_ITEM = "商品“{name}”不是本团商品"
+IMPORT_REASON_CANCELLED = "已取消"
+IMPORT_REASON_DONE_BEFORE = "已导入过"
+IMPORT_SOURCES = {"ktt": "快团团", "jielong": "群接龙", "sheet": "表格"}

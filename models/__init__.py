@@ -7,6 +7,7 @@ from models.chain import Chain, ChainEntry, ChainLine
 from models.community import Chat, Community, Household, Invitation, Member, RosterUpload
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
 from models.need import Need
+from models.payment import OrderImport, Payment
 from models.tokens import AccessToken, RateWindow
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
     "Need",
     "Notice",
     "Order",
+    "OrderImport",
     "OrderLine",
+    "Payment",
     "PickupSlot",
     "Product",
     "RateWindow",

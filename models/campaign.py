@@ -32,6 +32,7 @@ class Campaign(Base):
     allocation_rule: Mapped[str] = mapped_column(String(12), default="first_come")
     next_order_no: Mapped[int] = mapped_column(default=1)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    min_total: Mapped[float | None]  # 成团 minimum (issue 17)
 
 
 class Product(Base):
@@ -78,6 +79,7 @@ class Order(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     picked_up_by: Mapped[str | None] = mapped_column(String(128))
     entry_version: Mapped[datetime | None] = mapped_column(UTCDateTime)  # entry's updated_at
+    import_refs: Mapped[list[str] | None] = mapped_column(JSONText)  # 快团团:123 (issue 17)
 
 
 class OrderLine(Base):

@@ -1,7 +1,8 @@
 """SqlCampaignRepo: the CampaignRepo Protocol on SQLAlchemy. Every write leaves an audit row.
 
 Campaigns, outbox posts and the audit trail live here; orders and allocation in
-`models.campaign_orders`, pickup slots and 核销 in `models.campaign_slots`.
+`models.campaign_orders`, pickup slots and 核销 in `models.campaign_slots`, payment and refund
+rows in `models.campaign_payments`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from handlers.campaign_store import (
 from models.audit import read_audit, write_audit
 from models.campaign import Campaign, Product
 from models.campaign_orders import CampaignOrders
+from models.campaign_payments import CampaignPayments
 from models.campaign_slots import CampaignSlots
 from models.campaign_sync import ACTIVE
 from models.campaign_views import campaign_view
@@ -30,10 +32,10 @@ from models.community import Chat, Member
 from models.notices import chat_channels, insert_notices, pick_channel
 
 
-class SqlCampaignRepo(CampaignOrders, CampaignSlots):
+class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
     """CampaignRepo on one open Session; the caller owns the transaction.
 
-    Orders and slots come from the two parts it combines; each uses only `self.session`.
+    Orders, slots and money come from the parts it combines; each uses only `self.session`.
     """
 
     def __init__(self, session: Session) -> None:
@@ -55,6 +57,7 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots):
             slot_minutes=draft.slot_minutes,
             slot_capacity=draft.slot_capacity,
             allocation_rule=draft.allocation_rule,
+            min_total=draft.min_total,
             created_by=actor,
             created_at=at,
             next_order_no=1,
@@ -85,6 +88,7 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots):
                 "title": row.title,
                 "cutoff_at": row.cutoff_at,
                 "products": [p.name for p in draft.products],
+                "min_total": draft.min_total,
             },
             at,
         )
@@ -213,3 +217,20 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots):
 
     def audit_log(self, record_type: str = "", record_id: str = "") -> list[AuditEntry]:
         return read_audit(self.session, record_type, record_id)
+
+    def set_min_total(
+        self, campaign_id: int, min_total: float | None, actor: str, at: datetime
+    ) -> None:
+        row = self.session.get_one(Campaign, campaign_id, with_for_update=True)
+        if row.min_total != min_total:
+            write_audit(
+                self.session,
+                actor,
+                "campaign.min_total",
+                "campaign",
+                row.id,
+                {"min_total": row.min_total},
+                {"min_total": min_total},
+                at,
+            )
+            row.min_total = min_total

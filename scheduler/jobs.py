@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
 from handlers.campaigns import arrive_due, close_due
+from handlers.goal_ops import remind_due
 from models.campaigns_repo import SqlCampaignRepo
 from scheduler.reminders import queue_arrival_notices, queue_follow_ups, queue_slot_reminders
 from scheduler.report import escalate_unacknowledged_needs, send_daily_report
@@ -33,10 +34,14 @@ __all__ = [
 
 
 def close_due_campaigns(factory: sessionmaker[Session], now: datetime) -> list[int]:
-    """截单: open campaigns past their cut-off sync their chains, close and post the final list.
+    """截单: an hour before, one reminder to the groups (with how far the 接龙 has got); at
+    the cut-off, open campaigns sync their chains and close (or, below their 成团 minimum,
+    are cancelled with one notice).
 
     Runs at start too, so a cut-off missed while the scheduler was down is not skipped.
     """
+    with factory.begin() as session:
+        remind_due(SqlCampaignRepo(session), now)
     with factory.begin() as session:
         return close_due(SqlCampaignRepo(session), now)
 

@@ -270,6 +270,7 @@ def _url(rule_path: str) -> str:
         .replace("<int:community_id>", "1")
         .replace("<int:chat_id>", "1")
         .replace("<int:chain_id>", "1")
+        .replace("<int:payment_id>", "1")
         .replace("<kind>", "supplier")
     )
 

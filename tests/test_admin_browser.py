@@ -16,6 +16,7 @@ from selenium import webdriver
 from selenium.common.exceptions import (
     NoAlertPresentException,
     StaleElementReferenceException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -53,7 +54,10 @@ def driver(
 
 
 def wait_text(driver: webdriver.Chrome, text: str) -> None:
-    wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+    # while a form's answer loads, the old body can vanish under the read: stale, or
+    # "node does not belong to the document" (a WebDriverException); both mean "not yet"
+    ignored = (StaleElementReferenceException, WebDriverException)
+    wait = WebDriverWait(driver, 15, ignored_exceptions=ignored)
     wait.until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 

@@ -266,7 +266,7 @@ def test_the_header_as_read_is_shown_and_corrected_in_one_tap(
         assert "保供菜包" in str(audit.after)
 
 
-def test_the_campaign_page_offers_the_three_xlsx_sheets(
+def test_the_campaign_page_offers_the_xlsx_sheets(
     client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     """docs/admin.md promises the exports on the campaign page: each link downloads its
@@ -278,6 +278,7 @@ def test_the_campaign_page_offers_the_three_xlsx_sheets(
         "supplier.xlsx",
         "packers.xlsx",
         "desk.xlsx",
+        "money.xlsx",
     ]
     titles = []
     for link in links:
@@ -286,9 +287,9 @@ def test_the_campaign_page_offers_the_three_xlsx_sheets(
             response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
         )
         titles.append(load_workbook(io.BytesIO(response.data)).sheetnames[0])
-    assert titles == ["供应商汇总", "5号楼", "取货核销"]  # the one shipped order is in 5号楼
+    assert titles == ["供应商汇总", "5号楼", "取货核销", "收款明细"]  # the shipped order: 5号楼
     with session_factory() as db:
         sheets = db.scalars(select(AuditLog.after).where(AuditLog.action == "campaign.export"))
-        assert [s["sheet"] for s in sheets] == ["supplier", "packers", "desk"]
+        assert [s["sheet"] for s in sheets] == ["supplier", "packers", "desk", "money"]
     assert client.get(f"/admin/campaigns/{world.campaign_b}/export/desk.xlsx").status_code == 404
     assert client.get(f"/admin/campaigns/{world.campaign_a}/export/other.xlsx").status_code == 404

@@ -24,6 +24,8 @@ from bot.admin import (
     community,
     exports,
     households,
+    imports,
+    money,
     needs_board,
     pickup,
     today,
@@ -52,6 +54,8 @@ for child in (
     today.bp,
     campaigns.bp,
     chain_reading.bp,
+    money.bp,
+    imports.bp,
     exports.bp,
     pickup.bp,
     needs_board.bp,
@@ -77,6 +81,8 @@ def _guard() -> ResponseReturnValue | None:
     """CSRF on every POST; a session on every endpoint but login."""
     if request.endpoint == community.UPLOAD_ENDPOINT:  # a roster sheet is bigger than a form
         request.max_content_length = community.UPLOAD_MAX_BYTES
+    if request.endpoint in imports.UPLOAD_ENDPOINTS:  # an export file is bigger than a form
+        imports.allow_upload()
     if request.method == "POST":
         check_csrf()
     with runtime().session_factory() as db:

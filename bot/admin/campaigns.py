@@ -16,6 +16,7 @@ from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
+from handlers.campaign_goal import goal_unit, progress_text
 from handlers.campaign_ops import reject_orders
 from handlers.campaign_rules import can_decide
 from handlers.campaign_store import (
@@ -27,6 +28,8 @@ from handlers.campaign_store import (
     OrderStatus,
     OrderView,
 )
+from handlers.money import order_money
+from handlers.ready_texts import ready_texts
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 
@@ -74,6 +77,7 @@ def show(campaign_id: int) -> str:
         slots = repo.list_slots(campaign_id)
         entries = data.unreadable_entries(db, campaign_id)
         chains = campaign_chains(db, campaign_id)
+        monies = order_money(campaign, everything, repo.list_payments(campaign_id))
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
@@ -95,6 +99,9 @@ def show(campaign_id: int) -> str:
         exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),
         pickup_chart=data.pickup_chart(slots, everything),
+        progress=progress_text(campaign, everything),
+        goal_unit=goal_unit(campaign),
+        ready=ready_texts(campaign, everything, monies, slots, utcnow()),
     )
 
 

@@ -134,3 +134,33 @@ def slot_chart(title: str, slots: Sequence[SlotLoad]) -> Chart:
         labels.append(Label(end, y + ROW / 2, f"{s.picked}/{s.assigned}/{s.capacity}"))
     legend = (("#ebedf0", "容量"), (PALETTE[1], "已分配"), (PALETTE[0], "已取货"))
     return Chart(title, WIDTH, len(slots) * ROW + 8, tuple(rects), tuple(labels), legend)
+
+
+def split_bars(
+    title: str, rows: Sequence[tuple[str, float, float]], names: tuple[str, str]
+) -> Chart:
+    """One bar per row split in two (paid green, unpaid orange), the two values written after it."""
+    peak = max((a + b for _, a, b in rows), default=0)
+    k = (WIDTH - LABEL_W - 64) / peak if peak > 0 else 0.0  # room for "1520/760" after the bar
+    rects, labels = [], []
+    for i, (name, first, second) in enumerate(rows):
+        y = i * ROW + 4
+        rects.append(
+            Rect(LABEL_W, y, first * k, ROW - 8, PALETTE[0], f"{name} {names[0]}：{first:g}")
+        )
+        rects.append(
+            Rect(
+                LABEL_W + first * k,
+                y,
+                second * k,
+                ROW - 8,
+                PALETTE[2],
+                f"{name} {names[1]}：{second:g}",
+            )
+        )
+        labels.append(Label(LABEL_W - 6, y + ROW / 2, name, "end"))
+        labels.append(
+            Label(LABEL_W + (first + second) * k + 4, y + ROW / 2, f"{first:g}/{second:g}")
+        )
+    legend = ((PALETTE[0], names[0]), (PALETTE[2], names[1]))
+    return Chart(title, WIDTH, len(rows) * ROW + 8, tuple(rects), tuple(labels), legend)
