@@ -29,7 +29,7 @@ _FUNCTION = frozenset(
 _FUNCTION_WORDS = frozenset(
     ["what", "when", "where", "time", "does", "the", "and", "for", "you", "anyone", "please"]
 )
-_ASKS_TIME = re.compile(r"几点|什么时候|啥时候|好久|几时|啥辰光|哪天|几号|what time|when")
+_ASKS_TIME = re.compile(r"几点|什么时候|啥时候|么时候|好久|几时|啥辰光|哪天|几号|what time|when")
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|啥地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
