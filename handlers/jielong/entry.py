@@ -11,53 +11,29 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from handlers.jielong.address import Address, find_address, lane_before
-from handlers.jielong.items import Run, describes_goods, pack_only, read_run
+from handlers.jielong.address import find_address, lane_before
+from handlers.jielong.entry_work import Work, explicit, items_of, named, note_of
+from handlers.jielong.items import Run, describes_goods, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
     halfwidth,
     is_decorative,
     is_punctuation_only,
-    strip_enclosing,
 )
 from handlers.jielong.phone import find_phone
-from handlers.jielong.products import default_product, match_product, product_of_pack
+from handlers.jielong.products import match_product
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
-from handlers.jielong.store import Item, ParsedEntry, Product
+from handlers.jielong.store import ParsedEntry, Product
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRY_CHARS = 8000  # past this a line is kept verbatim, unread, flagged for a worker
 _NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
 _FIELD_LABEL = re.compile(r"(?:姓名|名字|地址|住址|房号|楼号|数量|份数|订购|购买)\s*[:：]")
-_LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
 _REMARK_WORDS = re.compile(r"其中|其余|其他|另外|送|给|我|家|的|帮|请|放|留")
-_TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
-
-
-@dataclass(slots=True)
-class _Work:
-    """Mutable state while one line is read."""
-
-    o: str
-    h: str
-    used: bytearray
-    note_from: int
-    addr: Address | None = None
-    name: str | None = None
-    pairs: list[Pair] = field(default_factory=list)
-    pending: str | None = None  # an item named without a count, waiting for one
-    mention: str | None = None  # '@小熊' before the address: the name if none is written
-
-    def take(self, start: int, end: int) -> None:
-        self.used[start:end] = b"\x01" * (end - start)
-
-    def view(self) -> str:
-        return "".join(" " if self.used[i] else ch for i, ch in enumerate(self.h))
 
 
 def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
@@ -73,7 +49,7 @@ def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     if not raw or len(raw) > MAX_ENTRY_CHARS:
         return ParsedEntry(raw=raw, readable=False)
-    w = _Work(o=raw, h=halfwidth(raw), used=bytearray(len(raw)), note_from=len(raw))
+    w = Work(o=raw, h=halfwidth(raw), used=bytearray(len(raw)), note_from=len(raw))
     _take_labels(w)
     phone = find_phone(w.view())
     if phone is not None:
@@ -83,11 +59,11 @@ def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     for start, end in segments(w.h, w.used):
         _classify(w, start, end, products)
     _flush_pending(w)
-    items, resolved = _items(w, products)
-    note = _note(w)
+    items, resolved = items_of(w, products)
+    note = note_of(w)
     if w.name is None and w.mention is not None and w.addr is not None:
         w.name = w.mention
-    readable = resolved and (w.addr is not None or _explicit(w.pairs) or _named(w.name))
+    readable = resolved and (w.addr is not None or explicit(w.pairs) or named(w.name))
     return ParsedEntry(
         raw=raw,
         building=w.addr.building if w.addr else None,
@@ -101,7 +77,7 @@ def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     )
 
 
-def _take_labels(w: _Work) -> None:
+def _take_labels(w: Work) -> None:
     m = _NOTE_LABEL.search(w.h)
     if m is not None:
         w.take(m.start(), m.end())
@@ -110,7 +86,7 @@ def _take_labels(w: _Work) -> None:
         w.take(m.start(), m.end())
 
 
-def _take_address(w: _Work) -> None:
+def _take_address(w: Work) -> None:
     addr = find_address(w.view()[: w.note_from])
     if addr is None:
         return
@@ -124,7 +100,7 @@ def _take_address(w: _Work) -> None:
         w.pairs.append(Pair(None, Qty(float(addr.count), unit, bare=unit is None)))
 
 
-def _take_emptied_brackets(w: _Work) -> None:
+def _take_emptied_brackets(w: Work) -> None:
     """'张三（3-2-201）': brackets around what was already read are spent too."""
     for i, ch in enumerate(w.h):
         if ch in OPEN and not w.used[i]:
@@ -135,7 +111,7 @@ def _take_emptied_brackets(w: _Work) -> None:
                 w.take(i, close + 1)
 
 
-def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
+def _classify(w: Work, start: int, end: int, products: tuple[Product, ...]) -> None:
     s, e = trim_decoration(w.h, start, end)
     named = w.name is not None
     if s < e:
@@ -147,7 +123,7 @@ def _classify(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> 
         w.take(e, end)
 
 
-def _classify_trimmed(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
+def _classify_trimmed(w: Work, start: int, end: int, products: tuple[Product, ...]) -> None:
     text = w.h[start:end]
     if start >= w.note_from:
         return
@@ -166,7 +142,7 @@ def _classify_trimmed(w: _Work, start: int, end: int, products: tuple[Product, .
     _classify_word(w, start, end, text, products)
 
 
-def _remark(w: _Work, run: Run, text: str, products: tuple[Product, ...]) -> bool:
+def _remark(w: Work, run: Run, text: str, products: tuple[Product, ...]) -> bool:
     """'其中一箱送我妈家' after the items: a remark about them, not another item."""
     first = run.spans[0]
     if not w.pairs or first is None or run.person is not None:
@@ -175,7 +151,7 @@ def _remark(w: _Work, run: Run, text: str, products: tuple[Product, ...]) -> boo
     return _REMARK_WORDS.search(name) is not None and match_product(name, products) is None
 
 
-def _count_listed(w: _Work, qty: Qty | None) -> None:
+def _count_listed(w: Work, qty: Qty | None) -> None:
     """Give a shared 各 count to the items named just before it without a count."""
     _flush_pending(w)
     k = len(w.pairs)
@@ -184,13 +160,13 @@ def _count_listed(w: _Work, qty: Qty | None) -> None:
     w.pairs[k:] = [Pair(p.name, qty) for p in w.pairs[k:]]
 
 
-def _kaomoji_name(w: _Work, end: int, text: str) -> bool:
+def _kaomoji_name(w: Work, end: int, text: str) -> bool:
     """'=_= 6-2-302 1袋': text before the address is the name, a kaomoji included."""
     before_addr = w.addr is not None and end <= w.addr.start
     return before_addr and w.name is None and len(set(text)) >= 2
 
 
-def _add_run(w: _Work, start: int, run: Run, products: tuple[Product, ...]) -> None:
+def _add_run(w: Work, start: int, run: Run, products: tuple[Product, ...]) -> None:
     """Take the run's items (names cut from the resident's own text) and a name glued first."""
     if run.person is not None and w.name is None and not w.pairs and w.pending is None:
         p_start, p_end = start + run.person[0], start + run.person[1]
@@ -206,7 +182,7 @@ def _add_run(w: _Work, start: int, run: Run, products: tuple[Product, ...]) -> N
     w.take(start, start + run.end)
 
 
-def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, ...]) -> None:
+def _classify_bracket(w: Work, start: int, end: int, products: tuple[Product, ...]) -> None:
     text = w.h[start:end]
     if is_sticker(text):
         w.take(start, end)
@@ -220,9 +196,7 @@ def _classify_bracket(w: _Work, start: int, end: int, products: tuple[Product, .
         w.take(start, end)
 
 
-def _classify_word(
-    w: _Work, start: int, end: int, text: str, products: tuple[Product, ...]
-) -> None:
+def _classify_word(w: Work, start: int, end: int, text: str, products: tuple[Product, ...]) -> None:
     before_addr = w.addr is not None and end <= w.addr.start
     if text.startswith("@"):  # '@团长': a mention; the name when no other is written
         w.mention = w.mention or w.o[start:end].strip()
@@ -252,7 +226,7 @@ def _is_item_word(text: str, products: tuple[Product, ...]) -> bool:
     return len(text) <= len(product.name) + 2  # '脐橙要甜一点的' names it in a remark
 
 
-def _name_slot(w: _Work, start: int, text: str) -> bool:
+def _name_slot(w: Work, start: int, text: str) -> bool:
     """Names sit next to the address: before it, or after it before the items."""
     if w.addr is not None and start < w.addr.start:
         return not is_decorative(text)
@@ -261,7 +235,7 @@ def _name_slot(w: _Work, start: int, text: str) -> bool:
     return looks_like_person(text)
 
 
-def _add_pairs(w: _Work, pairs: list[Pair], products: tuple[Product, ...], start: int) -> None:
+def _add_pairs(w: Work, pairs: list[Pair], products: tuple[Product, ...], start: int) -> None:
     first = pairs[0]
     if w.pending is not None and first.name is None:
         pairs = [Pair(w.pending, first.qty), *pairs[1:]]
@@ -279,50 +253,7 @@ def _add_pairs(w: _Work, pairs: list[Pair], products: tuple[Product, ...], start
     w.pairs.extend(pairs)
 
 
-def _flush_pending(w: _Work) -> None:
+def _flush_pending(w: Work) -> None:
     if w.pending is not None:
         w.pairs.append(Pair(w.pending, None))
         w.pending = None
-
-
-def _items(w: _Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], bool]:
-    """Resolve names and units against the price list; False when a product is ambiguous."""
-    pairs = w.pairs
-    if not pairs and products and (w.addr is not None or w.name is not None):
-        pairs = [Pair(None, None)]
-    items: list[Item] = []
-    resolved = True
-    for pair in pairs:
-        unit = pair.qty.unit if pair.qty else None
-        product = _product(pair, products, unit)
-        name = pair.name or (product.name if product else "")
-        resolved = resolved and bool(name)
-        qty = pair.qty.value if pair.qty else 1.0
-        items.append(Item(name=name, qty=qty, unit=unit or (product.unit if product else None)))
-    return tuple(items), resolved
-
-
-def _product(pair: Pair, products: tuple[Product, ...], unit: str | None) -> Product | None:
-    """The catalogue product an item means: by name, by its pack size, or the default."""
-    if pair.name is None:
-        return default_product(products, unit)
-    if pack_only(pair.name):
-        return product_of_pack(pair.name, products)
-    return match_product(pair.name, products)
-
-
-def _note(w: _Work) -> str | None:
-    text = "".join(" " if w.used[i] else ch for i, ch in enumerate(w.o))
-    text = " ".join(text.split()).lstrip(_LEAD_PUNCT).rstrip(_TRAIL_PUNCT)
-    text = strip_enclosing(text).strip()
-    if not text or is_decorative(text) or is_punctuation_only(text):
-        return None
-    return text
-
-
-def _explicit(pairs: list[Pair]) -> bool:
-    return any(p.qty is not None for p in pairs)
-
-
-def _named(name: str | None) -> bool:
-    return name is not None and looks_like_person(name)
