@@ -20,6 +20,7 @@ from handlers.campaign_format import (
     summary,
 )
 from handlers.campaign_ops import (
+    Posted,
     close,
     demands,
     live_orders,
@@ -156,16 +157,19 @@ def arrive(
         notice.append(texts.ARRIVAL_DELIVERY_LINE.format(count=len(delivery)))
     notice.append(texts.ARRIVAL_CODE_HINT)
     text = "\n".join(n for n in notice if n)
-    post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
-    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery))
+    posted = post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
+    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery), posted)
 
 
-def _arrival_reply(repo: CampaignRepo, c: CampaignView, count: int, delivery: int) -> str:
+def _arrival_reply(
+    repo: CampaignRepo, c: CampaignView, count: int, delivery: int, posted: Posted
+) -> str:
     used = [s for s in repo.list_slots(c.id) if s.count]
     lines = [
         texts.ARRIVAL_REPLY.format(
             count=count, slots=len(used), capacity=c.slot_capacity, delivery=delivery
-        ),
+        )
+        + posted.reply(),
         slot_table(used),
     ]
     pending = repo.list_orders(c.id, OrderFilter(statuses=("pending", "late")))

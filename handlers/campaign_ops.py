@@ -7,7 +7,8 @@ and returns the text to show the worker; group posts go to the outbox through th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from handlers import texts
@@ -22,32 +23,70 @@ from handlers.campaign_store import (
     OrderView,
     OutboxNotice,
 )
+from handlers.reach import GroupRef
 
 log = logging.getLogger(__name__)
 
 
+def group_post_key(key: str, chat_id: str) -> str:
+    """The outbox key of one campaign post in one group: chat, page and scheduler share it, so
+    each group gets each post once whoever queues it first."""
+    return f"{key}:{chat_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where a campaign post went: queued for these groups; these Linli cannot post to."""
+
+    reached: tuple[GroupRef, ...] = ()
+    unreached: tuple[GroupRef, ...] = ()
+
+    def reply(self) -> str:
+        """What the worker is told about it (only what happened)."""
+        parts = [
+            texts.POSTED_TO_GROUPS.format(count=len(self.reached))
+            if self.reached
+            else texts.POSTED_NOWHERE
+        ]
+        if self.unreached:
+            names = "、".join(g.label for g in self.unreached)
+            parts.append(texts.POSTED_FORWARD.format(names=names))
+        return "".join(parts)
+
+
 def post_to_groups(
-    repo: CampaignRepo, c: CampaignView, text: str, key: str, kind: str, now: datetime
-) -> int:
-    """Queue one group post per chat of the campaign (home group keyed `key`, others `key:chat`)."""
-    notices = [
-        OutboxNotice(
-            channel, chat_id, text, key if chat_id == c.chat_id else f"{key}:{chat_id}", kind=kind
-        )
-        for channel, chat_id in repo.campaign_chats(c.id)
-    ]
-    return repo.queue_notices(notices, now)
+    repo: CampaignRepo,
+    c: CampaignView,
+    text: str | Callable[[GroupRef], str],
+    key: str,
+    kind: str,
+    now: datetime,
+) -> Posted:
+    """Queue one post per group the campaign reaches (`text` may depend on the group)."""
+    groups = repo.campaign_chats(c.id)
+    reached = [g for g in groups if g.reachable]
+    repo.queue_notices(
+        [
+            OutboxNotice(
+                g.channel,
+                g.chat_id,
+                text(g) if callable(text) else text,
+                group_post_key(key, g.chat_id),
+                kind=kind,
+            )
+            for g in reached
+        ],
+        now,
+    )
+    return Posted(tuple(reached), tuple(g for g in groups if not g.reachable))
 
 
 def tell_household(
     repo: CampaignRepo, c: CampaignView, o: OrderView, text: str, key: str, now: datetime
 ) -> None:
-    """A message about one order, in the chat the order came from (works on every channel)."""
-    channel = next((ch for ch, chat in repo.campaign_chats(c.id) if chat == o.chat_id), c.channel)
-    repo.queue_notices(
-        [OutboxNotice(channel, o.chat_id or c.chat_id, text, key, kind="order", order_id=o.id)],
-        now,
-    )
+    """A message about one order, to its resident: where `handlers.reach` says (1:1 inside
+    the 公众号 window, else the group the order came from, else 需人工通知 for the workers)."""
+    repo.queue_notices([OutboxNotice("", "", text, key, kind="order", order_id=o.id)], now)
 
 
 def live_orders(repo: CampaignRepo, c: CampaignView) -> list[OrderView]:
@@ -73,27 +112,31 @@ def stock_of(c: CampaignView) -> dict[str, float | None]:
 
 
 def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
-    """截单: sync the chains, close, post the final list and totals; the worker's reply."""
+    """截单: sync the chains, close, post each group its own final list (with the total); the
+    worker's reply says what happened."""
     repo.sync_orders(c.id, now)
     if c.status != "open":
         return texts.CAMPAIGN_ALREADY_CLOSED.format(title=c.title)
     repo.set_campaign_status(c.id, "closed", actor, now)
     orders = [o for o in live_orders(repo, c) if o.status != "late"]
     late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
-    post_to_groups(
-        repo,
-        c,
-        texts.CAMPAIGN_CLOSED_SUMMARY.format(
-            title=c.title, count=len(orders), lines=order_list(orders), totals=totals_text(orders)
-        ),
-        f"cutoff:{c.id}",
-        "cutoff",
-        now,
-    )
+
+    def summary_for(group: GroupRef) -> str:
+        here = [o for o in orders if o.chat_id == group.chat_id]
+        return texts.CAMPAIGN_CLOSED_SUMMARY.format(
+            title=c.title,
+            count=len(orders),
+            here=len(here),
+            lines=order_list(here),
+            totals=totals_text(orders),
+        ).rstrip()
+
+    posted = post_to_groups(repo, c, summary_for, f"cutoff:{c.id}", "cutoff", now)
     reply = [
         texts.CAMPAIGN_CLOSED_REPLY.format(
             pending=sum(o.status == "pending" for o in orders), late=len(late)
         )
+        + posted.reply()
     ]
     if short := short_text(c, orders):
         reply.append(short)

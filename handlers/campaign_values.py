@@ -58,6 +58,7 @@ class CampaignDraft:
     slot_minutes: int = 30
     slot_capacity: int = 20
     allocation_rule: AllocationRule = "first_come"
+    groups: tuple[str, ...] = ()  # 发到：3号楼群、5号楼群 (empty: every group of the community)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class CampaignView:
     allocation_rule: AllocationRule
     created_by: str
     created_at: datetime
+    community_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ def campaign_view(session: Session, row: Campaign) -> CampaignView:
         allocation_rule=cast(AllocationRule, row.allocation_rule),
         created_by=row.created_by,
         created_at=row.created_at,
+        community_id=row.community_id,
     )
 
 

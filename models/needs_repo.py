@@ -265,11 +265,17 @@ class SqlMemberRepo:
         display_name: str,
         household: HouseholdValue,
         chat_id: str = "",
-    ) -> None:
+        community_id: int | None = None,
+        community: str = "",
+    ) -> bool:
         member = self._member(channel, sender_id) or Member(channel=channel, external_id=sender_id)
-        member.display_name = display_name or member.display_name or ""
         if member.community_id is None:
-            member.community_id = home_community(self.session, channel, chat_id)
+            member.community_id = community_id or home_community(
+                self.session, channel, chat_id, household, community
+            )
+            if member.community_id is None and _several_communities(self.session):
+                return False
+        member.display_name = display_name or member.display_name or ""
         row = self._find_household(member.community_id, household) or Household(
             community_id=member.community_id,
             building=household.building,
@@ -284,6 +290,7 @@ class SqlMemberRepo:
         self.session.add_all([row, member])
         self.session.flush()
         member.household_id = row.id
+        return True
 
     def _find_household(self, community_id: int | None, h: HouseholdValue) -> Household | None:
         """At this address, else the one roster household it fits (3-201 for 3-2-201)."""
@@ -304,16 +311,47 @@ class SqlMemberRepo:
         )
 
 
-def home_community(session: Session, channel: str, chat_id: str) -> int | None:
-    """A registering resident's community: the group's, else the only community there is."""
+def home_community(
+    session: Session,
+    channel: str,
+    chat_id: str,
+    household: HouseholdValue | None = None,
+    name: str = "",
+) -> int | None:
+    """A registering resident's community: the group's, else the one named, else the only
+    community there is, else the only one whose roster has the address (None: undecided)."""
     if chat_id:
         found = session.scalar(
             select(Chat.community_id).where(Chat.channel == channel, Chat.external_id == chat_id)
         )
         if found is not None:
             return found
+    if name:
+        named = session.scalar(select(Community.id).where(Community.name == name))
+        if named is not None:
+            return named
     ids = session.scalars(select(Community.id).limit(2)).all()
-    return ids[0] if len(ids) == 1 else None
+    if len(ids) == 1:
+        return ids[0]
+    if household is None or household.room is None:
+        return None
+    on_roster = session.scalars(
+        select(Household.community_id)
+        .where(
+            Household.on_roster.is_(True),
+            Household.room == household.room,
+            Household.building.is_(None)
+            if household.building is None
+            else Household.building == household.building,
+        )
+        .distinct()
+        .limit(2)
+    ).all()
+    return on_roster[0] if len(on_roster) == 1 else None
+
+
+def _several_communities(session: Session) -> bool:
+    return len(session.scalars(select(Community.id).limit(2)).all()) > 1
 
 
 def roster_fit(session: Session, community_id: int | None, h: HouseholdValue) -> Household | None:
