@@ -77,7 +77,8 @@ def open_campaign(req: OpenRequest, text: str, ctx: Context) -> Opened:
     ctx.community.store_groups(c.id, targets, now)
     announce(ctx, c, targets, now)
     log.info("campaign %s opened by %s for community %s", c.id, req.sender_id, community_id)
-    return Opened(open_reply(c, targets, community), c)
+    here = req.chat_id if req.is_group else ""
+    return Opened(open_reply(c, targets, community, here), c)
 
 
 def decide_community(req: OpenRequest, scope: StaffScope) -> tuple[int | None, str] | str:
@@ -171,8 +172,9 @@ def announce(ctx: Context, c: CampaignView, groups: Sequence[GroupRef], now: dat
     return ctx.campaigns.queue_notices(notices, now)
 
 
-def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str) -> str:
-    """What happened, and only that: where the 接龙 went, what the worker must forward."""
+def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here: str = "") -> str:
+    """What happened, and only that: where the 接龙 went, what the worker must forward. In a
+    group that got the 接龙 itself, the reply does not repeat it (one announcement per group)."""
     reached = [g for g in groups if g.reachable]
     unreached = [g for g in groups if not g.reachable]
     lines = [
@@ -191,8 +193,10 @@ def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str) -> s
         lines.append(texts.OPEN_ANNOUNCED_NONE.format(why=why or texts.OPEN_NO_COMMUNITY))
     first = c.products[0]
     lines.append(texts.OPEN_DIRECT_HINT.format(example=f"{first.name}1{first.unit or '份'}"))
-    if unreached:
-        names = "、".join(g.label for g in unreached)
+    names = "、".join(g.label for g in unreached)
+    if unreached and any(g.chat_id == here for g in reached):
+        lines.append(texts.OPEN_FORWARD_HERE.format(names=names))
+    elif unreached:
         lines += [texts.OPEN_FORWARD.format(names=names), template_text(c)]
     elif not reached:
         lines += [texts.OPEN_FORWARD_ANY, template_text(c)]

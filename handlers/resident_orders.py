@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from handlers import texts
-from handlers.campaign_format import summary, when_text
+from handlers.campaign_format import address, items_text, when_text
 from handlers.campaign_residents import orders_notes
 from handlers.campaign_store import CampaignView, ProductSpec
 from handlers.context import Context
@@ -139,9 +139,10 @@ def _take(msg: Incoming, order: DirectOrder, ctx: Context) -> list[Action]:
         texts.ORDER_TAKEN.format(
             title=c.title,
             no=o.no,
-            summary=summary(o),
+            address=address(o.household),  # never the household's name: the sender may not be it
+            items=items_text(o.lines),
             cutoff=when_text(c.cutoff_at),
-            example=_example(c),
+            name=c.products[0].name,
         )
         for o in created
         if o.status != "late"

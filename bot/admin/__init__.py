@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from bot.admin import (
     audit,
     auth,
+    campaign_new,
     campaigns,
     chain_reading,
     cli,
@@ -50,6 +51,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 for child in (
     auth.bp,
     today.bp,
+    campaign_new.bp,
     campaigns.bp,
     chain_reading.bp,
     exports.bp,

@@ -16,6 +16,7 @@ from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
+from handlers.campaign_format import template_text
 from handlers.campaign_ops import reject_orders
 from handlers.campaign_rules import can_decide
 from handlers.campaign_store import (
@@ -28,6 +29,7 @@ from handlers.campaign_store import (
     OrderView,
 )
 from models.base import utcnow
+from models.campaign_groups import campaign_groups
 from models.campaigns_repo import SqlCampaignRepo
 
 bp = Blueprint("campaigns", __name__)
@@ -74,6 +76,7 @@ def show(campaign_id: int) -> str:
         slots = repo.list_slots(campaign_id)
         entries = data.unreadable_entries(db, campaign_id)
         chains = campaign_chains(db, campaign_id)
+        groups = campaign_groups(db, campaign_id)
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
@@ -95,6 +98,8 @@ def show(campaign_id: int) -> str:
         exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),
         pickup_chart=data.pickup_chart(slots, everything),
+        groups=groups,
+        template=template_text(campaign),
     )
 
 
