@@ -116,7 +116,7 @@ def target_groups(
         here = [g for g in everywhere if g.chat_id == req.chat_id and g.channel == req.channel]
         fallback = GroupRef(req.channel, req.chat_id, reachable=can_post(req.channel, False))
         pool = (here or [fallback]) if req.is_group else []
-    if req.chat_ids is not None:
+    if req.chat_ids is not None and not draft.groups:  # 发到 in the text wins over the ticks
         chosen = [g for g in pool if g.chat_id in req.chat_ids]
         unknown = set(req.chat_ids) - {g.chat_id for g in chosen}
         if unknown:
@@ -172,6 +172,14 @@ def announce(ctx: Context, c: CampaignView, groups: Sequence[GroupRef], now: dat
     return ctx.campaigns.queue_notices(notices, now)
 
 
+def _why_nowhere(groups: Sequence[GroupRef], community: str) -> str:
+    if groups:
+        return texts.OPEN_ONLY_WECHAT
+    if community:
+        return texts.OPEN_NO_GROUPS.format(community=community)
+    return texts.OPEN_NO_COMMUNITY
+
+
 def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here: str = "") -> str:
     """What happened, and only that: where the 接龙 went, what the worker must forward. In a
     group that got the 接龙 itself, the reply does not repeat it (one announcement per group)."""
@@ -189,8 +197,7 @@ def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here
         names = "、".join(g.label for g in reached)
         lines.append(texts.OPEN_ANNOUNCED.format(count=len(reached), names=names))
     else:
-        why = texts.OPEN_NO_GROUPS.format(community=community) if community else ""
-        lines.append(texts.OPEN_ANNOUNCED_NONE.format(why=why or texts.OPEN_NO_COMMUNITY))
+        lines.append(texts.OPEN_ANNOUNCED_NONE.format(why=_why_nowhere(groups, community)))
     first = c.products[0]
     lines.append(texts.OPEN_DIRECT_HINT.format(example=f"{first.name}1{first.unit or '份'}"))
     names = "、".join(g.label for g in unreached)
