@@ -128,7 +128,9 @@ def test_groups_are_named_and_ordinary_groups_listed_for_forwarding(
     ).get_data(as_text=True)
     # the robot has not said where to push yet (no webhook): both are forwarded by hand
     assert "接龙没有发到任何群（选中的群我都发不进去）" in reply
-    assert "请把下面的接龙转发到这些群：5号楼群、7号楼群" in reply and 'id="forward-template"' in reply
+    assert (
+        "请把下面的接龙转发到这些群：5号楼群、7号楼群" in reply and 'id="forward-template"' in reply
+    )
 
 
 def test_the_cli_lists_adds_and_names_groups(

@@ -21,7 +21,7 @@ from bot.roster_import import plan_file
 from bot.roster_sheet import MAX_BYTES, RosterFileError
 from bot.runtime import runtime
 from handlers.roster import FIELD_LABELS
-from models.base import utcnow
+from models.base import parse_row_id, utcnow
 from models.community import Chat, Community, RosterUpload
 from models.groups_repo import add_wechat_group, group_rows, name_group
 from models.roster import apply_roster
@@ -59,10 +59,10 @@ def community_for(db: Session, staff: Staff, community_id: int) -> Community:
 
 
 def _form_int(name: str) -> int:
-    value = request.form.get(name, "")
-    if not value.isdigit():
+    value = parse_row_id(request.form.get(name, ""))
+    if value is None:  # not digits, or past what the database stores: no such row
         abort(400, description="请选择社区。")
-    return int(value)
+    return value
 
 
 @bp.get("/community")
