@@ -19,7 +19,7 @@ from models.campaign_groups import store_groups
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Community, Household, Member
-from models.needs_repo import roster_fit
+from models.homes import roster_fit
 from models.reach import all_groups
 
 ORDERING = ("open", "closed")  # closed: a late order, kept for a worker to decide

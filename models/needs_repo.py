@@ -21,7 +21,8 @@ from handlers.needs_store import (
     need_order,
 )
 from models.audit import write_audit
-from models.community import Chat, Community, Household, Member
+from models.community import Chat, Household, Member
+from models.homes import home_community, roster_fit, several_communities
 from models.need import Need
 from models.staff import STAFF_ROLES, community_of
 
@@ -273,7 +274,7 @@ class SqlMemberRepo:
             member.community_id = community_id or home_community(
                 self.session, channel, chat_id, household, community
             )
-            if member.community_id is None and _several_communities(self.session):
+            if member.community_id is None and several_communities(self.session):
                 return False
         member.display_name = display_name or member.display_name or ""
         row = self._find_household(member.community_id, household) or Household(
@@ -309,63 +310,3 @@ class SqlMemberRepo:
                 Household.room.is_(None) if h.room is None else Household.room == h.room,
             )
         )
-
-
-def home_community(
-    session: Session,
-    channel: str,
-    chat_id: str,
-    household: HouseholdValue | None = None,
-    name: str = "",
-) -> int | None:
-    """A registering resident's community: the group's, else the one named, else the only
-    community there is, else the only one whose roster has the address (None: undecided)."""
-    if chat_id:
-        found = session.scalar(
-            select(Chat.community_id).where(Chat.channel == channel, Chat.external_id == chat_id)
-        )
-        if found is not None:
-            return found
-    if name:
-        named = session.scalar(select(Community.id).where(Community.name == name))
-        if named is not None:
-            return named
-    ids = session.scalars(select(Community.id).limit(2)).all()
-    if len(ids) == 1:
-        return ids[0]
-    if household is None or household.room is None:
-        return None
-    on_roster = session.scalars(
-        select(Household.community_id)
-        .where(
-            Household.on_roster.is_(True),
-            Household.room == household.room,
-            Household.building.is_(None)
-            if household.building is None
-            else Household.building == household.building,
-        )
-        .distinct()
-        .limit(2)
-    ).all()
-    return on_roster[0] if len(on_roster) == 1 else None
-
-
-def _several_communities(session: Session) -> bool:
-    return len(session.scalars(select(Community.id).limit(2)).all()) > 1
-
-
-def roster_fit(session: Session, community_id: int | None, h: HouseholdValue) -> Household | None:
-    """The only roster household whose known parts match an address missing some (no unit)."""
-    if community_id is None or h.room is None or (h.building and h.unit):
-        return None
-    stmt = select(Household).where(
-        Household.community_id == community_id,
-        Household.on_roster.is_(True),
-        Household.room == h.room,
-    )
-    if h.building:
-        stmt = stmt.where(Household.building == h.building)
-    if h.unit:
-        stmt = stmt.where(Household.unit == h.unit)
-    rows = session.scalars(stmt.limit(2)).all()
-    return rows[0] if len(rows) == 1 else None
