@@ -37,6 +37,7 @@ def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> st
                 action.chat_id,
                 action.text,
                 f"notify:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}",
+                not_before_at=msg.received_at,
             )
         elif isinstance(action, NotifyWorkers):
             notify_workers(session, msg, action, index)
@@ -62,7 +63,14 @@ def notify_workers(session: Session, msg: Incoming, action: NotifyWorkers, index
     workers = staff_of(session, community)
     base = action.dedupe_key or f"workers:{msg.channel}:{msg.sender_id}:{msg.msg_id}:{index}"
     added = sum(
-        queue_notice(session, w.channel, w.external_id, action.text, f"{base}:{w.id}")
+        queue_notice(
+            session,
+            w.channel,
+            w.external_id,
+            action.text,
+            f"{base}:{w.id}",
+            not_before_at=msg.received_at,
+        )
         for w in workers
     )
     if not workers:
@@ -79,6 +87,13 @@ def announce_group(session: Session, channel: str, chat_id: str, at: datetime) -
     action = group_notice(channel, chat_id, title)
     workers = staff_of(session, None)  # a group of no community yet: every worker and admin
     return sum(
-        queue_notice(session, w.channel, w.external_id, action.text, f"{action.dedupe_key}:{w.id}")
+        queue_notice(
+            session,
+            w.channel,
+            w.external_id,
+            action.text,
+            f"{action.dedupe_key}:{w.id}",
+            not_before_at=at,
+        )
         for w in workers
     )

@@ -1,4 +1,5 @@
-"""`python -m bot community …`, `invite …`, `roster import …`: set up a community from a shell.
+"""`python -m bot community …`, `invite …`, `roster import …`, `group …`: set up a community
+from a shell.
 
 Each command runs in one transaction on the configured database and prints what it did in
 the words a worker uses; a refusal prints why and exits 1 with nothing written.
@@ -11,12 +12,15 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.roster_import import import_file, plan_file, preview_lines
 from bot.roster_sheet import MAX_BYTES, RosterFileError
 from models.base import make_engine, make_session_factory, utcnow
+from models.community import Chat
+from models.groups_repo import add_wechat_group, group_rows, name_group
 from models.migrate import upgrade_to_head
 from models.setup_repo import (
     INVITE_HOURS,
@@ -29,7 +33,7 @@ from models.setup_repo import (
 )
 
 ACTOR = "cli"
-SETUP_COMMANDS = ("community", "invite", "roster")
+SETUP_COMMANDS = ("community", "invite", "roster", "group")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +56,18 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--community", required=True)
     imp.add_argument("--sheet", default="", help="the sheet to read (default: the first roster)")
     imp.add_argument("--dry-run", action="store_true", help="only show the preview")
+    gp = sub.add_parser("group", help="a community's groups: list, add a WeChat group, name one")
+    gps = gp.add_subparsers(dest="action", required=True)
+    gps.add_parser("list", help="the groups a campaign is announced to").add_argument(
+        "--community", required=True
+    )
+    ad = gps.add_parser("add", help="an ordinary WeChat group (its 接龙 is forwarded by hand)")
+    ad.add_argument("name")
+    ad.add_argument("--community", required=True)
+    nm = gps.add_parser("name", help="name a group (by its chat id), for 开团 … 发到：name")
+    nm.add_argument("chat_id")
+    nm.add_argument("name")
+    nm.add_argument("--community", required=True)
 
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
@@ -73,7 +89,36 @@ def _run(args: argparse.Namespace, factory: sessionmaker[Session], out: TextIO) 
         return _community(args, factory, out)
     if args.command == "invite":
         return _invite(args, factory, out)
+    if args.command == "group":
+        return _group(args, factory, out)
     return _roster(args, factory, out)
+
+
+def _group(args: argparse.Namespace, factory: sessionmaker[Session], out: TextIO) -> int:
+    at = utcnow()
+    with factory.begin() as db:
+        community = find_community(db, args.community)
+        if community is None:
+            raise SetupError(f"没有叫“{args.community}”的社区（先 python -m bot community add）")
+        if args.action == "add":
+            added = add_wechat_group(db, community, args.name, ACTOR, at)
+            out.write(f"已添加普通微信群「{added.title}」到{community.name}（开团时请转发接龙）\n")
+        elif args.action == "name":
+            chat = db.scalar(
+                select(Chat).where(
+                    Chat.external_id == args.chat_id, Chat.community_id == community.id
+                )
+            )
+            if chat is None:
+                raise SetupError(f"「{community.name}」没有 id 为 {args.chat_id} 的群")
+            name_group(db, chat, args.name, ACTOR, at)
+            out.write(f"群 {args.chat_id} 已命名为「{chat.title}」\n")
+        else:
+            for group in group_rows(db, community.id):
+                ref = group.ref
+                how = "能发消息" if ref.reachable else "需人工转发"
+                out.write(f"{ref.label}\t{ref.channel}\t{ref.chat_id}\t{how}\n")
+    return 0
 
 
 def _community(args: argparse.Namespace, factory: sessionmaker[Session], out: TextIO) -> int:

@@ -30,7 +30,6 @@ from bot.pipeline import inbox_key
 from bot.runtime import runtime
 from bot.webhook_mp import reply_within
 from handlers.types import Incoming
-from models.base import utcnow
 from models.community import Chat
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ def receive_robot() -> Response:
     rt = runtime()
     factory = rt.session_factory
     try:
-        remember_chat(factory, msg, webhook)
+        remember_chat(factory, msg, webhook, received_at)
         reply = (
             None if msg.incoming is None else reply_within(factory, msg.incoming, started, rt.links)
         )
@@ -162,19 +161,23 @@ def _passive(
     return xml_reply(crypto.encrypt(render(now), timestamp=str(now), nonce=nonce))
 
 
-def remember_chat(factory: sessionmaker[Session], msg: wecom.RobotMessage, webhook: str) -> None:
+def remember_chat(
+    factory: sessionmaker[Session], msg: wecom.RobotMessage, webhook: str, at: datetime
+) -> None:
     """Keep the chat's robot webhook on its Chat row (the sender posts notices through it)."""
     gone = msg.event in GONE_EVENTS
     for _ in range(2):  # a concurrent first insert makes the first try fail once
         try:
             with factory.begin() as session:
-                _upsert_chat(session, msg, None if gone else webhook)
+                _upsert_chat(session, msg, None if gone else webhook, at)
             return
         except IntegrityError:
             continue
 
 
-def _upsert_chat(session: Session, msg: wecom.RobotMessage, webhook: str | None) -> None:
+def _upsert_chat(
+    session: Session, msg: wecom.RobotMessage, webhook: str | None, at: datetime
+) -> None:
     chat = session.scalars(
         select(Chat).where(Chat.channel == wecom.ROBOT_CHANNEL, Chat.external_id == msg.chat_id)
     ).one_or_none()
@@ -184,7 +187,7 @@ def _upsert_chat(session: Session, msg: wecom.RobotMessage, webhook: str | None)
         )
         session.add(chat)
     if msg.event == "add_to_chat" and chat.is_group:  # workers hear of a new group at once
-        announce_group(session, wecom.ROBOT_CHANNEL, msg.chat_id, utcnow())
+        announce_group(session, wecom.ROBOT_CHANNEL, msg.chat_id, at)
     # None: removed from the chat; "" (no usable URL in this callback) keeps what we had
     if (webhook is None or webhook) and chat.webhook_url != webhook:
         chat.webhook_url = webhook

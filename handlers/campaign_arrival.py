@@ -12,7 +12,7 @@ from handlers import texts
 from handlers.allocation import allocate as share
 from handlers.campaign_format import address, clock, items_text, slot_table, slot_text, summary
 from handlers.campaign_ops import close, demands, live_orders, stock_of
-from handlers.campaign_post import post_to_groups, tell_household
+from handlers.campaign_post import Posted, post_to_groups, tell_household
 from handlers.campaign_rules import is_vulnerable, mask_phone, qty_text
 from handlers.campaign_store import (
     AllocationRule,
@@ -139,16 +139,19 @@ def arrive(
         repo.set_campaign_status(c.id, "arrived", actor, now)
     record_refunds(repo, c, actor, now)  # orders rejected for want of stock
     text = arrival_notice(c, when, slots, len(delivery), now)
-    post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
-    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery))
+    posted = post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
+    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery), posted)
 
 
-def _arrival_reply(repo: CampaignRepo, c: CampaignView, count: int, delivery: int) -> str:
+def _arrival_reply(
+    repo: CampaignRepo, c: CampaignView, count: int, delivery: int, posted: Posted
+) -> str:
     used = [s for s in repo.list_slots(c.id) if s.count]
     lines = [
         texts.ARRIVAL_REPLY.format(
             count=count, slots=len(used), capacity=c.slot_capacity, delivery=delivery
-        ),
+        )
+        + posted.reply(),
         slot_table(used),
     ]
     pending = repo.list_orders(c.id, OrderFilter(statuses=("pending", "late")))

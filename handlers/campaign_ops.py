@@ -25,6 +25,7 @@ from handlers.campaign_store import (
 )
 from handlers.goal_ops import cancel_unreached
 from handlers.money_ops import record_refunds
+from handlers.reach import GroupRef
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def stock_of(c: CampaignView) -> dict[str, float | None]:
 
 
 def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
-    """截单: sync the chains, close, post the final list and totals; the worker's reply."""
+    """截单: sync the chains, close, post each group its own final list (with the total); the
+    worker's reply says what happened."""
     repo.sync_orders(c.id, now)
     if c.status != "open":
         return texts.CAMPAIGN_ALREADY_CLOSED.format(title=c.title)
@@ -63,16 +65,27 @@ def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str
     repo.set_campaign_status(c.id, "closed", actor, now)
     orders = [o for o in live_orders(repo, c) if o.status != "late"]
     late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
-    text = texts.CAMPAIGN_CLOSED_SUMMARY.format(
-        title=c.title, count=len(orders), lines=order_list(orders), totals=totals_text(orders)
-    )
-    if c.min_total is not None:
-        text += "\n" + progress_text(c, orders)
-    post_to_groups(repo, c, text, f"cutoff:{c.id}", "cutoff", now)
+    progress = "\n" + progress_text(c, orders) if c.min_total is not None else ""
+
+    def summary_for(group: GroupRef) -> str:
+        here = [o for o in orders if o.chat_id == group.chat_id]
+        return (
+            texts.CAMPAIGN_CLOSED_SUMMARY.format(
+                title=c.title,
+                count=len(orders),
+                here=len(here),
+                lines=order_list(here),
+                totals=totals_text(orders),
+            ).rstrip()
+            + progress
+        )
+
+    posted = post_to_groups(repo, c, summary_for, f"cutoff:{c.id}", "cutoff", now)
     reply = [
         texts.CAMPAIGN_CLOSED_REPLY.format(
             pending=sum(o.status == "pending" for o in orders), late=len(late)
         )
+        + posted.reply()
     ]
     if short := short_text(c, orders):
         reply.append(short)

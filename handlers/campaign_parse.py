@@ -40,6 +40,9 @@ _FIELDS = {
     "分时段": "slots",
     "每段": "slots",
     "分配": "rule",
+    "发到": "groups",
+    "发往": "groups",
+    "发给": "groups",
 }
 _KEYWORDS = re.compile(
     "("
@@ -101,7 +104,18 @@ def parse_campaign(text: str, now: datetime) -> CampaignDraft | ParseProblem:
         allocation_rule=_rule(" ".join(fields.get("rule", []))),
     )
     minutes, capacity = parse_slot_spec(" ".join(fields.get("slots", [])))
-    return replace(draft, slot_minutes=minutes or 30, slot_capacity=capacity or 20)
+    return replace(
+        draft,
+        slot_minutes=minutes or 30,
+        slot_capacity=capacity or 20,
+        groups=group_names(fields.get("groups", [])),
+    )
+
+
+def group_names(values: list[str]) -> tuple[str, ...]:
+    """发到：3号楼群、5号楼群 → ("3号楼群", "5号楼群"), in order, each once."""
+    names = (n for v in values for n in re.split(r"[、,，;；/\s]+", v.strip(" :。")) if n)
+    return tuple(dict.fromkeys(names))
 
 
 def _split_fields(body: str) -> tuple[str, dict[str, list[str]]]:

@@ -38,6 +38,7 @@ from handlers.campaign_values import (
     SyncReport,
 )
 from handlers.money_store import NoPayments, PaymentRepo
+from handlers.reach import GroupRef
 
 __all__ = [
     "FLAG_DELIVERY",
@@ -73,9 +74,16 @@ class CampaignRepo(PaymentRepo, Protocol):
     """Storage of campaigns, orders, slots, pickups and money. Every write records an audit row."""
 
     def create_campaign(
-        self, draft: CampaignDraft, chat_id: str, channel: str, actor: str, at: datetime
+        self,
+        draft: CampaignDraft,
+        chat_id: str,
+        channel: str,
+        actor: str,
+        at: datetime,
+        community_id: int | None = None,
     ) -> CampaignView:
-        """Store a new open campaign with its products."""
+        """Store a new open campaign with its products, in `community_id` (default: the chat's
+        community, else the actor's)."""
 
     def get_campaign(self, campaign_id: int) -> CampaignView | None:
         """One campaign by id."""
@@ -157,10 +165,12 @@ class CampaignRepo(PaymentRepo, Protocol):
 
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         """Queue messages in the outbox unless their dedupe key exists; return how many are new.
-        A notice without `not_before_at` is due at `now`."""
+        A notice without `not_before_at` is due at `now`. A notice with no channel and an
+        `order_id` is about that order's resident: it goes where `handlers.reach` says."""
 
-    def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:
-        """(channel, chat id) of the campaign's group and of every chat with a linked chain."""
+    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
+        """The groups the campaign posts to: those of its community it was announced to and
+        every group whose 接龙 linked to it (never a 1:1 chat), each with `reachable`."""
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         """Record when the goods arrive (到货 command with a time, or now)."""
@@ -179,7 +189,13 @@ class NoCampaigns(NoPayments):
     no campaign exists, so every campaign route stays silent. Writes are refused."""
 
     def create_campaign(
-        self, draft: CampaignDraft, chat_id: str, channel: str, actor: str, at: datetime
+        self,
+        draft: CampaignDraft,
+        chat_id: str,
+        channel: str,
+        actor: str,
+        at: datetime,
+        community_id: int | None = None,
     ) -> CampaignView:
         raise RuntimeError("no campaign storage in this Context")
 
@@ -260,7 +276,7 @@ class NoCampaigns(NoPayments):
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         return 0
 
-    def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:
+    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
         return []
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:

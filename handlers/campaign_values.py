@@ -59,6 +59,7 @@ class CampaignDraft:
     slot_capacity: int = 20
     allocation_rule: AllocationRule = "first_come"
     min_total: float | None = None  # 成团: the batch goes ahead only with this many (issue 17)
+    groups: tuple[str, ...] = ()  # 发到：3号楼群、5号楼群 (empty: every group of the community)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class CampaignView:
     created_by: str
     created_at: datetime
     min_total: float | None = None  # 成团 minimum, in the first product's unit
+    community_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,9 @@ from handlers.campaign_commands import (
     CampaignCommand,
     parse_command,
 )
-from handlers.campaign_format import products_text, template_text, when_text
-from handlers.campaign_goal import goal_line
+from handlers.campaign_open import OpenRequest, open_campaign
 from handlers.campaign_ops import adjust, close, close_due, confirm, confirm_all, reject
-from handlers.campaign_parse import ParseProblem, parse_campaign, parse_when
+from handlers.campaign_parse import parse_when
 from handlers.campaign_residents import handle_resident, orders_notes, resident_can
 from handlers.campaign_store import (
     AllocationRule,
@@ -38,7 +37,7 @@ from handlers.context import Context
 from handlers.goal_ops import announce_reached
 from handlers.jielong.handler import ChainActions
 from handlers.money_commands import claim_payment, money_command
-from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
+from handlers.types import Action, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")
@@ -115,25 +114,10 @@ def _worker(
 
 
 def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
-    """开团: store the campaign and post the 接龙 template to the group (or hand it over)."""
-    draft = parse_campaign(cmd.text, ctx.now())
-    if isinstance(draft, ParseProblem):
-        missing = "、".join(texts.CAMPAIGN_MISSING_NAMES[m] for m in draft.missing)
-        return [
-            Reply(texts.CAMPAIGN_OPEN_MISSING.format(missing=missing) + texts.CAMPAIGN_OPEN_USAGE)
-        ]
-    c = ctx.campaigns.create_campaign(draft, msg.chat_id, msg.channel, msg.sender_id, ctx.now())
-    log.info("campaign %s opened by %s in %s", c.id, msg.sender_id, msg.chat_id)
-    goal = goal_line(c)
-    opened = texts.CAMPAIGN_OPENED.format(
-        id=c.id,
-        title=c.title,
-        products=products_text(c.products) + (f"\n{goal}" if goal else ""),
-        cutoff=when_text(c.cutoff_at),
-    )
-    if msg.is_group:
-        return [Reply(opened), Notify(msg.chat_id, template_text(c))]
-    return [Reply(opened), Reply(template_text(c))]
+    """开团: the campaign of the worker's community, announced to its groups (one rule for chat
+    and page: `handlers.campaign_open`)."""
+    req = OpenRequest(msg.channel, msg.sender_id, msg.chat_id, msg.is_group)
+    return [Reply(open_campaign(req, cmd.text, ctx).reply)]
 
 
 def with_campaign_sync(

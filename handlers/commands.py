@@ -62,14 +62,29 @@ def handle_help(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
 
 
 def handle_register(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
-    """`登记 <address> [name] [phone]`: link the sender to a household."""
-    household = parse_household(cmd.args)
+    """`登记 [社区] <address> [name] [phone]`: link the sender to a household of a community."""
+    names = ctx.setup.community_names()
+    community, args = split_community(cmd.args, names)
+    household = parse_household(args)
     if household is None:
         return [Reply(texts.REGISTER_USAGE)]
     chat = msg.chat_id if msg.is_group else ""
-    ctx.members.register(msg.channel, msg.sender_id, msg.sender_name, household, chat_id=chat)
+    if not ctx.members.register(
+        msg.channel, msg.sender_id, msg.sender_name, household, chat_id=chat, community=community
+    ):
+        which = texts.REGISTER_WHICH_COMMUNITY.format(first=names[0], names="、".join(names))
+        return [Reply(which)]
     details = _details(household, show_phone=not msg.is_group)
     return [Reply(texts.REGISTERED.format(address=household.label(), details=details))]
+
+
+def split_community(args: str, names: list[str]) -> tuple[str, str]:
+    """`和平里社区 3-2-201 王` → ("和平里社区", "3-2-201 王"); ("", args) when no name leads."""
+    text = unicodedata.normalize("NFKC", args).strip()
+    for name in sorted(names, key=len, reverse=True):
+        if name and text.startswith(name):
+            return name, text[len(name) :].strip(_ARG_TRIM + "，,")
+    return "", args
 
 
 def _details(household: Household, show_phone: bool) -> str:

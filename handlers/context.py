@@ -8,6 +8,7 @@ from datetime import datetime
 
 from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
+from handlers.community_store import NO_COMMUNITY, CommunityRepo
 from handlers.jielong.store import ChainRepo
 from handlers.members_store import MemberRepo
 from handlers.needs_store import NeedRepo
@@ -25,3 +26,4 @@ class Context:
     links: LinkIssuer = NO_LINKS  # worker-page login links (`后台`); none without the app secret
     campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)
     setup: SetupRepo = NO_SETUP  # invitations, groups' communities (issue 18)
+    community: CommunityRepo = NO_COMMUNITY  # a campaign's community and its groups (issue 20)

@@ -55,7 +55,7 @@ def remind_due(repo: CampaignRepo, now: datetime, lead: timedelta = CUTOFF_LEAD)
             continue  # past its cut-off: 截单 itself is due
         repo.sync_orders(c.id, now)
         text = cutoff_reminder(c, repo.list_orders(c.id))
-        if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "cutoff_reminder", now):
+        if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "cutoff_reminder", now).queued:
             reminded.append(c.id)
     return reminded
 
@@ -70,4 +70,4 @@ def announce_reached(repo: CampaignRepo, c: CampaignView, now: datetime) -> bool
     text = texts.GOAL_REACHED_NOTICE.format(
         title=c.title, progress=progress_text(c, orders), cutoff=when_text(c.cutoff_at)
     )
-    return post_to_groups(repo, c, text, f"goal:{c.id}", "goal", now) > 0
+    return post_to_groups(repo, c, text, f"goal:{c.id}", "goal", now).queued > 0

@@ -40,6 +40,10 @@ class MemberRepo(Protocol):
         display_name: str,
         household: Household,
         chat_id: str = "",
-    ) -> None:
-        """Link the member to a household of their community (the group's, when the member has
-        none yet): the one on the roster at that address, else a new one."""
+        community_id: int | None = None,
+        community: str = "",
+    ) -> bool:
+        """Link the member to a household of their community: the one on the roster at that
+        address, else a new one. A member of no community yet joins `community_id`, else the
+        one named, else the group's, else the one whose roster has the address, else the only
+        community. False (nothing stored) when there are several and none fits."""

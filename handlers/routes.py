@@ -28,6 +28,7 @@ from handlers.jielong.handler import (
 )
 from handlers.need_aggregate import with_flag_memory
 from handlers.needs import handle_need, match_need
+from handlers.resident_orders import handle_resident_order, match_resident_order
 from handlers.setup import handle_setup, match_setup
 from handlers.types import Action, Incoming
 
@@ -55,6 +56,7 @@ ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
         with_campaign_sync(handle_catalogue_correction),
     ),
     Route("jielong", match_jielong, with_campaign_sync(handle_jielong)),
+    Route("resident_order", match_resident_order, handle_resident_order),  # 1:1 (issue 20)
     Route("chain_line", match_chain_line, with_campaign_sync(handle_chain_line)),
     Route("need", match_need, with_flag_memory(handle_need)),
     Route("chatter", match_chatter, handle_chatter),

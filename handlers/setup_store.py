@@ -54,6 +54,9 @@ class SetupRepo(Protocol):
     def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
         """Record a group chat; its title when it has no community and was never announced."""
 
+    def community_names(self) -> list[str]:
+        """Every community's name, oldest first."""
+
 
 class NoSetup:
     """The default for contexts built without storage of communities (tests of other parts)."""
@@ -73,6 +76,9 @@ class NoSetup:
 
     def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
         return None
+
+    def community_names(self) -> list[str]:
+        return []
 
 
 NO_SETUP = NoSetup()

@@ -81,12 +81,14 @@ NEED_STATUS_LABELS = {
 COMMAND_WORKER_ONLY = "“{word}”是社区工作人员用的命令。您有困难请直接说明情况，我们会尽快处理。"
 
 # --- notices (scheduler: reminders, cut-off, arrival, daily report, escalation) ---------
-REMINDER_PERSONAL = "【取货提醒】您在「{title}」的订单请于 {slot} 到{point}领取，取货码 {code}。"
+REMINDER_PERSONAL = (
+    "【取货提醒】{address}：您在「{title}」的订单请于 {slot} 到{point}领取，取货码 {code}。"
+)
 REMINDER_GROUP_LINE = "{address}：{slot} 到{point}领取「{title}」"
 REMINDER_BATCH_HEADER = "【取货提醒】请按时段领取，取货时报门牌号和取货码："
 REMINDER_BATCH_HEADER_MD = "**取货提醒**　请按时段领取，取货时报门牌号和取货码："
 FOLLOW_UP_PERSONAL = (
-    "您在「{title}」的货品还没有领取，请尽快到{point}领取，取货码 {code}。"
+    "{address}：您在「{title}」的货品还没有领取，请尽快到{point}领取，取货码 {code}。"
     "如果行动不便，请回复说明，社区工作人员会联系您。"
 )
 FOLLOW_UP_GROUP_LINE = "{address}：「{title}」还没有领取，请尽快到{point}领取"
@@ -114,7 +116,7 @@ CAMPAIGN_PRICE = "{price}元/{unit}"
 CAMPAIGN_LIMIT = "，每户限{qty}{unit}"
 CAMPAIGN_STOCK = "，共{qty}{unit}"
 CAMPAIGN_UNSET = "待定"
-CAMPAIGN_OPENED = "已开团（团购{id}）：{title}\n{products}\n截单：{cutoff}\n接龙已发到群里，可转发到其他群；接龙名单会自动汇总。"
+CAMPAIGN_OPENED = "已开团（团购{id}）：{title}\n{products}\n截单：{cutoff}"
 CAMPAIGN_OPEN_USAGE = (
     "开团格式（每项一行，冒号可省）：\n开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 限2份 库存50\n"
     "截单：明天晚上8点\n到货：后天下午3点\n取货：社区活动中心\n时段：30分钟 每段20户\n"
@@ -124,7 +126,9 @@ CAMPAIGN_OPEN_MISSING = "没看懂{missing}。\n"
 CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"}
 CAMPAIGN_NONE = "现在没有进行中的团购。"
 CAMPAIGN_WORKER_ONLY = "“{word}”只有社区工作人员可以用。想看自己的订单，请发送“查询”。"
-CAMPAIGN_CLOSED_SUMMARY = "【{title}】已截单，共{count}单：\n{lines}\n合计：{totals}"
+CAMPAIGN_CLOSED_SUMMARY = (
+    "【{title}】已截单，共{count}单，本群{here}单：\n{lines}\n全部合计：{totals}"
+)
 CAMPAIGN_CLOSED_REPLY = (
     "已截单：{pending}单待确认，{late}单迟到。发送“确认全部”或“确认 编号”，“拒绝 编号 原因”。"
 )
@@ -157,7 +161,7 @@ REJECTED_NOTICE = "{address}：您在【{title}】的订单（{no} 号）未通�
 ADJUSTED = "已调整 {no} 号：{summary}"
 ADJUST_USAGE = "调整格式：调整 编号 商品 数量，例如“调整 12 蔬菜套餐 1”。"
 ADJUST_NO_LINE = "{no} 号里没有“{name}”。本团商品：{choices}。"
-ALLOCATED = "已按{rule}分配：{items}。受影响{count}户，已在群里告知。"
+ALLOCATED = "已按{rule}分配：{items}。受影响{count}户，已逐户通知（公众号私聊或下单的群；联系不上的在工作台标为“需人工通知”）。"
 ALLOCATED_ENOUGH = "库存充足，每户按所订数量分配。"
 ALLOCATION_RULES = {"first_come": "先到先得", "proportional": "比例"}
 ALLOCATION_ITEM = "{name}{stock}{unit}分给{households}户"
@@ -169,9 +173,7 @@ ARRIVAL_SLOT_TABLE_LINE = "{start}–{end}　{buildings}"
 ARRIVAL_BUILDINGS = "{names}号楼"
 ARRIVAL_DELIVERY_LINE = "独居老人、行动不便、居家隔离的住户（{count}户）由志愿者送货上门。"
 ARRIVAL_CODE_HINT = "领取时请报门牌号或取货码（发送“查询”可看取货码）。"
-ARRIVAL_REPLY = (
-    "已安排{count}户到{slots}个时段（每段最多{capacity}户），送货上门{delivery}户。群通知已发出。"
-)
+ARRIVAL_REPLY = "已安排{count}户到{slots}个时段（每段最多{capacity}户），送货上门{delivery}户。"
 ARRIVAL_PENDING_HINT = "还有{count}单未确认，确认后再发“到货”会补排时段。"
 ARRIVAL_NOTHING = "没有已确认的订单可以安排取货。先“确认全部”或“确认 编号”。"
 PICKED_UP = "已核销 {no} 号：{summary}，取货码 {code}。"
@@ -474,3 +476,38 @@ IMPORT_REASON_UNKNOWN_ITEM = "商品“{name}”不是本团商品"
 IMPORT_REASON_CANCELLED = "已取消"
 IMPORT_REASON_DONE_BEFORE = "已导入过"
 IMPORT_SOURCES = {"ktt": "快团团", "jielong": "群接龙", "sheet": "表格"}
+# --- issue 20: a campaign belongs to its community (announcement, residents' notices, 公众号 orders)
+POSTED_TO_GROUPS = "通知已发到{count}个群。"
+POSTED_NOWHERE = "没有能发消息的群，通知没有发出。"
+POSTED_FORWARD = "{names}我发不进去（普通微信群），请转发。"
+OPEN_ANNOUNCED = "接龙已发到{count}个群：{names}。"
+OPEN_ANNOUNCED_NONE = "接龙没有发到任何群（{why}）。"
+OPEN_NO_GROUPS = "没有选群，或「{community}」还没有群"
+OPEN_ONLY_WECHAT = "选中的群我都发不进去"
+OPEN_NO_COMMUNITY = "您还不属于任何社区"
+OPEN_FORWARD = "请把下面的接龙转发到这些群：{names}。"
+OPEN_FORWARD_ANY = "请把下面的接龙转发到居民群。"
+OPEN_FORWARD_HERE = "{names}我发不进去（普通微信群），请把本群收到的接龙转发过去。"
+OPEN_DIRECT_HINT = "居民在群里接龙，或私聊我发“楼号-单元-房号 商品 数量”（如“4-1-101 {example}”），都会汇总到这一团。"
+OPEN_NOT_YOUR_GROUP = "本群属于「{chat}」，您是「{mine}」的工作人员，不能在本群开团。接龙没有发出。"
+OPEN_GROUP_UNASSIGNED = "本群还没有归属社区，接龙没有发出。请先发送“本群属于 {community}”，再开团。"
+OPEN_WHICH_COMMUNITY = "您不属于某一个社区，请在要开团的社区的群里发开团，或在工作台开团时选择社区（现有：{names}）。接龙没有发出。"
+OPEN_UNKNOWN_GROUP = (
+    "没有叫“{name}”的群。「{community}」的群：{names}。接龙没有发出，请改好再开团。"
+)
+OPEN_OTHER_GROUP = "“{name}”是「{other}」的群，不是「{community}」的。接龙没有发出，请改好再开团。"
+OPEN_DUPLICATE = "「{title}」已经在团购中（团购{id}，{status}）。接龙没有再发。如要再开一团，请换个名称，如“{title} 第二期”。"
+OPEN_NO_GROUP_NAMES = "无"
+CAMPAIGN_STATUS = {"open": "接龙中", "closed": "已截单", "arrived": "已到货"}
+MANUAL_SUMMARY = "【需人工通知】「{title}」的{what}有{count}户联系不上（没有公众号私聊窗口，也不在能发消息的群里），请电话或上门告知：{lines}"
+MANUAL_SUMMARY_LINE = "{address} {name}{phone}"
+MANUAL_WHAT = {"reminder": "取货提醒", "followup": "未取货提醒"}
+ORDER_TAKEN = "已记入【{title}】{no} 号：{address} {items}（待确认）。截单：{cutoff}。要改数量发“修改 {name} 数量”，不要了发“取消”。"
+ORDER_TAKEN_LATE = "【{title}】已截单，{summary} 记为迟到（{no} 号），等社区工作人员确认。"
+ORDER_TAKEN_AGAIN = "这条已经记过了。发送“查询”可看您的订单。"
+ORDER_ASK_ADDRESS = "【{title}】正在接龙。请带上门牌号再发一次，例如“4-1-101 {example}”；也可以先登记：登记 4-1-101 王 13800001234。"
+ORDER_OFF_ROSTER = "{address} 不在「{community}」的住户名单里，没有记入【{title}】。请核对楼号-单元-房号再发，或联系社区工作人员。"
+REGISTER_WHICH_COMMUNITY = (
+    "请写上您的社区，例如“登记 {first} 3-2-201 王 13800001234”。现有社区：{names}。"
+)
+REGISTERED_IN = "（{community}）"

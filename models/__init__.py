@@ -2,7 +2,7 @@
 
 from models.admin import AdminCredential, AdminSession, LoginAttempt, UsedLoginToken
 from models.base import Base, UTCDateTime, make_engine, make_session_factory
-from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product
+from models.campaign import Campaign, CampaignGroup, Order, OrderLine, PickupSlot, Product
 from models.chain import Chain, ChainEntry, ChainLine
 from models.community import Chat, Community, Household, Invitation, Member, RosterUpload
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
@@ -17,6 +17,7 @@ __all__ = [
     "AuditLog",
     "Base",
     "Campaign",
+    "CampaignGroup",
     "Chain",
     "ChainEntry",
     "ChainLine",

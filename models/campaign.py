@@ -97,6 +97,22 @@ class OrderLine(Base):
     requested_qty: Mapped[float | None]  # as written, before the per-household limit
 
 
+class CampaignGroup(Base):
+    """A group of the campaign's community at 开团: announced there (`reached`), or listed in the
+    worker's reply to forward by hand (an ordinary WeChat group Linli cannot post to)."""
+
+    __tablename__ = "campaign_groups"
+    __table_args__ = (UniqueConstraint("campaign_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    reached: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PickupSlot(Base):
     """A pickup time window (分时段) with a capacity in households."""
 

@@ -27,6 +27,7 @@ from models.audit import write_audit
 from models.campaign import Campaign, Order
 from models.campaign_views import Record
 from models.chain import Chain, ChainEntry
+from models.community import Chat
 from models.entry_changes import follow_change
 from models.entry_orders import Home, OrderBatch, has_roster
 from models.order_pricing import Pricing
@@ -43,12 +44,13 @@ _chains = cast(Table, Chain.__table__)
 _entries = cast(Table, ChainEntry.__table__)
 _orders = cast(Table, Order.__table__)
 
-ActiveCampaign = tuple[int, str, str, datetime]  # id, title, chat_id, created_at
+ActiveCampaign = tuple[int, str, str, datetime, int | None]  # id, title, chat, created, community
 _CAMPAIGN_COLS = (
     _campaigns.c.id,
     _campaigns.c.title,
     _campaigns.c.chat_id,
     _campaigns.c.created_at,
+    _campaigns.c.community_id,
 )
 # A bound parameter each: a plain IN list is an "expanding" parameter, whose SQL is rendered
 # again at every execution.
@@ -142,10 +144,12 @@ def sync_chat(session: Session, chat_id: str, at: datetime) -> list[int]:
         select(Chain).where(Chain.chat_id == chat_id, Chain.is_order_list.is_(True))
     ).all()
     active = _active(session) if any(c.campaign_id is None for c in chains) else []
+    community = chat_community(session, chat_id) if active else None
     ids = set()
     for chain in chains:
         if chain.campaign_id is None:
-            _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active))
+            best = _best(chain.title, chain.chat_id, chain.opened_at, active, community)
+            _link(session, chain, best)
         if chain.campaign_id is not None:
             ids.add(chain.campaign_id)
     return sorted(ids)
@@ -170,7 +174,8 @@ def sync_chain(
         return []
     if campaign_id is None:
         active = [row[n:] for row in rows if row[n] is not None]
-        best = _best(title, chat_id, opened_at, active)
+        community = chat_community(session, chat_id) if active else None
+        best = _best(title, chat_id, opened_at, active, community)
         if best is None:
             return []
         _link(session, session.get_one(Chain, chain_id), best)
@@ -186,21 +191,33 @@ def _active(session: Session) -> Sequence[ActiveCampaign]:
     return session.connection().execute(_ACTIVE).all()
 
 
+def chat_community(session: Session, chat_id: str) -> int | None:
+    """The community a chat belongs to (any channel it is registered on), if any."""
+    return session.scalar(
+        select(Chat.community_id)
+        .where(Chat.external_id == chat_id, Chat.community_id.is_not(None))
+        .limit(1)
+    )
+
+
 def _best(
     chain_title: str,
     chat_id: str,
     opened_at: datetime,
     active: Sequence[ActiveCampaign],
+    community: int | None = None,
 ) -> int | None:
     """The active campaign whose title the chain's title contains (longest, then newest);
-    from another chat only when the chain was opened after (or just before) 开团."""
+    from another chat only when the chain was opened after (or just before) 开团; never a
+    campaign of another community than the chat's."""
     title = squash(chain_title)
     candidates = [
         (len(name), campaign_id)
-        for campaign_id, campaign_title, campaign_chat, created_at in active
+        for campaign_id, campaign_title, campaign_chat, created_at, owner in active
         if (name := squash(campaign_title))
         and name in title
         and (chat_id == campaign_chat or opened_at >= created_at - LINK_GRACE)
+        and (community is None or owner is None or owner == community)
     ]
     return max(candidates)[1] if candidates else None
 
@@ -233,7 +250,8 @@ def link_open_chains(session: Session, created_at: datetime) -> None:
     ).all()
     active = _active(session) if chains else []
     for chain in chains:
-        _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active))
+        community = chat_community(session, chain.chat_id)
+        _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active, community))
 
 
 def sync_campaign(

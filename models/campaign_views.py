@@ -72,6 +72,7 @@ def campaign_view(session: Session, row: Campaign) -> CampaignView:
         created_by=row.created_by,
         created_at=row.created_at,
         min_total=row.min_total,
+        community_id=row.community_id,
     )
 
 

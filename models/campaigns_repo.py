@@ -20,8 +20,10 @@ from handlers.campaign_store import (
     CampaignView,
     OutboxNotice,
 )
+from handlers.reach import GroupRef
 from models.audit import read_audit, write_audit
 from models.campaign import Campaign, Product
+from models.campaign_groups import campaign_groups, queue_campaign_notices
 from models.campaign_orders import CampaignOrders
 from models.campaign_payments import CampaignPayments
 from models.campaign_slots import CampaignSlots
@@ -29,7 +31,6 @@ from models.campaign_sync import ACTIVE
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Member
-from models.notices import chat_channels, insert_notices, pick_channel
 
 
 class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
@@ -43,10 +44,16 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
 
     # --- campaigns ------------------------------------------------------------------
     def create_campaign(
-        self, draft: CampaignDraft, chat_id: str, channel: str, actor: str, at: datetime
+        self,
+        draft: CampaignDraft,
+        chat_id: str,
+        channel: str,
+        actor: str,
+        at: datetime,
+        community_id: int | None = None,
     ) -> CampaignView:
         row = Campaign(
-            community_id=self._community(chat_id, channel, actor),
+            community_id=community_id or self._community(chat_id, channel, actor),
             chat_id=chat_id,
             channel=channel,
             title=draft.title,
@@ -168,37 +175,10 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
             row.arrived_at = row.arrived_at or at
 
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
-        rows = [
-            {
-                "channel": n.channel,
-                "target": n.target,
-                "text": n.text,
-                "dedupe_key": n.dedupe_key,
-                "kind": n.kind,
-                "not_before_at": n.not_before_at or now,
-                "expires_at": n.expires_at,
-                "order_id": n.order_id,
-            }
-            for n in notices
-        ]
-        return insert_notices(self.session, rows)
+        return queue_campaign_notices(self.session, notices, now)
 
-    def campaign_chats(self, campaign_id: int) -> list[tuple[str, str]]:
-        campaign = self.session.get_one(Campaign, campaign_id)
-        chats = [
-            campaign.chat_id,
-            *self.session.scalars(
-                select(Chain.chat_id).where(Chain.campaign_id == campaign_id).order_by(Chain.id)
-            ),
-        ]
-        registered = chat_channels(self.session, chats)
-        return [
-            (
-                pick_channel(registered.get(chat_id, []), campaign.channel) or campaign.channel,
-                chat_id,
-            )
-            for chat_id in dict.fromkeys(chats)
-        ]
+    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
+        return campaign_groups(self.session, campaign_id)
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         row = self.session.get_one(Campaign, campaign_id)

@@ -21,7 +21,8 @@ from handlers.needs_store import (
     need_order,
 )
 from models.audit import write_audit
-from models.community import Chat, Community, Household, Member
+from models.community import Chat, Household, Member
+from models.homes import home_community, roster_fit, several_communities
 from models.need import Need
 from models.staff import STAFF_ROLES, community_of
 
@@ -265,11 +266,17 @@ class SqlMemberRepo:
         display_name: str,
         household: HouseholdValue,
         chat_id: str = "",
-    ) -> None:
+        community_id: int | None = None,
+        community: str = "",
+    ) -> bool:
         member = self._member(channel, sender_id) or Member(channel=channel, external_id=sender_id)
-        member.display_name = display_name or member.display_name or ""
         if member.community_id is None:
-            member.community_id = home_community(self.session, channel, chat_id)
+            member.community_id = community_id or home_community(
+                self.session, channel, chat_id, household, community
+            )
+            if member.community_id is None and several_communities(self.session):
+                return False
+        member.display_name = display_name or member.display_name or ""
         row = self._find_household(member.community_id, household) or Household(
             community_id=member.community_id,
             building=household.building,
@@ -284,6 +291,7 @@ class SqlMemberRepo:
         self.session.add_all([row, member])
         self.session.flush()
         member.household_id = row.id
+        return True
 
     def _find_household(self, community_id: int | None, h: HouseholdValue) -> Household | None:
         """At this address, else the one roster household it fits (3-201 for 3-2-201)."""
@@ -302,32 +310,3 @@ class SqlMemberRepo:
                 Household.room.is_(None) if h.room is None else Household.room == h.room,
             )
         )
-
-
-def home_community(session: Session, channel: str, chat_id: str) -> int | None:
-    """A registering resident's community: the group's, else the only community there is."""
-    if chat_id:
-        found = session.scalar(
-            select(Chat.community_id).where(Chat.channel == channel, Chat.external_id == chat_id)
-        )
-        if found is not None:
-            return found
-    ids = session.scalars(select(Community.id).limit(2)).all()
-    return ids[0] if len(ids) == 1 else None
-
-
-def roster_fit(session: Session, community_id: int | None, h: HouseholdValue) -> Household | None:
-    """The only roster household whose known parts match an address missing some (no unit)."""
-    if community_id is None or h.room is None or (h.building and h.unit):
-        return None
-    stmt = select(Household).where(
-        Household.community_id == community_id,
-        Household.on_roster.is_(True),
-        Household.room == h.room,
-    )
-    if h.building:
-        stmt = stmt.where(Household.building == h.building)
-    if h.unit:
-        stmt = stmt.where(Household.unit == h.unit)
-    rows = session.scalars(stmt.limit(2)).all()
-    return rows[0] if len(rows) == 1 else None

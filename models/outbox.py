@@ -21,6 +21,7 @@ from models.messaging import Notice
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 DEAD, SKIPPED, FALLBACK = "dead", "skipped", "fallback"
+MANUAL = "manual"  # no channel reaches the resident: never sent, shown to workers (需人工通知)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from handlers.context import Context
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo
+from models.community_repo import SqlCommunityRepo
 from models.needs_repo import SqlMemberRepo, SqlNeedRepo
 from models.setup_repo import SqlSetupRepo
 
@@ -31,4 +32,5 @@ def sql_context(
         links=links,
         campaigns=SqlCampaignRepo(session),
         setup=SqlSetupRepo(session),
+        community=SqlCommunityRepo(session),
     )

@@ -108,7 +108,11 @@ def list_communities(db: Session) -> list[CommunitySummary]:
     def counts(stmt: Select[int | None, int]) -> dict[int, int]:
         return {cid: n for cid, n in db.execute(stmt) if cid is not None}
 
-    groups = counts(select(Chat.community_id, func.count()).group_by(Chat.community_id))
+    groups = counts(
+        select(Chat.community_id, func.count())
+        .where(Chat.is_group.is_(True))
+        .group_by(Chat.community_id)
+    )
     workers = counts(
         select(Member.community_id, func.count())
         .where(Member.role.in_(("worker", "admin")))
@@ -275,6 +279,9 @@ class SqlSetupRepo:
             return AssignOutcome("not_yours", target.name)
         count = assign_chat_to(self.session, chat, target, actor, at)
         return AssignOutcome("assigned", target.name, messages=count)
+
+    def community_names(self) -> list[str]:
+        return community_names(self.session)
 
     def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
         chat = group_chat(self.session, channel, chat_id, at)

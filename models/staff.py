@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from models.community import Chat, Member
 
 STAFF_ROLES = ("worker", "admin")
+# A group robot can post only into chats, never to a person by userid: a worker known on the
+# robot (to run commands in groups) is told things on their other channels (the app, …).
+UNREACHABLE_STAFF_CHANNELS = ("wecom_robot",)
 
 
 def community_of(session: Session, channel: str, chat_id: str, sender_id: str) -> int | None:
@@ -33,8 +36,13 @@ def community_of(session: Session, channel: str, chat_id: str, sender_id: str) -
 
 
 def staff_of(session: Session, community_id: int | None) -> list[Member]:
-    """The workers of `community_id` and every admin; everyone on the staff for None."""
-    stmt = select(Member).where(Member.role.in_(STAFF_ROLES)).order_by(Member.id)
+    """The workers of `community_id` and every admin (everyone on the staff for None), on the
+    channels a notice can reach them 1:1."""
+    stmt = (
+        select(Member)
+        .where(Member.role.in_(STAFF_ROLES), Member.channel.not_in(UNREACHABLE_STAFF_CHANNELS))
+        .order_by(Member.id)
+    )
     if community_id is not None:
         stmt = stmt.where(or_(Member.community_id == community_id, Member.role == "admin"))
     return list(session.scalars(stmt))

@@ -1,4 +1,5 @@
-"""When a resident cannot be messaged 1:1 (45015/45047): group notice instead, and 需人工通知."""
+"""When a resident cannot be messaged 1:1 (45015/45047): the group notice instead, or 需人工通知
+when no group reaches them (the one rule of `handlers.reach`, without the 1:1)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.effects import queue_notice
 from models.campaign import Campaign, Order
 from models.messaging import AuditLog, Notice
-from models.outbox import DEAD, FALLBACK
-from scheduler.destinations import flag_manual, group_destination
+from models.outbox import DEAD, FALLBACK, MANUAL
+from scheduler.destinations import ResidentReach, flag_manual
 from scheduler.reminders import order_text
 
 log = logging.getLogger(__name__)
@@ -21,25 +22,27 @@ log = logging.getLogger(__name__)
 def fall_back_to_group(
     factory: sessionmaker[Session], ids: Sequence[int], error: str, now: datetime
 ) -> int:
-    """Queue the group version of each notice about an order and flag it for a worker;
-    a notice about no order is dead-lettered (flagged too). Return group notices queued."""
+    """The 公众号 refused a 1:1 notice: queue it where the rule says without the 1:1 (the group
+    the order came from), else keep it as 需人工通知 for the workers; a notice about no order
+    is dead-lettered (flagged too). Return group notices queued."""
     queued = 0
     with factory.begin() as session:
         for notice_id in ids:
             notice = session.get_one(Notice, notice_id, with_for_update=True)
-            notice.needs_manual, notice.last_error, notice.lease_until = True, error, None
+            notice.last_error, notice.lease_until = error, None
             notice.status = DEAD
-            if notice.order_id is not None and _queue_group(session, notice, now):
-                notice.status = FALLBACK
-                queued += 1
+            if notice.order_id is not None:
+                queued += _reroute(session, notice, now)
+            else:
+                notice.needs_manual = True
             session.add(
                 AuditLog(
                     actor="scheduler",
-                    action="需人工通知",
+                    action="需人工通知" if notice.needs_manual else "notice.fallback",
                     record_type="order" if notice.order_id else "notice",
                     record_id=str(notice.order_id or notice.id),
                     before=None,
-                    after={"notice": notice.id, "error": error},
+                    after={"notice": notice.id, "error": error, "status": notice.status},
                     at=now,
                 )
             )
@@ -47,24 +50,32 @@ def fall_back_to_group(
     return queued
 
 
-def _queue_group(session: Session, notice: Notice, now: datetime) -> bool:
+def _reroute(session: Session, notice: Notice, now: datetime) -> int:
+    """1 when the group version was queued (now, or by an earlier run that crashed before
+    marking), 0 when no group reaches the resident (the notice stays 需人工通知)."""
     order = session.get(Order, notice.order_id)
     campaign = session.get(Campaign, order.campaign_id) if order else None
-    if order is None or campaign is None or order.slot_start_at is None:
-        return False
-    flag_manual(order)
-    group = group_destination(session, campaign.chat_id, campaign.channel)
-    text = order_text(session, order, campaign, notice.kind, personal=False)
+    if order is None or campaign is None:
+        notice.needs_manual = True
+        return 0
+    dest = ResidentReach(session, [(order, campaign)]).destination(order.id, now, personal=False)
+    if dest.manual:
+        flag_manual(order)
+        notice.needs_manual, notice.status = True, MANUAL
+        return 0
+    templated = notice.kind in ("reminder", "followup") and order.slot_start_at is not None
+    text = order_text(session, order, campaign, notice.kind, False) if templated else notice.text
     queue_notice(
         session,
-        group.channel,
-        group.target,
+        dest.channel,
+        dest.target,
         text,
         f"fallback:{notice.id}",
         kind=notice.kind,
         not_before_at=now,
         expires_at=notice.expires_at,
         order_id=order.id,
-        needs_manual=True,
+        mention_mobile=dest.mention_mobile,
     )
-    return True  # queued now, or by an earlier run that crashed before marking
+    notice.status = FALLBACK
+    return 1

@@ -20,19 +20,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import SchedulerSettings
 from bot.effects import insert_notices, queue_notice
 from handlers import texts
+from handlers.campaign_post import group_post_key
 from models.campaign import Campaign, Order
+from models.campaign_groups import campaign_groups
 from models.messaging import Notice
 from scheduler.destinations import (
-    Residents,
+    ResidentReach,
     address,
     chunked,
     flag_manual,
-    group_destination,
-    load_residents,
     local,
-    resident_destination,
     slot_label,
 )
+from scheduler.manual import tell_workers_manual
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +55,18 @@ def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
             )
         ).all()
         for campaign in due:
-            group = group_destination(session, campaign.chat_id, campaign.channel)
-            added += queue_notice(
-                session,
-                group.channel,
-                group.target,
-                arrival_text(session, campaign),
-                f"arrival:{campaign.id}",
-                kind="arrival",
-                not_before_at=now,
-            )
+            text = arrival_text(session, campaign)
+            for group in campaign_groups(session, campaign.id):
+                if group.reachable:  # same key as 到货's own post: each group hears it once
+                    added += queue_notice(
+                        session,
+                        group.channel,
+                        group.chat_id,
+                        text,
+                        group_post_key(f"arrival:{campaign.id}", group.chat_id),
+                        kind="arrival",
+                        not_before_at=now,
+                    )
     return added
 
 
@@ -159,14 +161,12 @@ def _queue_for_orders(
     todo = [(o, c) for o, c in due if o.id not in done]
     if not todo:
         return 0
-    residents = load_residents(
-        session,
-        [c.chat_id for _, c in todo],
-        [o.household_id for o, _ in todo if o.household_id is not None],
-    )
-    return insert_notices(
-        session, [_row(session, residents, o, c, kind, now, window) for o, c in todo]
-    )
+    reach = ResidentReach(session, todo)
+    rows = [_row(session, reach, o, c, kind, now, window) for o, c in todo]
+    added = insert_notices(session, rows)
+    manual = [(o, c) for (o, c), row in zip(todo, rows, strict=True) if row["needs_manual"]]
+    tell_workers_manual(session, manual, kind, now)
+    return added
 
 
 def _notified(session: Session, kind: str, orders: Sequence[Order]) -> set[int]:
@@ -209,16 +209,17 @@ def _existing_stmt() -> Select[str, int | None, str]:
 
 def _row(
     session: Session,
-    residents: Residents,
+    reach: ResidentReach,
     order: Order,
     campaign: Campaign,
     kind: str,
     now: datetime,
     window: timedelta,
 ) -> dict[str, Any]:
-    """The Notice columns for one order; flags the order 需人工通知 when a worker must call."""
+    """The Notice columns for one order; flags the order 需人工通知 when no channel reaches
+    its resident (the row is kept for the workers' list and never sent)."""
     expires_at = order.slot_start_at if kind == "reminder" else None
-    dest = resident_destination(residents, order, campaign, now, window)
+    dest = reach.destination(order.id, now, window)
     if dest.manual:
         flag_manual(order)
     late = expires_at is not None and expires_at <= now
@@ -233,7 +234,7 @@ def _row(
         "order_id": order.id,
         "mention_mobile": dest.mention_mobile,
         "needs_manual": dest.manual,
-        "status": "skipped" if late else "pending",
+        "status": "skipped" if late else "manual" if dest.manual else "pending",
     }
 
 

@@ -80,7 +80,7 @@ def report_text(session: Session, community_id: int | None, start: datetime, now
         orders=_orders(session, community_id, Order.created_at >= start),
         pickups=_orders(session, community_id, Order.picked_up_at >= start),
         failures=count((Notice.status == "dead") & (Notice.created_at >= start), Notice),
-        manual=count(Notice.needs_manual.is_(True) & (Notice.created_at >= start), Notice),
+        manual=_manual(session, community_id, start),
     )
     lines = [
         texts.DAILY_REPORT_URGENT_LINE.format(id=n.id, category=n.category, text=n.text[:40])
@@ -91,6 +91,20 @@ def report_text(session: Session, community_id: int | None, start: datetime, now
 
 def _orders(session: Session, community_id: int | None, cond: ColumnElement[bool]) -> int:
     stmt = select(func.count(Order.id)).join(Campaign, Campaign.id == Order.campaign_id).where(cond)
+    if community_id is not None:
+        stmt = stmt.where(Campaign.community_id == community_id)
+    return session.scalar(stmt) or 0
+
+
+def _manual(session: Session, community_id: int | None, start: datetime) -> int:
+    """Households of the community no channel reached today (需人工通知), each counted once."""
+    stmt = (
+        select(func.count(func.distinct(Order.household_id)))
+        .select_from(Notice)
+        .join(Order, Order.id == Notice.order_id)
+        .join(Campaign, Campaign.id == Order.campaign_id)
+        .where(Notice.needs_manual.is_(True), Notice.created_at >= start)
+    )
     if community_id is not None:
         stmt = stmt.where(Campaign.community_id == community_id)
     return session.scalar(stmt) or 0

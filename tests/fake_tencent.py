@@ -59,6 +59,9 @@ class FakeTencent:
     fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
     allowed_ips: set[str] | None = None  # the IP whitelist; None: every address may call
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
+    # After this many more accepted token-bearing sends, every token issued so far expires: a
+    # token dying mid-run, while Linli's own record still says it is valid (None: never).
+    expire_after: int | None = None
     _sends: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     _window_count: dict[tuple[str, float], int] = field(default_factory=lambda: defaultdict(int))
     _counter: Iterator[int] = field(default_factory=itertools.count)
@@ -102,6 +105,15 @@ class FakeTencent:
             return True
         recent.append(now)
         return False
+
+    def accepted_with_token(self) -> None:
+        """Count an accepted send made with a token (see `expire_after`)."""
+        if self.expire_after is None:
+            return
+        self.expire_after -= 1
+        if self.expire_after <= 0:
+            self.expire_after = None
+            self.expire_all_tokens()
 
     def injected(self) -> int:
         return self.fail_next.pop(0) if self.fail_next else 0
@@ -188,6 +200,7 @@ def create_fake_app(state: FakeTencent) -> Flask:
                 state.mp_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
             state.mp_sent.append(body)
+            state.accepted_with_token()
         return jsonify(errcode=0, errmsg="ok")
 
     @app.post("/cgi-bin/message/send")
@@ -203,6 +216,7 @@ def create_fake_app(state: FakeTencent) -> Flask:
                 state.app_dropped.append(body)  # Tencent drops silently
             else:
                 state.app_delivered.append(body)
+            state.accepted_with_token()
         return jsonify(errcode=0, errmsg="ok", invaliduser="", msgid="m1")
 
     return app

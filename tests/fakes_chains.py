@@ -263,9 +263,12 @@ class FakeMemberRepo:
         display_name: str,
         household: Household,
         chat_id: str = "",
-    ) -> None:
+        community_id: int | None = None,
+        community: str = "",
+    ) -> bool:
         self.households[(channel, sender_id)] = household
         self.names[(channel, sender_id)] = display_name
+        return True
 
 
 def make_context(chains: FakeChainRepo | None = None) -> Context:

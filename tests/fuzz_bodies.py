@@ -28,7 +28,21 @@ def generic(f: Fuzzer, req: Request) -> None:
     choice = f.rng.random()
     if choice < 0.5:
         fields = {"csrf_token": f.csrf if f.rng.random() < 0.8 else "x"}
-        for name in ["action", "reason", "qty", "product", "rule", "note", "code", "flags", "next"]:
+        for name in [
+            "action",
+            "reason",
+            "qty",
+            "product",
+            "rule",
+            "note",
+            "code",
+            "flags",
+            "next",
+            "text",
+            "title",
+            "chat",
+            "community_id",
+        ]:
             if f.rng.random() < 0.4:
                 fields[name] = f._value()
         req.body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()

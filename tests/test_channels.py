@@ -352,7 +352,7 @@ def _someone_else_sends_5(base: str, state: FakeTencent, openid: str) -> None:
 @pytest.mark.parametrize(
     ("last_seen", "code"), [(timedelta(hours=49), 45015), (timedelta(hours=1), 45047)]
 )
-def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no-untyped-def]
+def test_outside_window_falls_back_to_the_group_the_order_came_from(  # type: ignore[no-untyped-def]
     mp_factory, wechat, fake, clock, last_seen, code
 ) -> None:
     base, state = fake
@@ -378,8 +378,8 @@ def test_outside_window_falls_back_to_group_and_flags_manual(  # type: ignore[no
     with mp_factory() as s:
         rows = s.scalars(select(Notice).order_by(Notice.id)).all()
     assert [(r.channel, r.status, r.needs_manual) for r in rows] == [
-        ("mp", FALLBACK, True),
-        ("wecom_robot", SENT, True),
+        ("mp", FALLBACK, False),
+        ("wecom_robot", SENT, False),  # the group reaches the resident: no worker needed
     ]
     assert "A7" not in state.robot[0]["markdown"]["content"]  # no pickup code in the group
     assert state.mp_rejected == ([] if code == 45015 else [45047])  # 45015 caught before calling

@@ -75,7 +75,7 @@ def test_cutoff_missed_while_down_runs_at_start_once(tmp_path: Path) -> None:
     assert jobs.close_due_campaigns(factory, T0 + timedelta(minutes=1)) == []
     with factory() as s:
         assert s.get_one(Campaign, camp_id).status == "closed"
-    assert [n.dedupe_key for n in notices(factory)] == [f"cutoff:{camp_id}"]
+    assert [n.dedupe_key for n in notices(factory)] == [f"cutoff:{camp_id}:g1"]
 
 
 def _order(factory: sessionmaker[Session], camp_id: int, slot_in: timedelta) -> int:

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from bot.admin import (
     audit,
     auth,
+    campaign_new,
     campaigns,
     chain_reading,
     cli,
@@ -52,6 +53,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 for child in (
     auth.bp,
     today.bp,
+    campaign_new.bp,
     campaigns.bp,
     chain_reading.bp,
     money.bp,

@@ -16,6 +16,7 @@ from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
+from handlers.campaign_format import template_text
 from handlers.campaign_goal import goal_unit, progress_text
 from handlers.campaign_ops import reject_orders
 from handlers.campaign_rules import can_decide
@@ -31,6 +32,7 @@ from handlers.campaign_store import (
 from handlers.money import order_money
 from handlers.ready_texts import ready_texts
 from models.base import utcnow
+from models.campaign_groups import campaign_groups
 from models.campaigns_repo import SqlCampaignRepo
 
 bp = Blueprint("campaigns", __name__)
@@ -78,6 +80,7 @@ def show(campaign_id: int) -> str:
         entries = data.unreadable_entries(db, campaign_id)
         chains = campaign_chains(db, campaign_id)
         monies = order_money(campaign, everything, repo.list_payments(campaign_id))
+        groups = campaign_groups(db, campaign_id)
     return render_template(
         "admin/campaign.html",
         campaign=campaign,
@@ -102,6 +105,8 @@ def show(campaign_id: int) -> str:
         progress=progress_text(campaign, everything),
         goal_unit=goal_unit(campaign),
         ready=ready_texts(campaign, everything, monies, slots, utcnow()),
+        groups=groups,
+        template=template_text(campaign),
     )
 
 

@@ -21,8 +21,9 @@ from bot.roster_import import plan_file
 from bot.roster_sheet import MAX_BYTES, RosterFileError
 from bot.runtime import runtime
 from handlers.roster import FIELD_LABELS
-from models.base import utcnow
+from models.base import parse_row_id, utcnow
 from models.community import Chat, Community, RosterUpload
+from models.groups_repo import add_wechat_group, group_rows, name_group
 from models.roster import apply_roster
 from models.setup_repo import (
     INVITE_HOURS,
@@ -58,10 +59,10 @@ def community_for(db: Session, staff: Staff, community_id: int) -> Community:
 
 
 def _form_int(name: str) -> int:
-    value = request.form.get(name, "")
-    if not value.isdigit():
+    value = parse_row_id(request.form.get(name, ""))
+    if value is None:  # not digits, or past what the database stores: no such row
         abort(400, description="请选择社区。")
-    return int(value)
+    return value
 
 
 @bp.get("/community")
@@ -70,10 +71,12 @@ def index(code: str = "", code_for: str = "") -> str:
     with runtime().session_factory() as db:
         rows = [c for c in list_communities(db) if g.staff.is_admin or c.id == g.staff.community_id]
         groups = waiting_groups(db)
+        owned = {c.id: group_rows(db, c.id) for c in rows}
     return render_template(
         "admin/community.html",
         communities=rows,
         groups=groups,
+        owned=owned,
         code=code,
         code_for=code_for,
         roles=ROLE_NAMES,
@@ -140,6 +143,37 @@ def assign(chat_id: int) -> ResponseReturnValue:
         heard = assign_chat_to(db, chat, community, g.staff.actor, utcnow())
         title = chat.title or chat.external_id
         flash(f"「{title}」已归属{community.name}，之前的{heard}条消息已计入。")
+    return redirect(url_for("admin.community.index"))
+
+
+@bp.post("/community/<int:community_id>/groups")
+def add_group(community_id: int) -> ResponseReturnValue:
+    """An ordinary WeChat group of the community (Linli lists it for forwarding)."""
+    try:
+        with runtime().session_factory.begin() as db:
+            community = community_for(db, g.staff, community_id)
+            row = add_wechat_group(
+                db, community, request.form.get("title", ""), g.staff.actor, utcnow()
+            )
+            flash(f"已添加普通微信群「{row.title}」：开团时接龙会附在回复里，请转发到这个群。")
+    except SetupError as exc:
+        flash(str(exc))
+    return redirect(url_for("admin.community.index"))
+
+
+@bp.post("/community/groups/<int:chat_id>/name")
+def rename_group(chat_id: int) -> ResponseReturnValue:
+    """The name workers know a group by (so 开团 … 发到：name finds it)."""
+    try:
+        with runtime().session_factory.begin() as db:
+            chat = db.get(Chat, chat_id)
+            if chat is None or chat.community_id is None:
+                abort(404)
+            community_for(db, g.staff, chat.community_id)
+            row = name_group(db, chat, request.form.get("title", ""), g.staff.actor, utcnow())
+            flash(f"群已改名为「{row.title}」。")
+    except SetupError as exc:
+        flash(str(exc))
     return redirect(url_for("admin.community.index"))
 
 

@@ -1,0 +1,94 @@
+"""A community's groups as workers keep them: a name for each (so `开团 … 发到：3号楼群` can
+name it), and ordinary WeChat groups Linli cannot post to (no robot, no relay) added by hand,
+so a campaign's reply lists them with the 接龙 to forward. One place for the page and the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.reach import WECHAT_GROUP, GroupRef, group_key
+from models.audit import write_audit
+from models.community import Chat, Community
+from models.reach import community_groups
+from models.setup_repo import SetupError, clean_name
+
+log = logging.getLogger(__name__)
+TITLE_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """A group of a community as the page lists it (its row id, to rename it)."""
+
+    id: int
+    ref: GroupRef
+
+
+def _valid_title(title: str) -> str:
+    cleaned = clean_name(title)
+    if not cleaned or len(cleaned) > TITLE_MAX:
+        raise SetupError(f"群名称须为1到{TITLE_MAX}个字")
+    return cleaned
+
+
+def _taken(db: Session, community_id: int, title: str, skip_chat: str = "") -> bool:
+    """True when another group of the community already has this name."""
+    key = group_key(title)
+    return any(
+        group_key(g.title) == key and g.chat_id != skip_chat
+        for g in community_groups(db, community_id)
+    )
+
+
+def group_rows(db: Session, community_id: int) -> list[GroupRow]:
+    """The community's groups with their row ids, in the order they joined."""
+    refs = {(g.channel, g.chat_id): g for g in community_groups(db, community_id)}
+    rows = db.execute(
+        select(Chat.id, Chat.channel, Chat.external_id)
+        .where(Chat.community_id == community_id, Chat.is_group.is_(True))
+        .order_by(Chat.id)
+    ).all()
+    return [GroupRow(i, refs[(ch, ext)]) for i, ch, ext in rows if (ch, ext) in refs]
+
+
+def add_wechat_group(
+    db: Session, community: Community, title: str, actor: str, at: datetime
+) -> Chat:
+    """An ordinary WeChat group of the community, known by its name only (audited)."""
+    cleaned = _valid_title(title)
+    if _taken(db, community.id, cleaned):
+        raise SetupError(f"「{community.name}」已经有叫“{cleaned}”的群了")
+    digest = hashlib.sha1(f"{community.id}:{group_key(cleaned)}".encode()).hexdigest()[:16]
+    row = Chat(
+        channel=WECHAT_GROUP,
+        external_id=f"wechat-{digest}",
+        title=cleaned,
+        is_group=True,
+        community_id=community.id,
+        created_at=at,
+        announced_at=at,
+    )
+    db.add(row)
+    db.flush()
+    after = {"title": cleaned, "community_id": community.id, "channel": WECHAT_GROUP}
+    write_audit(db, actor, "chat.add", "chat", row.id, None, after, at)
+    log.info("ordinary WeChat group %s added to %s", cleaned, community.name)
+    return row
+
+
+def name_group(db: Session, chat: Chat, title: str, actor: str, at: datetime) -> Chat:
+    """Give a group of a community the name workers know it by (audited)."""
+    cleaned = _valid_title(title)
+    if chat.community_id is not None and _taken(db, chat.community_id, cleaned, chat.external_id):
+        raise SetupError(f"本社区已经有叫“{cleaned}”的群了")
+    before = {"title": chat.title}
+    chat.title = cleaned
+    write_audit(db, actor, "chat.rename", "chat", chat.id, before, {"title": cleaned}, at)
+    return chat
