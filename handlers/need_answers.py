@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 from handlers.context import Context
-from handlers.needs_classify import is_ack, split_quote
+from handlers.needs_classify import is_ack, leads_metoo, split_quote
 from handlers.needs_lexicon import clean, lexicon, normalise
 from handlers.needs_store import NeedDraft, StoredNeed
 from handlers.types import Incoming
@@ -29,7 +29,10 @@ _FUNCTION = frozenset(
 _FUNCTION_WORDS = frozenset(
     ["what", "when", "where", "time", "does", "the", "and", "for", "you", "anyone", "please"]
 )
-_ASKS_TIME = re.compile(r"几点|什么时候|啥时候|么时候|好久|几时|啥辰光|哪天|几号|what time|when")
+_ASKS_TIME = re.compile(
+    r"几点|幾點|什么时候|什麼時候|啥时候|嘛时候|么时候|啥时间|好久|几时|幾時|啥辰光|哪天|几号"
+    r"|what time|when"
+)
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|啥地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
@@ -88,6 +91,8 @@ def note_answer(msg: Incoming, ctx: Context) -> None:
     question = _open_question(msg, ctx, quoted)
     if question is None:
         return
+    if leads_metoo(reply):
+        return  # '同问，我家也…' asks again, it does not answer
     if (quoted is not None and not _asks(reply)) or answers(question.draft.text, reply):
         ctx.needs.record_answer(question.id, reply, msg.sender_id, msg.received_at)
 
@@ -98,9 +103,26 @@ def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
         return False
     since = msg.received_at - ANSWER_WINDOW
     return any(
-        q.answer is not None and same_question(q.draft.text, draft.text)
+        q.answer is not None and _settled_by(draft.text, q.draft.text, q.answer)
         for q in ctx.needs.recent_needs(msg.chat_id, since)
     )
+
+
+def _settled_by(text: str, question: str, answer: str) -> bool:
+    return same_question(question, text) or _asked_again(text, question, answer)
+
+
+def _asked_again(text: str, question: str, answer: str) -> bool:
+    """A bare question in other words whose answer is already in the chat: '隔离的午饭几点送啊？'
+    after '隔离户的午餐晚餐社区统一配送，11点和5点送到门口'. It names no one of the sender's own,
+    shares a word with the question or its answer, and the answer gives the time or place
+    it asks for."""
+    if lexicon().patterns["own"].search(normalise(text)):
+        return False  # '我家老人…能不能送上楼' is this household's own need
+    gives = {"time": _GIVES_TIME, "place": _GIVES_PLACE}.get(_kind(text) or "")
+    if gives is None or gives.search(normalise(answer)) is None:
+        return False
+    return bool(keywords(text) & (keywords(question) | keywords(answer)))
 
 
 def _asks(text: str) -> bool:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from handlers import texts
 from handlers.context import Context
 from handlers.need_answers import answered_before
-from handlers.needs_classify import classify_text, is_metoo, split_quote
+from handlers.needs_classify import classify_text, is_metoo, leads_metoo, split_quote
 from handlers.needs_lexicon import clean, lexicon
 from handlers.needs_store import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
@@ -49,7 +49,7 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
 def _defers(draft: NeedDraft | None, reply: str) -> bool:
     """A 同问 is a second household's need of the category it answers ("同问，我家老人也烧到
     38度多了" under a question where to buy fever medicine is 物资), urgent by either."""
-    return is_metoo(reply, loose=True)
+    return is_metoo(reply, loose=True) or (draft is None and leads_metoo(reply))
 
 
 def _short(text: str, limit: int = 24) -> str:

@@ -68,6 +68,12 @@ def is_metoo(text: str, loose: bool = False) -> bool:
     return loose and leading and len(rest) <= lex.metoo_rest
 
 
+def leads_metoo(text: str) -> bool:
+    """True for a message that opens with 同问 / 我家也是: it asks again, whatever follows."""
+    norm = _STICKER.sub("", normalise(text))
+    return lexicon().patterns["metoo.leading"].search(core(norm)) is not None
+
+
 def _negated(text: str, start: int, negation: Sequence[str]) -> bool:
     before = text[max(0, start - 2) : start]
     return any(before.endswith(word) for word in negation)
@@ -202,6 +208,8 @@ def classify_text(
     category, evidence = found
     for_whom, source = who_for(norm, flags)
     urgent_reasons = urgency(norm, for_whom)
+    if _information(norm, feats, category, urgent_reasons):
+        return None
     if category == "其他" and _REPORT.search(norm):  # 'people cough in the lift': a report
         urgent_reasons = [r for r in urgent_reasons if not r.startswith("症状")]
     reasons = [f"类别 {category}: {evidence}", *urgent_reasons]
@@ -215,6 +223,15 @@ def classify_text(
         for_whom=for_whom,
         reasons=tuple(reasons),
     )
+
+
+def _information(norm: str, feats: Features, category: Category, urgent: Sequence[str]) -> bool:
+    """A statement that asks nothing and concerns no one of the sender's own: an answer, a
+    tip or a worker's notice ('发热门诊24小时都有', '午餐社区统一配送，不用另外报名').
+    Reports (其他) and anything urgent stay needs: '3号楼电梯坏了' needs no 我."""
+    if category == "其他" or urgent or feats.present & {"question", "ask", "symptom"}:
+        return False
+    return lexicon().patterns["own"].search(norm) is None
 
 
 def _item_as_written(original: str, item: str | None) -> str | None:

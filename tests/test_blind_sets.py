@@ -4,7 +4,9 @@ Seven authors wrote these from shared/REPLAY.md and shared/cases-2026-12 only, n
 code nor running it (tests/data/blind_2026_12/<author>/README.md lists each case). Each batch
 was scored once at first sight before any tuning on it; those figures are in the module below
 and in the issue's closing note. A/B/C/D were then tuned on (tune and holdout both), E and F
-on their tune part; E's and F's holdout parts and all of G were first read when this test ran.
+on their tune part; E's and F's holdout parts were first read when this test ran. G was scored
+at first sight, then only general causes it showed (re-asks in other words, offers, notices)
+were fixed.
 
 Floors, counted as the issue counts them (an invented entry is an error, a lost one fails):
 orders ≥ 97 % exact in every REPLAY field, needs category ≥ 90 %, urgent recall ≥ 95 %.
@@ -41,6 +43,7 @@ FIRST_SIGHT = {
     "E/holdout": "orders 213/216, needs 16/17",
     "F/tune": "needs 68/73, urgent 33/37",
     "F/holdout": "needs 33/38, urgent 17/19",
+    "G": "orders 44/44, needs 81/92, urgent 37/40, 14 needs invented",
 }
 
 

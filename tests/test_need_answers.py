@@ -82,3 +82,43 @@ def test_a_quoted_question_with_the_answer_below_is_answered() -> None:
     say(world, "同问，抗原在哪里传？", "r_b", 2)
     [need] = world.needs.list_needs()
     assert need.answer == "随申办，选我们居委"
+
+
+def test_the_same_question_in_other_words_after_a_notice_is_no_second_need() -> None:
+    world = World()
+    say(world, "居家隔离第三天，家里人都好好的，想问下隔离户吃饭怎么安排？", "r_a", 0)
+    say(world, "隔离户的午餐晚餐社区统一配送，11点和5点送到门口，不用另外报名", "w_li", 2)
+    say(world, "隔离的午饭几点送啊？", "r_b", 5)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a"]
+
+
+def test_a_households_own_request_after_an_answer_is_still_a_need() -> None:
+    world = World()
+    say(world, "居家隔离第三天，想问下隔离户吃饭怎么安排？", "r_a", 0)
+    say(world, "隔离户的午餐晚餐社区统一配送，11点和5点送到门口，不用另外报名", "w_li", 2)
+    say(world, "我家老人吃不了辣，隔离的午饭几点能换一份不辣的？", "r_c", 5)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_c"]
+
+
+def test_a_same_here_is_not_the_answer() -> None:
+    world = World()
+    say(world, "我娭毑一个人住，每天中午能不能送份饭？", "r_a", 0)
+    say(world, "同问，我屋里爹爹也是一个人住，中午也想订一份", "r_b", 1)
+    first, second = world.needs.list_needs()
+    assert first.answer is None
+    assert (second.sender_id, second.draft.category) == ("r_b", "送餐")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这儿还有五个抗原，搁门口了，2号楼3门502，谁家需要自己来拿就行",
+        "复查、透析需要用车的请提前一天报给网格员，社区统一安排",
+        "中，我这就上去看看",
+        "发热门诊24小时都有，直接去就行",
+    ],
+)
+def test_offers_notices_and_volunteers_on_their_way_are_no_needs(text: str) -> None:
+    world = World()
+    say(world, text, "r_x", 0)
+    assert world.needs.list_needs() == []
