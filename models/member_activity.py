@@ -17,10 +17,11 @@ from handlers.types import Incoming
 from models.community import Member
 
 _members = cast(Table, Member.__table__)
-_UPSERTS: dict[str, Callable[[Any], Any]] = {
+_INSERTS: dict[str, Callable[[Any], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
+_UPSERTS: dict[str, Any] = {}  # per dialect, built once (building it per message cost ~1 ms)
 # Events that are not the user reaching out: they open no window (Tencent's list of
 # interactions that do: a message, a menu click, following, a QR scan…).
 SILENT_EVENTS = frozenset({"unsubscribe"})
@@ -40,24 +41,35 @@ def note_message(session: Session, msg: Incoming) -> None:
     """
     if not opens_window(msg):
         return
-    dialect = session.get_bind().dialect.name
-    if msg.channel not in WINDOWED_CHANNELS or dialect not in _UPSERTS:
+    conn = session.connection()
+    dialect = conn.dialect.name
+    if msg.channel not in WINDOWED_CHANNELS or dialect not in _INSERTS:
         _update(session, msg)
         return
-    stmt = _UPSERTS[dialect](_members).values(
-        channel=msg.channel,
-        external_id=msg.sender_id,
-        display_name=msg.sender_name[:100],
-        last_message_at=msg.received_at,
-    )
-    later, current = stmt.excluded.last_message_at, _members.c.last_message_at
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[_members.c.channel, _members.c.external_id],
-        set_={
-            "last_message_at": case((current.is_(None) | (current < later), later), else_=current)
-        },
-    )
-    session.execute(stmt)
+    values = {
+        "channel": msg.channel,
+        "external_id": msg.sender_id,
+        "display_name": msg.sender_name[:100],
+        "last_message_at": msg.received_at,
+    }
+    conn.execute(_upsert(dialect), values)
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT a member … ON CONFLICT move last_message_at forward (never backwards)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        base = _INSERTS[dialect](_members)
+        later, current = base.excluded.last_message_at, _members.c.last_message_at
+        stmt = _UPSERTS[dialect] = base.on_conflict_do_update(
+            index_elements=[_members.c.channel, _members.c.external_id],
+            set_={
+                "last_message_at": case(
+                    (current.is_(None) | (current < later), later), else_=current
+                )
+            },
+        )
+    return stmt
 
 
 def _update(session: Session, msg: Incoming) -> None:
