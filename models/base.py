@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Text, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, Text, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -111,6 +111,14 @@ def _configure_sqlite(engine: Engine, memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def core_connection(session: Session) -> Connection:
+    """The session's connection for prebuilt Core statements (the hot paths), pending ORM
+    changes flushed first as autoflush would before an ORM query, so they are seen."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

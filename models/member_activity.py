@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from handlers.types import Incoming
+from models.base import core_connection
 from models.community import Member
 
 _members = cast(Table, Member.__table__)
@@ -41,7 +42,7 @@ def note_message(session: Session, msg: Incoming) -> None:
     """
     if not opens_window(msg):
         return
-    conn = session.connection()
+    conn = core_connection(session)
     dialect = conn.dialect.name
     if msg.channel not in WINDOWED_CHANNELS or dialect not in _INSERTS:
         _update(session, msg)

@@ -8,12 +8,33 @@ A message of no known community reaches every worker and admin: better twice tha
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from models.base import core_connection
 from models.community import Chat, Member
 
 STAFF_ROLES = ("worker", "admin")
+
+# Every need and every flagged repost asks this: statements built once (building and keying
+# them per call cost more than the two indexed lookups themselves).
+_chats, _members = cast(Table, Chat.__table__), cast(Table, Member.__table__)
+_CHAT_COMMUNITY = (
+    select(_chats.c.community_id)
+    .where(_chats.c.external_id == bindparam("chat_id_"), _chats.c.community_id.is_not(None))
+    .limit(1)
+)
+_MEMBER_COMMUNITY = (
+    select(_members.c.community_id)
+    .where(_members.c.external_id == bindparam("sender_id_"), _members.c.community_id.is_not(None))
+    .limit(1)
+)
+_ON_CHANNEL = (
+    _CHAT_COMMUNITY.where(_chats.c.channel == bindparam("channel_")),
+    _MEMBER_COMMUNITY.where(_members.c.channel == bindparam("channel_")),
+)
 
 
 def community_of(session: Session, channel: str, chat_id: str, sender_id: str) -> int | None:
@@ -21,15 +42,11 @@ def community_of(session: Session, channel: str, chat_id: str, sender_id: str) -
 
     `channel` narrows both lookups when given (a chat id is unique per channel only).
     """
-    chat = select(Chat.community_id).where(Chat.external_id == chat_id)
-    member = select(Member.community_id).where(Member.external_id == sender_id)
-    if channel:
-        chat = chat.where(Chat.channel == channel)
-        member = member.where(Member.channel == channel)
-    found = session.scalars(chat.where(Chat.community_id.is_not(None)).limit(1)).first()
-    if found is not None:
-        return found
-    return session.scalars(member.where(Member.community_id.is_not(None)).limit(1)).first()
+    chat, member = _ON_CHANNEL if channel else (_CHAT_COMMUNITY, _MEMBER_COMMUNITY)
+    params = {"channel_": channel, "chat_id_": chat_id, "sender_id_": sender_id}
+    conn = core_connection(session)
+    found = conn.execute(chat, params).scalar()
+    return found if found is not None else conn.execute(member, params).scalar()
 
 
 def staff_of(session: Session, community_id: int | None) -> list[Member]:
