@@ -8,7 +8,9 @@ and needs) to the echo, then to Linli: A/B/A/B. Closed loop: `--loaders` process
 `--connections` requests outstanding each; req/s, p50 and p99 are printed per round and the
 best round of each (best-of-N, as timeit does: on a shared machine the slower rounds measure
 the neighbours). Then an open loop at `--rate` messages per second for `--seconds` seconds,
-latency counted from each message's due time.
+latency counted from each message's due time. `CPU ms` is the server's own CPU per message
+(user + system time of the gunicorn master and workers over the round; on PostgreSQL the
+database server's time is not in it): unlike req/s it hardly depends on the neighbours.
 
 `lost` is counted from Linli's database, not from HTTP codes: a message answered 200 must be an
 inbox row handled without error, and each need's ticket must be one need (`twice` otherwise).
@@ -54,6 +56,7 @@ class Server:
 
     name: str
     port: int
+    pid: int  # the gunicorn master: it and its workers are the server's CPU
     db_url: str | None  # Linli's database (lost messages are counted there)
 
 
@@ -65,6 +68,7 @@ class Outcome:
     seconds: float
     latencies: list[float]
     statuses: Counter[int]
+    cpu: float  # seconds of CPU the server's processes used for the round
     lost: int | None = None
     twice: int | None = None
 
@@ -78,6 +82,24 @@ class Outcome:
             return float("nan")
         ordered = sorted(self.latencies)
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def server_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's workers), so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid, *(int(p) for p in _children(pid))]
+    total = 0
+    for p in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _children(pid: int) -> list[str]:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return []
 
 
 def free_port() -> int:
@@ -97,14 +119,14 @@ def wait_listening(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
 
 
 @contextlib.contextmanager
-def started(argv: list[str], port: int, log: Path, what: str) -> Iterator[None]:
+def started(argv: list[str], port: int, log: Path, what: str) -> Iterator[int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LINLI_CONFIG", None)
     with log.open("wb") as out:
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_listening(port, proc, what)
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         try:
@@ -145,13 +167,15 @@ def run_round(server: Server, msgs: Sequence[Message], args: argparse.Namespace,
     """Send the round's messages (signed now) to one server; count what its database lost."""
     now = int(time.time())
     requests = [request_bytes(m, f"127.0.0.1:{server.port}", now) for m in msgs]
+    cpu = server_cpu(server.pid)
     sent, seconds = load(server.port, requests, args.loaders, args.connections, rate)
+    cpu = server_cpu(server.pid) - cpu
     statuses = Counter(s.status for s in sent)
     latencies = [s.latency for s in sent if s.status == 200]
     if server.db_url is None:
-        return Outcome(len(sent), seconds, latencies, statuses)
+        return Outcome(len(sent), seconds, latencies, statuses, cpu)
     lost, twice = count_lost(server.db_url, msgs, sent)
-    return Outcome(len(sent), seconds, latencies, statuses, lost, twice)
+    return Outcome(len(sent), seconds, latencies, statuses, cpu, lost, twice)
 
 
 def count_lost(db_url: str, msgs: Sequence[Message], sent: list[Sent]) -> tuple[int, int]:
@@ -186,7 +210,7 @@ def show(label: str, o: Outcome) -> None:
     lost = "" if o.lost is None else f" {o.lost:>5} {o.twice:>5}"
     print(
         f"{label:<22} {o.sent:>6} {o.rate:>8.0f} {o.pct(0.5):>8.1f} {o.pct(0.99):>8.1f} "
-        f"{bad:>6}{lost}",
+        f"{1000 * o.cpu / o.sent:>7.2f} {bad:>6}{lost}",
         flush=True,
     )
 
@@ -194,8 +218,8 @@ def show(label: str, o: Outcome) -> None:
 def header(title: str) -> None:
     print(f"\n{title}")
     print(
-        f"{'':<22} {'sent':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non200':>6} "
-        f"{'lost':>5} {'twice':>5}"
+        f"{'':<22} {'sent':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} "
+        f"{'non200':>6} {'lost':>5} {'twice':>5}"
     )
 
 
@@ -254,11 +278,12 @@ def main() -> int:
         linli_argv = [sys.executable, "-m", "bot", "--config", str(config), "serve"]
         name = "linli-pg" if args.postgres else "linli-sqlite"
         with (
-            started(echo_argv, echo_port, workdir / "echo.log", "echo"),
-            started(linli_argv, linli_port, workdir / "linli.log", "linli"),
+            started(echo_argv, echo_port, workdir / "echo.log", "echo") as echo_pid,
+            started(linli_argv, linli_port, workdir / "linli.log", "linli") as linli_pid,
         ):
             print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
-            bench(Server("echo", echo_port, None), Server(name, linli_port, url), args)
+            echo = Server("echo", echo_port, echo_pid, None)
+            bench(echo, Server(name, linli_port, linli_pid, url), args)
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, case, select, update
+from sqlalchemy import Table, bindparam, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,15 @@ _INSERTS: dict[str, Callable[[Any], Any]] = {
     "postgresql": postgresql.insert,
 }
 _UPSERTS: dict[str, Any] = {}  # per dialect, built once (building it per message cost ~1 ms)
+_MOVE_FORWARD = (
+    update(_members)
+    .where(
+        _members.c.channel == bindparam("channel_"),
+        _members.c.external_id == bindparam("sender_id_"),
+        _members.c.last_message_at.is_(None) | (_members.c.last_message_at < bindparam("at_")),
+    )
+    .values(last_message_at=bindparam("at_"))
+)
 # Events that are not the user reaching out: they open no window (Tencent's list of
 # interactions that do: a message, a menu click, following, a QR scan…).
 SILENT_EVENTS = frozenset({"unsubscribe"})
@@ -75,14 +84,9 @@ def _upsert(dialect: str) -> Any:
 
 def _update(session: Session, msg: Incoming) -> None:
     """Only a known member moves; on another database a windowed sender is also added."""
-    done = session.execute(
-        update(Member)
-        .where(Member.channel == msg.channel, Member.external_id == msg.sender_id)
-        .where(Member.last_message_at.is_(None) | (Member.last_message_at < msg.received_at))
-        .values(last_message_at=msg.received_at)
-        .execution_options(synchronize_session=False)
-    )
-    if msg.channel not in WINDOWED_CHANNELS or cast(CursorResult[Any], done).rowcount:
+    params = {"channel_": msg.channel, "sender_id_": msg.sender_id, "at_": msg.received_at}
+    done = core_connection(session).execute(_MOVE_FORWARD, params)
+    if msg.channel not in WINDOWED_CHANNELS or done.rowcount:
         return
     known = select(Member.id).where(
         Member.channel == msg.channel, Member.external_id == msg.sender_id

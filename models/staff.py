@@ -8,6 +8,7 @@ A message of no known community reaches every worker and admin: better twice tha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import Table, bindparam, or_, select
@@ -49,9 +50,32 @@ def community_of(session: Session, channel: str, chat_id: str, sender_id: str) -
     return found if found is not None else conn.execute(member, params).scalar()
 
 
-def staff_of(session: Session, community_id: int | None) -> list[Member]:
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A worker or admin as a notice addresses them."""
+
+    id: int
+    channel: str
+    external_id: str
+    community_id: int | None
+    role: str
+
+
+_STAFF_COLS = (
+    _members.c.id,
+    _members.c.channel,
+    _members.c.external_id,
+    _members.c.community_id,
+    _members.c.role,
+)
+_ALL_STAFF = select(*_STAFF_COLS).where(_members.c.role.in_(STAFF_ROLES)).order_by(_members.c.id)
+_STAFF_OF = _ALL_STAFF.where(
+    or_(_members.c.community_id == bindparam("community_id_"), _members.c.role == "admin")
+)
+
+
+def staff_of(session: Session, community_id: int | None) -> list[Staff]:
     """The workers of `community_id` and every admin; everyone on the staff for None."""
-    stmt = select(Member).where(Member.role.in_(STAFF_ROLES)).order_by(Member.id)
-    if community_id is not None:
-        stmt = stmt.where(or_(Member.community_id == community_id, Member.role == "admin"))
-    return list(session.scalars(stmt))
+    stmt = _ALL_STAFF if community_id is None else _STAFF_OF
+    rows = core_connection(session).execute(stmt, {"community_id_": community_id})
+    return [Staff(*row) for row in rows]
