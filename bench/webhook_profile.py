@@ -16,10 +16,8 @@ import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -27,7 +25,6 @@ from flask.testing import FlaskClient
 
 from bench.webhook_load import messages, signed_post
 from bot.app import create_app
-from bot.callbacks import EXECUTOR_KEY
 from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSettings
 from models.base import make_engine
 from models.migrate import upgrade_to_head
@@ -36,20 +33,8 @@ from tests import wechat_client as wc
 T = TypeVar("T")
 
 
-class InlineExecutor(Executor):
-    """Runs the pipeline in the request's thread, where the profiler is."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
-
-
 def fresh_client(workdir: Path) -> FlaskClient:
-    """The web app on a new SQLite file, pipeline inline, warmed up with 100 messages."""
+    """The web app on a new SQLite file, warmed up with 100 messages."""
     url = f"sqlite:///{workdir / 'linli.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
@@ -62,7 +47,6 @@ def fresh_client(workdir: Path) -> FlaskClient:
         seed_demo=False,
     )
     app = create_app(settings)
-    app.extensions[EXECUTOR_KEY] = InlineExecutor()  # cProfile sees one thread only
     client = app.test_client()
     for path, body in [signed_post(m, int(time.time())) for m in messages(9999, 100)]:
         client.post(path, data=body, content_type="text/xml")

@@ -89,6 +89,7 @@ def make_engine(url: str) -> Engine:
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         poolclass=StaticPool if memory else None,
+        **({} if memory else {"pool_use_lifo": True}),
     )
     _configure_sqlite(engine, memory)
     return engine
@@ -106,6 +107,7 @@ def _configure_sqlite(engine: Engine, memory: bool) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA mmap_size=268435456")
         cur.close()
 
     @event.listens_for(engine, "begin")
