@@ -1,5 +1,7 @@
 """Where a message's time goes: bench/webhook.py's messages through the Flask test client,
-in one process, on a fresh SQLite file, under cProfile (or timed only, with --no-profile).
+in one process, on a fresh SQLite file (or a throwaway PostgreSQL server, --postgres), under
+cProfile (or timed only, with --no-profile). CPU is this process's only (not the database
+server's).
 
     .venv/bin/python bench/webhook_profile.py [N] [--sort tottime|cumulative] [--top 40]
         [--no-profile]
@@ -28,14 +30,14 @@ from bot.app import create_app
 from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSettings
 from models.base import make_engine
 from models.migrate import upgrade_to_head
+from tests import pg
 from tests import wechat_client as wc
 
 T = TypeVar("T")
 
 
-def fresh_client(workdir: Path) -> FlaskClient:
-    """The web app on a new SQLite file, warmed up with 100 messages."""
-    url = f"sqlite:///{workdir / 'linli.db'}"
+def fresh_client(url: str) -> FlaskClient:
+    """The web app on a new database, warmed up with 100 messages."""
     engine = make_engine(url)
     upgrade_to_head(engine)
     engine.dispose()
@@ -53,10 +55,13 @@ def fresh_client(workdir: Path) -> FlaskClient:
     return client
 
 
-def run(count: int, profiler: cProfile.Profile | None) -> tuple[float, float, int]:
+def run(
+    count: int, profiler: cProfile.Profile | None, cluster: pg.Cluster | None
+) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, answers other than 200) for `count` messages."""
     with tempfile.TemporaryDirectory() as tmp:
-        client = fresh_client(Path(tmp))
+        url = cluster.new_database() if cluster else f"sqlite:///{Path(tmp) / 'linli.db'}"
+        client = fresh_client(url)
         now = int(time.time())
         posts = [signed_post(m, now) for m in messages(1, count)]
         started, cpu = time.perf_counter(), time.process_time()
@@ -76,10 +81,16 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (--no-profile)")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway server (tests/pg.py)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     profiler = None if args.no_profile else cProfile.Profile()
-    runs = [run(args.count, profiler) for _ in range(1 if profiler else args.repeat)]
+    cluster = pg.start_cluster() if args.postgres else None
+    try:
+        runs = [run(args.count, profiler, cluster) for _ in range(1 if profiler else args.repeat)]
+    finally:
+        if cluster:
+            cluster.stop()
     n = args.count
     for took, cpu, bad in runs:
         print(
