@@ -6,10 +6,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-
-import pytest
 
 from bot import pipeline
 from bot.pipeline import from_payload, process, store_inbox

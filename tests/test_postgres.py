@@ -39,10 +39,10 @@ from models import (
     Need,
     Notice,
     Order,
+    base,
     make_engine,
     make_session_factory,
 )
-from models import base
 from models.migrate import upgrade_to_head
 from models.outbox import claim_due
 from scheduler.lock import AdvisoryLock, make_lock
