@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/jielong.py
 	$(PY) bench/fanout.py
 	$(PY) bench/imports.py
+	$(PY) bench/webhook.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

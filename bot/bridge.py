@@ -25,7 +25,7 @@ from bot.bridge_protocol import CHANNEL, SlidingWindow, auth_failure, parse_body
 from bot.callbacks import AppClock, Clock, read_body
 from bot.config import BridgeSettings
 from bot.json_input import BadJson, load_json
-from bot.pipeline import handle_row, store_inbox
+from bot.pipeline import accept
 from bot.runtime import runtime
 from handlers.types import Incoming
 from models.base import MAX_ROW_ID, parse_row_id
@@ -111,12 +111,11 @@ def receive() -> Response:
     factory = rt.session_factory
     try:
         remember_chat(factory, incoming)
-        inbox_id, is_new = store_inbox(factory, incoming)
-        reply = handle_row(factory, inbox_id, incoming if is_new else None, rt.links).reply
+        done = accept(factory, incoming, rt.links)
     except Exception:  # storage failed: not accepted, the relay should retry
         log.exception("bridge could not accept msg=%s", incoming.msg_id)
         return _error(503, "storage unavailable, retry later")
-    return jsonify(ok=True, duplicate=not is_new, reply=reply)
+    return jsonify(ok=True, duplicate=done.duplicate, reply=done.reply)
 
 
 def remember_chat(factory: sessionmaker[Session], msg: Incoming) -> None:

@@ -1,8 +1,8 @@
 """Flask plumbing shared by the Tencent callback blueprints (公众号, 企业微信).
 
-Each blueprint gets a replaceable clock (tests inject one), the worker pool the pipeline runs in,
-a 404 while its channel is disabled, and fixed answers for refused input — Forbidden 403,
-Malformed 400, an oversized body 413 — so that input never produces a 500. Routes, crypto and
+Each blueprint gets a replaceable clock (tests inject one), a 404 while its channel is disabled,
+and fixed answers for refused input — Forbidden 403, Malformed 400, an oversized body 413 — so
+that input never produces a 500. Routes, crypto and
 message shapes stay in the channel's own modules. The bridge borrows the clock and the capped
 body read.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -26,8 +25,6 @@ from bot.runtime import runtime
 
 log = logging.getLogger(__name__)
 
-WORKER_THREADS = 8
-EXECUTOR_KEY = "linli.webhook_executor"
 READ_CHUNK = 16 * 1024
 
 Clock = Callable[[], float]
@@ -53,11 +50,6 @@ class AppClock:
         return cast(Clock, current_app.extensions[self.key])()
 
 
-def executor() -> ThreadPoolExecutor:
-    """The current app's pipeline pool, shared by every callback blueprint."""
-    return cast(ThreadPoolExecutor, current_app.extensions[EXECUTOR_KEY])
-
-
 def plain(text: str, status: int = 200) -> Response:
     """A text/plain answer (Tencent reads "success" or "" as "nothing to say")."""
     return Response(text, status=status, mimetype="text/plain")
@@ -74,10 +66,6 @@ def prepare(bp: Blueprint, clock: AppClock, label: str, enabled: Callable[[], bo
 
     def setup(state: BlueprintSetupState) -> None:
         clock.install(state.app)
-        if EXECUTOR_KEY not in state.app.extensions:
-            state.app.extensions[EXECUTOR_KEY] = ThreadPoolExecutor(
-                WORKER_THREADS, thread_name_prefix="webhook"
-            )
 
     def only_when_enabled() -> Response | None:
         return None if enabled() else plain("not found", 404)

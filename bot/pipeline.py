@@ -1,24 +1,46 @@
-"""The one pipeline every channel uses: inbox first (committed), then handlers, then effects.
+"""The one pipeline every channel uses: a delivery is stored in the inbox and handled in one
+transaction, and acknowledged only once that transaction has committed.
 
-WeChat retries a callback three times within ~15 s, and a process can die mid-way: the inbox
-row is committed before handling so a retry is answered from the stored reply, never handled
-twice; a retry of a row a killed worker left unhandled handles it, and the scheduler's sweeper
-(`scheduler.inbox`) hands any row left unhandled for a few seconds to `sweep_row`.
+WeChat retries a callback three times within ~15 s, and a process can die mid-way. A delivery is
+answered 200 only after its inbox row and everything it caused are committed together, so a
+crash before that loses nothing (the platform retries) and costs no second transaction per
+message. A retry finds the row (waiting on its unique key while the first delivery is still
+being handled) and gets the stored reply instead of a second handling. A reply ready after the
+channel's budget (`deadline`: the 4 s a 公众号 answer has) goes through the outbox in the same
+transaction, and is not stored as the passive answer (the platform's retry would show it twice).
+Rows left unhandled — stored alone by `store_inbox` (an older version, a crash test) — are
+handled by the next delivery of the message, or by the scheduler's sweeper
+(`scheduler.inbox`), which hands them to `sweep_row`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass, fields
-from datetime import datetime
-from typing import cast
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar, cast
 
-from sqlalchemy import Engine, Table, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.effects import queue_notice, record_effects
+from bot.effects import record_effects
+from bot.inbox import (
+    LATE_REPLY_CHANNELS,
+    LOCK_INBOX,
+    LOCK_INBOX_SKIP,
+    MARK_HANDLED,
+    find_inbox,
+    from_payload,
+    inbox_key,
+    inbox_values,
+    insert_new,
+    queue_late,
+    queue_late_reply,
+    store_inbox,
+    to_payload,
+)
 from handlers import texts
 from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.routes import dispatch
@@ -29,91 +51,19 @@ from models.member_activity import note_message
 from models.messaging import InboxMessage
 from models.repos import sql_context
 
-log = logging.getLogger(__name__)
+__all__ = [  # the inbox's names the pipeline's callers know it by
+    "LATE_REPLY_CHANNELS",
+    "from_payload",
+    "inbox_key",
+    "queue_late_reply",
+    "store_inbox",
+    "to_payload",
+]
 
-# Every message passes here: Core statements, built once (compiled-cache hits, no unit of work,
-# and the handling transaction never loads the payload it already holds).
-_inbox = cast(Table, InboxMessage.__table__)
-_INSERT_INBOX = insert(_inbox)
-_FIND_INBOX = select(_inbox.c.id).where(
-    _inbox.c.channel == bindparam("channel_"),
-    _inbox.c.sender_id == bindparam("sender_id_"),
-    _inbox.c.msg_key == bindparam("msg_key_"),
-)
-_LOCK_INBOX = (
-    select(_inbox.c.handled_at, _inbox.c.reply)
-    .where(_inbox.c.id == bindparam("inbox_id_"))
-    .with_for_update()
-)
-_LOCK_INBOX_SKIP = _LOCK_INBOX.with_for_update(skip_locked=True)  # PostgreSQL; SQLite serializes
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_ATTEMPTS = 3
 RETRY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
-_MARK_HANDLED = (
-    update(_inbox)
-    .where(_inbox.c.id == bindparam("inbox_id_"))
-    .values(handled_at=bindparam("handled_at_"), reply=bindparam("reply_"))
-)
-
-
-def inbox_key(msg: Incoming) -> str:
-    """Dedupe key within (channel, sender): the MsgId, or CreateTime+event for events."""
-    if msg.kind == "event":
-        return f"event:{msg.event}:{int(msg.received_at.timestamp())}"
-    if not msg.msg_id:  # a channel without ids: same second and same text is the same message
-        digest = hashlib.sha1(msg.text.encode("utf-8")).hexdigest()[:16]
-        return f"noid:{int(msg.received_at.timestamp())}:{digest}"
-    return msg.msg_id
-
-
-def to_payload(msg: Incoming) -> dict[str, object]:
-    """The Incoming as JSON-able data (kept in the inbox for restart and audit)."""
-    data = {f.name: getattr(msg, f.name) for f in fields(msg)}  # flat: asdict would deep-copy
-    data["received_at"] = msg.received_at.isoformat()
-    return data
-
-
-def from_payload(data: dict[str, object]) -> Incoming:
-    """Inverse of to_payload."""
-    values = dict(data)
-    values["received_at"] = datetime.fromisoformat(str(values["received_at"]))
-    return Incoming(**values)  # type: ignore[arg-type]
-
-
-def store_inbox(factory: sessionmaker[Session], msg: Incoming) -> tuple[int, bool]:
-    """Insert and commit the inbox row; return (row id, is_new). A duplicate keeps the first row.
-
-    One Core INSERT on the factory's engine: every message pays this, and a Session (unit of
-    work, session transaction) would only wrap the connection's own transaction.
-    """
-    key = inbox_key(msg)
-    engine = _engine(factory)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(
-                _INSERT_INBOX,
-                {
-                    "channel": msg.channel,
-                    "sender_id": msg.sender_id,
-                    "msg_key": key,
-                    "chat_id": msg.chat_id,
-                    "payload": to_payload(msg),
-                    "received_at": utcnow(),
-                },
-            )
-            pk = result.inserted_primary_key
-            assert pk is not None
-            return int(pk[0]), True
-    except IntegrityError:
-        with engine.connect() as conn:
-            params = {"channel_": msg.channel, "sender_id_": msg.sender_id, "msg_key_": key}
-            return int(conn.execute(_FIND_INBOX, params).scalar_one()), False
-
-
-def _engine(factory: sessionmaker[Session]) -> Engine:
-    """The Engine the factory's sessions are bound to (make_session_factory binds one)."""
-    bind = factory.kw["bind"]
-    assert isinstance(bind, Engine), "store_inbox needs a sessionmaker bound to an Engine"
-    return bind
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +74,120 @@ class Handled:
     reply: str | None
     fresh: bool
     skipped: bool = False
+    duplicate: bool = False  # the message was stored by an earlier delivery
 
 
-def handle_inbox_row(
-    factory: sessionmaker[Session],
-    inbox_id: int,
-    msg: Incoming | None = None,
-    links: LinkIssuer = NO_LINKS,
+def process(
+    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer = NO_LINKS
 ) -> str | None:
-    """The row's reply: handled now unless a delivery already did (see `handle_row`)."""
-    return handle_row(factory, inbox_id, msg, links).reply
+    """Accept one message and return the passive reply text (None: nothing to say)."""
+    return accept(factory, msg, links).reply
+
+
+def accept(
+    factory: sessionmaker[Session],
+    msg: Incoming,
+    links: LinkIssuer = NO_LINKS,
+    deadline: float | None = None,
+) -> Handled:
+    """Store and handle one delivery in one transaction; a duplicate gets the stored reply.
+
+    `deadline` (time.monotonic()): a reply ready after it goes through the outbox (on the
+    channels that have one for replies, LATE_REPLY_CHANNELS) and the answer is "success".
+    A transaction PostgreSQL aborts to break a deadlock (a repost holding its chain while a
+    worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
+    """
+    done = _attempts(
+        lambda: _accept_once(factory, msg, links, deadline),
+        lambda: _failed_delivery(factory, msg),
+        f"channel={msg.channel} msg={msg.msg_id}",
+    )
+    if done is not None:
+        return done
+    log.info("duplicate delivery channel=%s msg=%s", msg.channel, msg.msg_id)
+    stored = handle_row(factory, find_inbox(factory, msg), None, links)
+    return Handled(stored.reply, stored.fresh, stored.skipped, duplicate=True)
+
+
+def _accept_once(
+    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer, deadline: float | None
+) -> Handled | None:
+    """The row and its handling; None when the row was there already (a duplicate)."""
+    with factory.begin() as session:
+        conn = session.connection()
+        inbox_id = conn.execute(insert_new(conn.dialect.name), inbox_values(msg)).scalar()
+        if inbox_id is None:
+            return None
+        return _handle_in(session, inbox_id, msg, links, deadline)
+
+
+def _handle_in(
+    session: Session,
+    inbox_id: int,
+    msg: Incoming,
+    links: LinkIssuer,
+    deadline: float | None = None,
+) -> Handled:
+    """Dispatch, record effects and mark the row handled, in the caller's transaction."""
+    note_message(session, msg)  # the 公众号's 48 h window opens at the resident's message
+    ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
+    actions = [*announce_new_group(msg, ctx), *dispatch(msg, ctx)]
+    reply = record_effects(session, msg, actions)
+    if (
+        reply
+        and deadline is not None
+        and time.monotonic() > deadline
+        and queue_late(session, msg, reply)
+    ):
+        reply = None  # sent through the outbox: a retry must not show it a second time
+    params = {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""}
+    session.connection().execute(MARK_HANDLED, params)
+    return Handled(reply, fresh=True)
+
+
+def _attempts(
+    run: Callable[[], T],
+    failed: Callable[[], T],
+    what: str,
+    busy: Callable[[DBAPIError], T] | None = None,
+) -> T:
+    """run(), again from the start when PostgreSQL aborted it to break a deadlock (up to
+    MAX_ATTEMPTS); failed() (inside the except: it logs the traceback) when it cannot succeed."""
+    attempt = 1
+    while True:
+        try:
+            return run()
+        except DBAPIError as exc:
+            if busy is not None and isinstance(exc, OperationalError):
+                return busy(exc)
+            if attempt >= MAX_ATTEMPTS or not _worth_retrying(exc):
+                return failed()
+            log.warning("retrying %s after %s", what, _sqlstate(exc))
+            attempt += 1
+        except Exception:  # a bug must not lose the message nor answer 500 to WeChat
+            return failed()
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _worth_retrying(exc: DBAPIError) -> bool:
+    """Deadlock detected or serialization failure: the same work succeeds when run again."""
+    return _sqlstate(exc) in RETRY_SQLSTATES
+
+
+def _failed_delivery(factory: sessionmaker[Session], msg: Incoming) -> Handled:
+    """Handling a new delivery failed (its transaction rolled back): keep the message, flagged
+    for a worker, as a row of its own; a delivery that stored it meanwhile keeps its handling."""
+    log.exception("handling failed channel=%s msg=%s", msg.channel, msg.msg_id)
+    inbox_id, _ = store_inbox(factory, msg)
+    return Handled(
+        _mark_failed(factory, inbox_id, None if msg.is_group else texts.INTERNAL_ERROR), True
+    )
+
+
+# --- rows stored before: a duplicate's reply, rows left unhandled ---------------------------
 
 
 def handle_row(
@@ -144,29 +198,24 @@ def handle_row(
     *,
     skip_locked: bool = False,
 ) -> Handled:
-    """Dispatch and record effects in one transaction; mark the row handled with its reply.
+    """A stored row: its reply when handled, else handled now (and marked) in one transaction.
 
-    Every delivery of a message comes here, the first and each retry alike: the row lock and
-    `handled_at` make one of them handle it and the others read its reply (a retry of a row a
-    killed worker left unhandled handles it). `msg` None: handle the stored payload.
-    `skip_locked` (the scheduler's sweeper): leave a row another transaction holds.
-    A transaction PostgreSQL aborts to break a deadlock (a repost holding its chain while a
-    worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
+    A duplicate delivery and the sweeper come here: the row lock and `handled_at` make one of
+    them handle a row left unhandled (stored alone, then the process died) and the others read
+    its reply. `msg` None: handle the stored payload. `skip_locked` (the scheduler's sweeper):
+    leave a row another transaction holds. Deadlocks are retried as in `accept`.
     """
-    attempt = 1
-    while True:
-        try:
-            return _handle_once(factory, inbox_id, msg, links, skip_locked)
-        except DBAPIError as exc:
-            if skip_locked and isinstance(exc, OperationalError):  # busy: the next sweep
-                log.warning("sweep left inbox_id=%s for later: %s", inbox_id, exc.orig)
-                return Handled(None, fresh=False, skipped=True)
-            if attempt >= MAX_ATTEMPTS or not _worth_retrying(exc):
-                return Handled(_failed(factory, inbox_id, msg), fresh=True)
-            log.warning("retrying inbox_id=%s after %s", inbox_id, _sqlstate(exc))
-            attempt += 1
-        except Exception:  # a bug must not lose the message nor answer 500 to WeChat
-            return Handled(_failed(factory, inbox_id, msg), fresh=True)
+
+    def busy(exc: DBAPIError) -> Handled:  # the sweeper: a row held elsewhere waits for later
+        log.warning("sweep left inbox_id=%s for later: %s", inbox_id, exc.orig)
+        return Handled(None, fresh=False, skipped=True)
+
+    return _attempts(
+        lambda: _handle_once(factory, inbox_id, msg, links, skip_locked),
+        lambda: Handled(_failed(factory, inbox_id, msg), fresh=True),
+        f"inbox_id={inbox_id}",
+        busy if skip_locked else None,
+    )
 
 
 def _handle_once(
@@ -178,31 +227,14 @@ def _handle_once(
 ) -> Handled:
     with factory.begin() as session:
         conn = session.connection()
-        lock = _LOCK_INBOX_SKIP if skip_locked else _LOCK_INBOX
+        lock = LOCK_INBOX_SKIP if skip_locked else LOCK_INBOX
         row = conn.execute(lock, {"inbox_id_": inbox_id}).one_or_none()
         if row is None:
             return Handled(None, fresh=False, skipped=True)
         if row.handled_at is not None:
             return Handled(cast(str | None, row.reply) or None, fresh=False)
         msg = msg or from_payload(session.get_one(InboxMessage, inbox_id).payload)
-        note_message(session, msg)  # the 公众号's 48 h window opens at the resident's message
-        ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
-        actions = [*announce_new_group(msg, ctx), *dispatch(msg, ctx)]
-        reply = record_effects(session, msg, actions)
-        conn.execute(
-            _MARK_HANDLED,
-            {"inbox_id_": inbox_id, "handled_at_": utcnow(), "reply_": reply or ""},
-        )
-        return Handled(reply, fresh=True)
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None)
-
-
-def _worth_retrying(exc: DBAPIError) -> bool:
-    """Deadlock detected or serialization failure: the same work succeeds when run again."""
-    return _sqlstate(exc) in RETRY_SQLSTATES
+        return _handle_in(session, inbox_id, msg, links)
 
 
 def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming | None) -> str | None:
@@ -223,36 +255,6 @@ def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | Non
         row.handled_at = utcnow()
         row.reply = reply or ""
         return reply
-
-
-def process(
-    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer = NO_LINKS
-) -> str | None:
-    """Accept one message and return the passive reply text (None: nothing to say)."""
-    inbox_id, is_new = store_inbox(factory, msg)
-    if not is_new:
-        log.info("duplicate delivery channel=%s msg=%s", msg.channel, msg.msg_id)
-    return handle_row(factory, inbox_id, None if not is_new else msg, links).reply
-
-
-# --- replies whose request is gone --------------------------------------------------------------
-
-# Channels whose callback may be answered before the reply exists (the 4 s budget): a reply
-# that comes later goes through the outbox (customer-service message, robot push, app message).
-# The bridge and the simulator answer only after handling; a relay retries, the page reads
-# the stored reply.
-LATE_REPLY_CHANNELS = frozenset({"mp", "wecom_robot", "wecom_app"})
-
-
-def queue_late_reply(factory: sessionmaker[Session], msg: Incoming, reply: str) -> bool:
-    """Send a reply whose passive answer was given up through the outbox, once per message."""
-    if msg.channel not in LATE_REPLY_CHANNELS:
-        return False
-    key = f"late-reply:{msg.channel}:{msg.sender_id}:{inbox_key(msg)}"
-    with factory.begin() as session:
-        added = queue_notice(session, msg.channel, msg.chat_id, reply, key)
-    log.info("%s msg=%s late reply queued in the outbox", msg.channel, msg.msg_id)
-    return added
 
 
 def handle_pending(factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS) -> int:

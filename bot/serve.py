@@ -70,6 +70,19 @@ def _serve_flask(settings: Settings) -> int:
     return 0
 
 
+def gunicorn_options(bind: str, name: str = "linli-web") -> dict[str, Any]:
+    """The gunicorn settings of the web app (bench/echo_app.py runs its echo under the same)."""
+    return {
+        "bind": bind,
+        "workers": WEB_WORKERS,
+        "graceful_timeout": 5,
+        "accesslog": "-",
+        "proc_name": name,
+        # gunicorn >= 25 opens ~/.gunicorn/gunicorn.ctl; two instances would share it
+        "control_socket_disable": True,
+    }
+
+
 def _serve_gunicorn(settings: Settings, base: type[Any]) -> int:
     from bot.app import create_app
 
@@ -77,15 +90,7 @@ def _serve_gunicorn(settings: Settings, base: type[Any]) -> int:
         """Gunicorn fed from our Settings; each worker builds its own app (and engine)."""
 
         def load_config(self) -> None:
-            options = {
-                "bind": f"{settings.server.host}:{settings.server.port}",
-                "workers": WEB_WORKERS,
-                "graceful_timeout": 5,
-                "accesslog": "-",
-                "proc_name": "linli-web",
-                # gunicorn >= 25 opens ~/.gunicorn/gunicorn.ctl; two instances would share it
-                "control_socket_disable": True,
-            }
+            options = gunicorn_options(f"{settings.server.host}:{settings.server.port}")
             for key, value in options.items():
                 if key in self.cfg.settings:
                     self.cfg.set(key, value)

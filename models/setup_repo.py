@@ -14,14 +14,16 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.setup import CODE_ALPHABET, normalize_code
 from handlers.setup_store import AssignOutcome, BindOutcome, BindStatus
 from models.audit import write_audit
+from models.base import core_connection
 from models.campaign import Campaign
 from models.community import Chat, Community, Household, Invitation, Member
 from models.messaging import AuditLog, InboxMessage
@@ -35,6 +37,10 @@ MAX_BIND_FAILURES = 5  # per sender and channel within BIND_WINDOW
 BIND_WINDOW = timedelta(hours=1)
 ROLE_RANK = {"resident": 0, "worker": 1, "admin": 2}
 NAME_MAX = 100
+_chats = cast(Table, Chat.__table__)
+_CHAT_STATE = select(_chats.c.community_id, _chats.c.announced_at).where(
+    _chats.c.channel == bindparam("channel_"), _chats.c.external_id == bindparam("chat_id_")
+)
 
 
 class SetupError(ValueError):
@@ -284,6 +290,12 @@ class SqlSetupRepo:
         return community_names(self.session)
 
     def first_heard(self, channel: str, chat_id: str, at: datetime) -> str | None:
+        # Every group message asks: a group already placed or announced is answered by one
+        # prebuilt lookup, without loading the Chat (14 % of bench/jielong.py 1000 before).
+        params = {"channel_": channel, "chat_id_": chat_id}
+        known = core_connection(self.session).execute(_CHAT_STATE, params).first()
+        if known is not None and (known[0] is not None or known[1] is not None):
+            return None
         chat = group_chat(self.session, channel, chat_id, at)
         if chat.community_id is not None or chat.announced_at is not None:
             return None

@@ -47,7 +47,6 @@ def build_scheduler(
     sched = scheduler or BlockingScheduler(timezone=tz)
     s, f = settings.scheduler, session_factory
     start = datetime.now(tz)
-    outbox = OutboxOptions.from_settings(s)
     links = link_issuer(settings)
     _add(
         sched,
@@ -57,14 +56,7 @@ def build_scheduler(
         seconds=s.inbox_sweep_seconds,
         next_run_time=start,
     )
-    _add(
-        sched,
-        "push_due_notices",
-        lambda: jobs.push_due_notices(f, senders, None, outbox),
-        "interval",
-        seconds=s.push_seconds,
-        next_run_time=start,
-    )
+    _add_sender(sched, settings, f, senders, start)
     _add(
         sched,
         "close_due_campaigns",
@@ -118,6 +110,38 @@ def build_scheduler(
             seconds=max(s.lock_seconds / 3, 1),
         )
     return sched
+
+
+def build_sender(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    senders: Mapping[str, Channel],
+    scheduler: BaseScheduler | None = None,
+) -> BaseScheduler:
+    """Only the outbox drain (`python -m scheduler --sender`): no lock, so several may run
+    beside the scheduler; notices are claimed row by row (SKIP LOCKED), each sent once."""
+    tz = ZoneInfo(settings.timezone)
+    sched = scheduler or BlockingScheduler(timezone=tz)
+    _add_sender(sched, settings, session_factory, senders, datetime.now(tz))
+    return sched
+
+
+def _add_sender(
+    sched: BaseScheduler,
+    settings: Settings,
+    f: sessionmaker[Session],
+    senders: Mapping[str, Channel],
+    start: datetime,
+) -> None:
+    outbox = OutboxOptions.from_settings(settings.scheduler)
+    _add(
+        sched,
+        "push_due_notices",
+        lambda: jobs.push_due_notices(f, senders, None, outbox),
+        "interval",
+        seconds=settings.scheduler.push_seconds,
+        next_run_time=start,
+    )
 
 
 def _add(

@@ -1,6 +1,9 @@
-"""`python -m scheduler [--config FILE]`: migrate, take the single-instance lock, run the jobs.
+"""`python -m scheduler [--config FILE] [--sender]`: migrate, take the single-instance lock, run
+the jobs.
 
 A second copy logs who holds the lock and stays idle, taking over if the holder's lease expires.
+With `--sender` the process only drains the outbox, beside the scheduler: it takes no lock, and
+any number may run (on several hosts with PostgreSQL), each notice still sent once.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import channels_from_settings
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import data_dir
 from models.base import make_engine, make_session_factory
 from models.migrate import upgrade_to_head
-from scheduler import build_scheduler, lock_retry
+from scheduler import build_scheduler, build_sender, lock_retry
 from scheduler.lock import make_lock
 
 log = logging.getLogger("scheduler")
@@ -31,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m scheduler", description="Linli scheduler")
     parser.add_argument("--config", help="config.toml (default: $LINLI_CONFIG or built-ins)")
+    parser.add_argument(
+        "--sender", action="store_true", help="only send queued notices (no lock; run several)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
@@ -42,18 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return run(settings)
+    return run_sender(settings) if args.sender else run(settings)
 
 
-def run(settings: Settings) -> int:
-    """Wait for the lock, then run the scheduler until stopped (or the lock is lost)."""
+def _prepare(settings: Settings) -> tuple[Engine, sessionmaker[Session], threading.Event]:
+    """Migrate, and a stop event that SIGTERM and SIGINT set."""
     if settings.database.url.startswith("sqlite:///"):
         data_dir(settings).mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database.url)
     upgrade_to_head(engine)
-    factory = make_session_factory(engine)
-    senders = channels_from_settings(settings, factory)
-    lock = make_lock(engine, factory, timedelta(seconds=settings.scheduler.lock_seconds))
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -62,6 +67,26 @@ def run(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    return engine, make_session_factory(engine), stop
+
+
+def run_sender(settings: Settings) -> int:
+    """Drain the outbox until stopped (`--sender`)."""
+    _engine, factory, stop = _prepare(settings)
+    senders = channels_from_settings(settings, factory)
+    log.info("outbox sender started; senders: %s", ", ".join(sorted(senders)))
+    sched = build_sender(settings, factory, senders)
+    threading.Thread(target=_stop_when_asked, args=(stop, sched), daemon=True).start()
+    sched.start()
+    log.info("outbox sender stopped")
+    return 0
+
+
+def run(settings: Settings) -> int:
+    """Wait for the lock, then run the scheduler until stopped (or the lock is lost)."""
+    engine, factory, stop = _prepare(settings)
+    senders = channels_from_settings(settings, factory)
+    lock = make_lock(engine, factory, timedelta(seconds=settings.scheduler.lock_seconds))
     idle_logged = False
     while not stop.is_set():
         if not lock.acquire():

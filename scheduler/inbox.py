@@ -1,10 +1,11 @@
 """The pending-inbox sweeper: a message accepted (answered 200) must not wait for a restart.
 
-A web worker killed after the inbox commit leaves its row unhandled; if the platform does not
-retry (it had its 200), nobody would come back for it. Every few seconds the scheduler hands
-each row left unhandled for longer than `inbox_stale_seconds` to the pipeline — the same row
-lock and `handled_at` check as every delivery, so a message is handled once — and its reply
-goes out through the outbox.
+The pipeline stores and handles a message in one transaction, so it leaves no row unhandled;
+rows stored alone before handling (by an older version, which committed the inbox row first,
+or by `store_inbox`) would wait for nobody if the platform does not retry (it had its 200).
+Every few seconds the scheduler hands each row left unhandled for longer than
+`inbox_stale_seconds` to the pipeline — the same row lock and `handled_at` check as a retried
+delivery, so a message is handled once — and its reply goes out through the outbox.
 """
 
 from __future__ import annotations

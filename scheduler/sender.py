@@ -75,6 +75,8 @@ def push_due_notices(
     ):
         for (channel, _target), group in groupby(claimed, key=lambda c: (c.channel, c.target)):
             _send_group(run, senders[channel], list(group))
+    if run.sent:
+        log.info("sent %d notices", run.sent)
     return run.sent
 
 

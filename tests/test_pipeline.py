@@ -1,17 +1,22 @@
-"""bot.pipeline's inbox: a delivery is stored once and committed before handling, on SQLite
-and on PostgreSQL (the duplicate is found after the unique constraint refuses it)."""
+"""bot.pipeline's inbox: a delivery is stored once, with its handling in one transaction, on
+SQLite and on PostgreSQL (the duplicate is found by the unique constraint)."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import pipeline
 from bot.pipeline import from_payload, process, store_inbox
-from handlers.types import Incoming
-from models import InboxMessage, Member
+from handlers import texts
+from handlers.context import Context
+from handlers.routes import dispatch
+from handlers.types import Action, Incoming
+from models import InboxMessage, Member, Need
 
 T0 = datetime(2022, 4, 10, 1, 0, tzinfo=UTC)
 
@@ -80,3 +85,25 @@ def test_a_group_sender_on_another_channel_is_not_made_a_member(
     with db_factory() as session:
         senders = session.scalars(select(Member.external_id)).all()
     assert senders == ["u-known"]
+
+
+def test_a_handler_bug_keeps_the_message_flagged_and_undoes_what_it_began(
+    db_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row and its effects commit together: a bug after the need was written leaves no
+    half-handled need, the message stays (flagged for a worker) and a retry gets the same
+    answer without a second try."""
+
+    def buggy(msg: Incoming, ctx: Context) -> list[Action]:
+        dispatch(msg, ctx)  # writes the need …
+        raise RuntimeError("a bug after the need was written")
+
+    monkeypatch.setattr(pipeline, "dispatch", buggy)
+    msg = Incoming("sim", "b1", "o_u1", "o_u1", "请帮忙代买一盒降压药", T0, is_group=False)
+    assert process(db_factory, msg) == texts.INTERNAL_ERROR
+    monkeypatch.setattr(pipeline, "dispatch", dispatch)
+    assert process(db_factory, msg) == texts.INTERNAL_ERROR
+    with db_factory() as session:
+        [row] = session.scalars(select(InboxMessage)).all()
+        assert session.scalars(select(Need)).all() == []
+    assert row.error and row.handled_at is not None and from_payload(row.payload) == msg

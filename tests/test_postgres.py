@@ -39,6 +39,7 @@ from models import (
     Need,
     Notice,
     Order,
+    base,
     make_engine,
     make_session_factory,
 )
@@ -103,6 +104,25 @@ def test_aware_datetime_round_trips_as_utc_whatever_the_session_zone(pg_migrated
     assert got == at and got.tzinfo is UTC
     assert got < datetime.now(UTC)
     assert stored == datetime(2022, 4, 12, 12, 0)  # timestamptz holds the instant
+
+
+def test_a_pooled_connection_the_server_dropped_is_replaced_after_idling(
+    pg_migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pooled connections are pinged only after sitting idle (not on every checkout); one the
+    server has dropped meanwhile (a restart, an idle timeout) is replaced, not an error."""
+    engine, admin = make_engine(pg_migrated_url), make_engine(pg_migrated_url)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        monkeypatch.setattr(base, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    finally:
+        engine.dispose()
+        admin.dispose()
 
 
 # --- the pipeline on every sample -----------------------------------------------------------
