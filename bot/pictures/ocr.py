@@ -1,0 +1,239 @@
+"""OCR of a picture into `TextBox`es: RapidOCR (PP-OCRv4, onnxruntime, CPU) plus pixel measures.
+
+The model is loaded once per process (a lock guards the first load) and runs on a bounded
+number of threads, so the web app on the same machine keeps a core. A long screenshot is read
+in overlapping tiles (the detector shrinks anything over 2,000 px). Two things OCR drops are
+measured back from the pixels: the spaces between words (blank columns inside a box, mapped
+onto the recogniser's character positions) and how far each box is from its container's edges
+(a chat bubble's or the paper's), which tells a wrapped line from a line break.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from handlers.picture_lines import Rgb, TextBox
+
+log = logging.getLogger(__name__)
+
+SPACE_GAP = 0.3  # a blank run this wide (× text height) inside a box is a space
+EDGE_STEP = 12  # a colour change this large (3 px running) ends a bubble or the paper
+TALL_RATIO = 2.5  # pictures taller than this × their width are read in tiles
+Quad = NDArray[np.float64]
+
+_LOCK = threading.Lock()
+_ENGINES: dict[int, Any] = {}
+
+
+def engine(threads: int = 1) -> Any:
+    """The process's RapidOCR, loaded on first use."""
+    with _LOCK:
+        if threads not in _ENGINES:
+            from rapidocr_onnxruntime import RapidOCR  # heavy import: only where OCR runs
+
+            log.info("loading the OCR model (%d thread(s))", threads)
+            _ENGINES[threads] = RapidOCR(
+                intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False
+            )
+        return _ENGINES[threads]
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    quad: Quad
+    text: str
+    confidence: float
+    words: list[str]
+    word_quads: list[Quad]
+
+
+def read_boxes(image: Image.Image, threads: int = 1) -> list[TextBox]:
+    """Every text box in the picture, deskewed, with spaces restored and edges measured."""
+    rgb = np.asarray(image.convert("RGB"))
+    raws = _recognise(rgb, threads)
+    angle = _skew(raws)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    centre = (rgb.shape[1] / 2, rgb.shape[0] / 2)
+    return [_box(raw, rgb, gray, angle, centre) for raw in raws]
+
+
+def _recognise(rgb: NDArray[np.uint8], threads: int) -> list[_Raw]:
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    height, width = bgr.shape[:2]
+    if height <= TALL_RATIO * width:
+        return _run(bgr, 0, threads)
+    tile, overlap = int(2 * width), max(120, width // 5)
+    out: list[_Raw] = []
+    top = 0
+    while top < height:
+        bottom = min(height, top + tile)
+        keep_from = top + overlap / 2 if top else 0
+        keep_to = bottom - overlap / 2 if bottom < height else height
+        for raw in _run(bgr[top:bottom], top, threads):
+            mid = float(raw.quad[:, 1].mean())
+            if keep_from <= mid < keep_to:
+                out.append(raw)
+        if bottom == height:
+            break
+        top = bottom - overlap
+    return out
+
+
+def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[_Raw]:
+    result, _ = engine(threads)(np.ascontiguousarray(bgr), return_word_box=True)
+    shift = np.array([0.0, float(offset)])
+    out: list[_Raw] = []
+    for item in result or []:
+        quad = np.asarray(item[0], dtype=np.float64) + shift
+        words = [str(w) for w in item[4]] if len(item) > 4 else []
+        word_quads = [np.asarray(q, dtype=np.float64) + shift for q in item[3]] if words else []
+        confs = [float(c) for c, w in zip(item[5], words, strict=False) if w.strip()] if words else []
+        conf = min(confs) if confs else float(item[2])
+        out.append(_Raw(quad, str(item[1]), conf, words, word_quads))
+    return out
+
+
+def _skew(raws: Sequence[_Raw]) -> float:
+    """The picture's rotation (radians), from the top edges of wide boxes."""
+    angles = [
+        math.atan2(r.quad[1][1] - r.quad[0][1], r.quad[1][0] - r.quad[0][0])
+        for r in raws
+        if np.linalg.norm(r.quad[1] - r.quad[0]) > 3 * np.linalg.norm(r.quad[3] - r.quad[0])
+    ]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def _box(
+    raw: _Raw,
+    rgb: NDArray[np.uint8],
+    gray: NDArray[np.uint8],
+    angle: float,
+    centre: tuple[float, float],
+) -> TextBox:
+    upright = _rotate(raw.quad, -angle, centre)
+    room_left, _ = _room(rgb, raw.quad, leftwards=True)
+    room_right, background = _room(rgb, raw.quad, leftwards=False)
+    crop = raw.quad.min(axis=0), raw.quad.max(axis=0)
+    return TextBox(
+        text=_spaced(gray, raw),
+        confidence=raw.confidence,
+        x0=float(upright[:, 0].min()),
+        y0=float(upright[:, 1].min()),
+        x1=float(upright[:, 0].max()),
+        y1=float(upright[:, 1].max()),
+        room_left=room_left,
+        room_right=room_right,
+        background=background,
+        crop=(int(crop[0][0]), int(crop[0][1]), int(crop[1][0]) + 1, int(crop[1][1]) + 1),
+    )
+
+
+def _rotate(quad: Quad, angle: float, centre: tuple[float, float]) -> Quad:
+    c, s = math.cos(angle), math.sin(angle)
+    pts = quad - np.array(centre)
+    turned = np.stack([pts[:, 0] * c - pts[:, 1] * s, pts[:, 0] * s + pts[:, 1] * c], axis=1)
+    return turned + np.array(centre)
+
+
+def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
+    """The box's text with a space wherever the pixels show a word gap the OCR dropped."""
+    if not raw.words or "".join(raw.words) != raw.text:
+        return raw.text
+    crop = _warp(gray, raw.quad)
+    if crop.shape[0] < 4 or crop.shape[1] < 4:
+        return raw.text
+    gaps = _blank_runs(crop)
+    if not gaps:
+        return raw.text
+    starts = _word_positions(raw)
+    words = list(raw.words)
+    for gap in sorted(gaps, reverse=True):
+        i = int(np.searchsorted(starts, gap))
+        if 0 < i < len(words) and _spaceable(words[i - 1]) and _spaceable(words[i]):
+            words.insert(i, " ")
+            starts = np.insert(starts, i, gap)
+    return "".join(words)
+
+
+def _spaceable(word: str) -> bool:
+    """Full-width punctuation carries its own blank; a recognised space is one already."""
+    return bool(word.strip()) and not (
+        not word.isascii() and unicodedata.category(word[-1])[0] in "PS"
+    )
+
+
+def _warp(gray: NDArray[np.uint8], quad: Quad) -> NDArray[np.uint8]:
+    width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
+    height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
+    if width < 2 or height < 2:
+        return np.zeros((0, 0), dtype=np.uint8)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    warped = cv2.warpPerspective(gray, matrix, (width, height), flags=cv2.INTER_LINEAR)
+    return np.asarray(warped, dtype=np.uint8)
+
+
+def _blank_runs(crop: NDArray[np.uint8]) -> list[float]:
+    """Centres (as a share of the width) of blank column runs wide enough to be spaces."""
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = np.flatnonzero(ink.sum(axis=1) > 0)
+    if rows.size == 0:
+        return []
+    text_h = rows[-1] - rows[0] + 1
+    cols = ink[rows[0] : rows[-1] + 1].sum(axis=0) >= (2 if text_h >= 20 else 1)
+    inked = np.flatnonzero(cols)
+    if inked.size < 2:
+        return []
+    out: list[float] = []
+    for a, b in zip(inked, inked[1:], strict=False):
+        if b - a - 1 >= SPACE_GAP * text_h:
+            out.append(((a + b) / 2) / crop.shape[1])
+    return out
+
+
+def _word_positions(raw: _Raw) -> NDArray[np.float64]:
+    """Each recognised word's centre along the box, as a share of the box's width."""
+    origin, axis = raw.quad[0], raw.quad[1] - raw.quad[0]
+    length = float(np.dot(axis, axis)) or 1.0
+    centres = [q.mean(axis=0) for q in raw.word_quads]
+    return np.array([float(np.dot(c - origin, axis)) / length for c in centres])
+
+
+def _room(rgb: NDArray[np.uint8], quad: Quad, leftwards: bool) -> tuple[float, Rgb]:
+    """Free distance from the box to the next colour edge along its line, and the colour there."""
+    if leftwards:
+        start, direction = (quad[0] + quad[3]) / 2, quad[0] - quad[1]
+    else:
+        start, direction = (quad[1] + quad[2]) / 2, quad[1] - quad[0]
+    unit = direction / (np.linalg.norm(direction) or 1.0)
+    normal = np.array([-unit[1], unit[0]])
+    half = float(np.linalg.norm(quad[3] - quad[0])) / 4
+    height, width = rgb.shape[:2]
+    steps = np.arange(3, width + 3, dtype=np.float64)
+    band = np.linspace(-half, half, 5)
+    pts = start + steps[:, None, None] * unit + band[None, :, None] * normal
+    xs, ys = np.rint(pts[..., 0]).astype(int), np.rint(pts[..., 1]).astype(int)
+    inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+    limit = int(np.argmin(inside.all(axis=1))) if not inside.all() else len(steps)
+    if limit == 0:
+        return 0.0, (255, 255, 255)
+    samples = rgb[ys[:limit].clip(0, height - 1), xs[:limit].clip(0, width - 1)].astype(float)
+    profile = np.median(samples, axis=1)
+    background = profile[: min(3, limit)].mean(axis=0)
+    changed = np.abs(profile - background).max(axis=1) > EDGE_STEP
+    run = changed[:-2] & changed[1:-1] & changed[2:] if limit > 2 else changed[:0]
+    edge = np.flatnonzero(run)
+    room = float(steps[edge[0]]) if edge.size else float(steps[limit - 1])
+    r, g, b = (int(v) for v in background)
+    return room, (r, g, b)

@@ -1,0 +1,219 @@
+"""From OCR boxes to the lines of a 接龙, as a resident's paste would have them.
+
+OCR returns one box per run of text. A chat screenshot also holds the chat's chrome (title,
+nicknames, times, avatars, the input bar, the app's buttons) and a bubble wraps long lines.
+The boxes are grouped into visual rows (vertical overlap, horizontal proximity), rows into
+blocks (same left edge, same text height, same background, small gaps: one bubble or one
+sheet of paper), and the block that carries the 接龙 header is the list. A row whose text
+reached the container's right edge, followed by one that starts neither with a list number
+nor an address, is a wrapped line and is joined back.
+
+Pure: the OCR adapter (`bot.pictures.ocr`) measures the pixels; this module only sees boxes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+Rgb = tuple[int, int, int]
+
+ROW_OVERLAP = 0.5  # a box joins a row when it overlaps this share of the smaller height
+ROW_MAX_GAP = 8.0  # ...and is at most this many text heights away (avatars are farther)
+WORD_GAP = 0.3  # two boxes of one row further apart than this (× height) have a space
+BLOCK_LEFT = 0.6  # rows of one block start within this (× height) of each other
+BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height)
+BLOCK_HEIGHT = 1.35  # ...and have text heights within this ratio
+BLOCK_COLOUR = 14  # ...and backgrounds within this distance per channel
+
+_HEADER = re.compile(
+    r"^\s*(?:[#＃]\s*接龙|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
+    r"|[#＃]\s*接龙\s*[#＃]?\s*$",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.．、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
+)
+_ADDRESS = re.compile(r"^\s*\d{1,4}\s*(?:[-－—#栋幢号座]|单元)\s*\d")
+_FIRST_WORD = re.compile(r"^[A-Za-z0-9#\-.．:：]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    """One OCR box, in deskewed picture coordinates, with what the pixels around it say."""
+
+    text: str
+    confidence: float  # the lowest character confidence in the box
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    room_left: float = 0.0  # free space from the box to its container's left edge (px)
+    room_right: float = 0.0  # free space from the box to its container's right edge (px)
+    background: Rgb = (255, 255, 255)
+    crop: tuple[int, int, int, int] = (0, 0, 0, 0)  # the box in the original picture
+
+    @property
+    def height(self) -> float:
+        """The box's height (a line of text)."""
+        return max(1.0, self.y1 - self.y0)
+
+
+@dataclass(slots=True)
+class _Row:
+    boxes: list[TextBox] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(b.y0 for b in self.boxes)
+
+    @property
+    def bottom(self) -> float:
+        return max(b.y1 for b in self.boxes)
+
+    @property
+    def left(self) -> float:
+        return min(b.x0 for b in self.boxes)
+
+    @property
+    def height(self) -> float:
+        return sorted(b.height for b in self.boxes)[len(self.boxes) // 2]
+
+    @property
+    def last(self) -> TextBox:
+        return max(self.boxes, key=lambda b: b.x1)
+
+    @property
+    def first(self) -> TextBox:
+        return min(self.boxes, key=lambda b: b.x0)
+
+    def text(self) -> str:
+        ordered = sorted(self.boxes, key=lambda b: b.x0)
+        out = ordered[0].text
+        for prev, box in zip(ordered, ordered[1:], strict=False):
+            gap = box.x0 - prev.x1
+            out += (" " if gap > WORD_GAP * self.height else "") + box.text
+        return out.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class PictureLine:
+    """One line of the list as a resident would have typed it, with how sure the OCR was."""
+
+    text: str
+    confidence: float
+    crop: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original picture
+
+
+@dataclass(frozen=True, slots=True)
+class PictureText:
+    """The list read from a picture: its lines, and whether the 接龙 header was among them."""
+
+    lines: tuple[PictureLine, ...]
+    has_header: bool
+
+
+def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
+    """The 接龙 in the picture: the header's block (else the block richest in entries)."""
+    blocks = _blocks(_rows([b for b in boxes if b.text.strip()]))
+    if not blocks:
+        return PictureText((), False)
+    headed = [(b, i) for b in blocks if (i := _header_at(b)) is not None and i + 1 < len(b)]
+    if headed:  # the newest repost is the lowest on the screen
+        block, start = headed[-1]
+        return PictureText(tuple(_lines(block[start:])), True)
+    best = max(blocks, key=lambda b: sum(bool(_NUMBERED.match(r.text())) for r in b))
+    if not any(_NUMBERED.match(r.text()) for r in best):
+        return PictureText((), False)
+    return PictureText(tuple(_lines(best)), False)
+
+
+def _header_at(block: list[_Row]) -> int | None:
+    """The index of the block's header row (a lone 接龙 button is no list: it needs rows under it)."""
+    return next((i for i, r in enumerate(block) if _HEADER.search(r.text())), None)
+
+
+def _rows(boxes: list[TextBox]) -> list[_Row]:
+    rows: list[_Row] = []
+    for box in sorted(boxes, key=lambda b: (b.y0 + b.y1) / 2):
+        row = next((r for r in reversed(rows[-4:]) if _same_row(r, box)), None)
+        if row is None:
+            rows.append(_Row([box]))
+        else:
+            row.boxes.append(box)
+    return sorted(rows, key=lambda r: (r.top, r.left))
+
+
+def _same_row(row: _Row, box: TextBox) -> bool:
+    overlap = min(row.bottom, box.y1) - max(row.top, box.y0)
+    if overlap < ROW_OVERLAP * min(row.height, box.height):
+        return False
+    gap = max(box.x0 - max(b.x1 for b in row.boxes), row.left - box.x1)
+    return gap <= ROW_MAX_GAP * max(row.height, box.height)
+
+
+def _blocks(rows: list[_Row]) -> list[list[_Row]]:
+    blocks: list[list[_Row]] = []
+    for row in rows:
+        block = next((b for b in reversed(blocks[-3:]) if _continues(b[-1], row)), None)
+        if block is None:
+            blocks.append([row])
+        else:
+            block.append(row)
+    return sorted(blocks, key=lambda b: b[0].top)
+
+
+def _continues(prev: _Row, row: _Row) -> bool:
+    h = max(prev.height, row.height)
+    ratio = max(prev.height, row.height) / min(prev.height, row.height)
+    colour = max(abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True))
+    return (
+        abs(prev.left - row.left) <= BLOCK_LEFT * h
+        and 0 <= row.top - prev.bottom + 0.25 * h
+        and row.top - prev.bottom <= BLOCK_GAP * h
+        and ratio <= BLOCK_HEIGHT
+        and colour <= BLOCK_COLOUR
+    )
+
+
+def _lines(rows: list[_Row]) -> list[PictureLine]:
+    lines: list[PictureLine] = []
+    prev: _Row | None = None
+    for row in rows:
+        text = row.text()
+        conf = min(b.confidence for b in row.boxes)
+        crop = _union(b.crop for b in row.boxes)
+        if prev is not None and lines and _wrapped(prev, row, text):
+            last = lines[-1]
+            joiner = " " if last.text[-1:].isascii() and text[:1].isascii() else ""
+            joiner = joiner if last.text[-1:].isalnum() and text[:1].isalnum() else ""
+            lines[-1] = PictureLine(
+                last.text + joiner + text, min(last.confidence, conf), _union([last.crop, crop])
+            )
+        else:
+            lines.append(PictureLine(text, conf, crop))
+        prev = row
+    return lines
+
+
+def _wrapped(prev: _Row, row: _Row, text: str) -> bool:
+    """The previous row ran into its container's right edge and this one continues it."""
+    if _NUMBERED.match(text) or _ADDRESS.match(text) or _HEADER.search(text):
+        return False
+    last, first = prev.last, row.first
+    room = last.room_right - max(0.0, prev.first.room_left)
+    char_w = (first.x1 - first.x0) / max(1, len(first.text))
+    word = _FIRST_WORD.match(text)
+    need = char_w * (len(word.group()) if word else 1)
+    return room < need
+
+
+def _union(crops: Iterable[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    items = list(crops)
+    return (
+        min(c[0] for c in items),
+        min(c[1] for c in items),
+        max(c[2] for c in items),
+        max(c[3] for c in items),
+    )
