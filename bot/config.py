@@ -92,6 +92,8 @@ class SchedulerSettings:
     app_per_member_per_minute: int = 30  # 企业微信应用消息: 30 per minute per member
     mp_window_hours: int = 48  # 公众号客服消息: within 48 h of the resident's last message
     mp_window_quota: int = 5  # ... and at most 5 messages per window
+    ocr_poll_seconds: float = 2.0  # how often pictures waiting for OCR are looked for
+    ocr_threads: int = 1  # CPU threads one OCR may use (the web app keeps the other core)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
 from handlers.jielong.store import ChainRepo
 from handlers.members_store import MemberRepo
 from handlers.needs_store import NeedRepo
+from handlers.pictures_store import NO_PICTURES, PictureRepo
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +24,4 @@ class Context:
     now: Callable[[], datetime]
     links: LinkIssuer = NO_LINKS  # worker-page login links (`后台`); none without the app secret
     campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)
+    pictures: PictureRepo = NO_PICTURES  # 接龙 screenshots and photos waiting for or read by OCR

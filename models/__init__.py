@@ -7,6 +7,7 @@ from models.chain import Chain, ChainEntry, ChainLine
 from models.community import Chat, Community, Household, Member
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
 from models.need import Need
+from models.picture import Picture, PictureEntry
 from models.tokens import AccessToken, RateWindow
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Order",
     "OrderLine",
     "PickupSlot",
+    "Picture",
+    "PictureEntry",
     "Product",
     "RateWindow",
     "UTCDateTime",

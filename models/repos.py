@@ -13,6 +13,7 @@ from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo
 from models.needs_repo import SqlMemberRepo, SqlNeedRepo
+from models.pictures_repo import SqlPictureRepo
 
 
 def sql_context(
@@ -29,4 +30,5 @@ def sql_context(
         now=now,
         links=links,
         campaigns=SqlCampaignRepo(session),
+        pictures=SqlPictureRepo(session),
     )
