@@ -23,9 +23,11 @@ ROW_OVERLAP = 0.5  # a box joins a row when it overlaps this share of the smalle
 ROW_MAX_GAP = 8.0  # ...and is at most this many text heights away (avatars are farther)
 WORD_GAP = 0.3  # two boxes of one row further apart than this (× height) have a space
 BLOCK_LEFT = 0.6  # rows of one block start within this (× height) of each other
-BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height)
+BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height): else a blank line
+BLOCK_BLANK_GAP = 3.3  # ...or, following the row just above, up to two blank lines apart
 BLOCK_HEIGHT = 1.35  # ...and have text heights within this ratio
-BLOCK_COLOUR = 14  # ...and backgrounds within this distance per channel
+BLOCK_COLOUR = 14
+BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more  # ...and backgrounds within this distance per channel
 
 _HEADER = re.compile(
     r"^\s*(?:[#＃]\s*接龙|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
@@ -119,7 +121,7 @@ def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
     blocks = _blocks(_rows([b for b in boxes if b.text.strip()]))
     if not blocks:
         return PictureText((), False)
-    headed = [(b, i) for b in blocks if (i := _header_at(b)) is not None and i + 1 < len(b)]
+    headed = [(b, i) for b in blocks if (i := _header_at(b)) is not None and _listed(b[i + 1 :])]
     if headed:  # the newest repost is the lowest on the screen
         block, start = headed[-1]
         return PictureText(tuple(_lines(block[start:])), True)
@@ -132,6 +134,11 @@ def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
 def _header_at(block: list[_Row]) -> int | None:
     """The index of the block's header row (a lone 接龙 button is no list: it needs rows under it)."""
     return next((i for i, r in enumerate(block) if _HEADER.search(r.text())), None)
+
+
+def _listed(rows: list[_Row]) -> bool:
+    """Under a header: entries, or at least a title and a rule (a lone 接龙 button is no list)."""
+    return len(rows) >= 2 or any(_NUMBERED.match(r.text()) for r in rows)
 
 
 def _rows(boxes: list[TextBox]) -> list[_Row]:
@@ -154,40 +161,57 @@ def _same_row(row: _Row, box: TextBox) -> bool:
 
 
 def _blocks(rows: list[_Row]) -> list[list[_Row]]:
+    """Rows into blocks; only the block of the row just above may be continued past a blank."""
     blocks: list[list[_Row]] = []
+    latest: list[_Row] | None = None
     for row in rows:
-        block = next((b for b in reversed(blocks[-3:]) if _continues(b[-1], row)), None)
+        block = next(
+            (b for b in reversed(blocks[-3:]) if _continues(b[-1], row, blank=b is latest)), None
+        )
         if block is None:
-            blocks.append([row])
+            block = [row]
+            blocks.append(block)
         else:
             block.append(row)
+        latest = block
     return sorted(blocks, key=lambda b: b[0].top)
 
 
-def _continues(prev: _Row, row: _Row) -> bool:
+def _continues(prev: _Row, row: _Row, blank: bool) -> bool:
     h = max(prev.height, row.height)
     ratio = max(prev.height, row.height) / min(prev.height, row.height)
     colour = max(abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True))
+    gap = row.top - prev.bottom
     return (
         abs(prev.left - row.left) <= BLOCK_LEFT * h
-        and 0 <= row.top - prev.bottom + 0.25 * h
-        and row.top - prev.bottom <= BLOCK_GAP * h
+        and gap >= -0.25 * h
+        and gap <= (BLOCK_BLANK_GAP if blank else BLOCK_GAP) * h
         and ratio <= BLOCK_HEIGHT
         and colour <= BLOCK_COLOUR
     )
 
 
+def _blank_lines(prev: _Row, row: _Row) -> int:
+    """Empty lines between two rows of a block (a line pitch is about 1.35 text heights)."""
+    gap = row.top - prev.bottom
+    h = max(prev.height, row.height)
+    return 0 if gap <= BLOCK_GAP * h else max(1, round((gap - 0.35 * h) / (1.35 * h)))
+
+
 def _lines(rows: list[_Row]) -> list[PictureLine]:
     lines: list[PictureLine] = []
+    padding = sorted(r.first.room_left for r in rows)[len(rows) // 2]
     prev: _Row | None = None
     for row in rows:
         text = row.text()
         conf = min(b.confidence for b in row.boxes)
         crop = _union(b.crop for b in row.boxes)
-        if prev is not None and lines and _wrapped(prev, row, text):
+        blanks = _blank_lines(prev, row) if prev is not None else 0
+        lines.extend(PictureLine("", 1.0, crop) for _ in range(blanks))
+        if prev is not None and lines and not blanks and _wrapped(prev, row, text, padding):
             last = lines[-1]
-            joiner = " " if last.text[-1:].isascii() and text[:1].isascii() else ""
-            joiner = joiner if last.text[-1:].isalnum() and text[:1].isalnum() else ""
+            ascii_pair = last.text[-1:].isascii() and text[:1].isascii()
+            joiner = " " if ascii_pair and last.text[-1:].isalnum() and text[:1].isalnum() else ""
             lines[-1] = PictureLine(
                 last.text + joiner + text, min(last.confidence, conf), _union([last.crop, crop])
             )
@@ -197,15 +221,20 @@ def _lines(rows: list[_Row]) -> list[PictureLine]:
     return lines
 
 
-def _wrapped(prev: _Row, row: _Row, text: str) -> bool:
-    """The previous row ran into its container's right edge and this one continues it."""
+def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
+    """The previous row ran into its container's right edge and this one continues it.
+
+    `padding` is the block's usual gap between the container's left edge and the text: a chat
+    bubble's is under a text height, a sheet of paper's is wider, and paper does not wrap.
+    """
     if _NUMBERED.match(text) or _ADDRESS.match(text) or _HEADER.search(text):
         return False
-    last, first = prev.last, row.first
-    room = last.room_right - max(0.0, prev.first.room_left)
-    char_w = (first.x1 - first.x0) / max(1, len(first.text))
+    h = prev.height
+    if padding > BUBBLE_PADDING * h:
+        return False
+    room = prev.last.room_right - padding  # what was left on the line after the right padding
     word = _FIRST_WORD.match(text)
-    need = char_w * (len(word.group()) if word else 1)
+    need = 0.55 * h * len(word.group()) if word else 0.9 * h
     return room < need
 
 

@@ -147,7 +147,12 @@ def _rotate(quad: Quad, angle: float, centre: tuple[float, float]) -> Quad:
 
 
 def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
-    """The box's text with a space wherever the pixels show a word gap the OCR dropped."""
+    """The box's text with a space wherever the pixels show a word gap the OCR dropped.
+
+    Between two Chinese characters the blank beside a narrow glyph (卜, 1) can look like a
+    space, so there the recogniser's character pitch must agree: a space widens it by a
+    quarter of a character.
+    """
     if not raw.words or "".join(raw.words) != raw.text:
         return raw.text
     crop = _warp(gray, raw.quad)
@@ -156,14 +161,37 @@ def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
     gaps = _blank_runs(crop)
     if not gaps:
         return raw.text
-    starts = _word_positions(raw)
+    shares = _word_positions(raw)
+    centres = shares * float(np.linalg.norm(raw.quad[1] - raw.quad[0]))
+    pitch = _cjk_pitch(raw.words, centres)
     words = list(raw.words)
-    for gap in sorted(gaps, reverse=True):
-        i = int(np.searchsorted(starts, gap))
-        if 0 < i < len(words) and _spaceable(words[i - 1]) and _spaceable(words[i]):
-            words.insert(i, " ")
-            starts = np.insert(starts, i, gap)
+    spaces: list[int] = []
+    for gap in gaps:
+        i = int(np.searchsorted(shares, gap))
+        if not (0 < i < len(words) and _spaceable(words[i - 1]) and _spaceable(words[i])):
+            continue
+        if _cjk(words[i - 1]) and _cjk(words[i]) and centres[i] - centres[i - 1] < 1.15 * pitch:
+            continue
+        spaces.append(i)
+    for i in sorted(set(spaces), reverse=True):
+        words.insert(i, " ")
     return "".join(words)
+
+
+def _cjk(word: str) -> bool:
+    return len(word) == 1 and "\u3400" <= word <= "\u9fff"
+
+
+def _cjk_pitch(words: Sequence[str], centres: NDArray[np.float64]) -> float:
+    """The usual distance between two neighbouring Chinese characters of the box."""
+    steps = [
+        float(centres[i] - centres[i - 1])
+        for i in range(1, len(words))
+        if _cjk(words[i]) and _cjk(words[i - 1])
+    ]
+    if not steps:
+        return float("inf")
+    return float(np.median(steps)) if len(steps) >= 3 else min(steps)
 
 
 def _spaceable(word: str) -> bool:
