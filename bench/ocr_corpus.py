@@ -48,6 +48,8 @@ FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FONT_SC = 2  # the Simplified Chinese face inside the collection
 GROUP = "sim-g-tuangou"
 AUTHORS = ("sim-u-lijg", "sim-u-liuy")  # who "sends" the chain in the simulator
+PAGE_LINES = 40  # lines on one sheet of the paper list
+PAPER_TEXT_WIDTH = 1050  # px of writing on a sheet (35 characters)
 CHROME_CSS = 140 + 120  # title bar and pickers above the messages, buttons and input below
 
 
@@ -85,11 +87,29 @@ def cases(only: str) -> Iterator[tuple[str, dict[str, str]]]:
                 yield f"{name}-c{k}", message
 
 
-def paper(text: str, seed: int) -> Image.Image:
-    """The list printed on a sheet, photographed a little crooked."""
-    rng = random.Random(seed)
+def paper_lines(text: str, font: ImageFont.FreeTypeFont) -> list[str]:
+    """The text as written by hand on a sheet: a line too long for the page goes on below."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        while font.getlength(line) > PAPER_TEXT_WIDTH:
+            cut = max(1, int(len(line) * PAPER_TEXT_WIDTH / font.getlength(line)))
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+def papers(text: str, seed: int) -> list[Image.Image]:
+    """The list printed on sheets of at most PAGE_LINES lines, photographed a little crooked."""
     font = ImageFont.truetype(str(FONT), size=30, index=FONT_SC)
-    lines = text.split("\n")
+    lines = paper_lines(text, font)
+    pages = [lines[i : i + PAGE_LINES] for i in range(0, len(lines), PAGE_LINES)]
+    return [paper(page, font, seed * 100 + k) for k, page in enumerate(pages)]
+
+
+def paper(lines: list[str], font: ImageFont.FreeTypeFont, seed: int) -> Image.Image:
+    """One sheet: off-white, ink of varying darkness, noise, a slight rotation and blur."""
+    rng = random.Random(seed)
     width = int(max(font.getlength(ln) for ln in lines)) + 120
     sheet = Image.new("RGB", (width, 48 * len(lines) + 120), (250, 247, 238))
     draw = Draw(sheet)
@@ -134,10 +154,10 @@ return Math.max(844, Math.ceil(needed + %d));
 """ % CHROME_CSS
 
 
-def transcript(path: Path, message: dict[str, str], **field: str) -> None:
-    """A one-message transcript: the chain's final repost as text or as a picture."""
-    line = {"chat": message["chat"], "sender": message["sender"], **field}
-    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+def transcript(path: Path, message: dict[str, str], key: str, values: list[str]) -> None:
+    """The chain's final repost as text, or as pictures (one message per sheet)."""
+    lines = [{"chat": message["chat"], "sender": message["sender"], key: v} for v in values]
+    path.write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in lines), "utf-8")
 
 
 def main() -> int:
@@ -150,15 +170,19 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     chains = list(cases(args.only))
     for i, (name, message) in enumerate(chains):
-        transcript(args.out / f"{name}.text.jsonl", message, text=message["text"])
-        paper(message["text"], seed=i).save(args.out / f"{name}.paper.jpg", quality=85)
-        transcript(args.out / f"{name}.paper.jsonl", message, image=f"{name}.paper.jpg")
+        transcript(args.out / f"{name}.text.jsonl", message, "text", [message["text"]])
+        sheets = []
+        for k, sheet in enumerate(papers(message["text"], seed=i), start=1):
+            sheets.append(f"{name}.paper{k}.jpg")
+            sheet.save(args.out / sheets[-1], quality=85)
+        transcript(args.out / f"{name}.paper.jsonl", message, "image", sheets)
     if not args.no_chat:
         with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as base:
             with chromium(Path(tmp) / "profile") as driver:
                 for i, (name, message) in enumerate(chains):
                     shoot_chat(driver, base, message["text"], i, args.out / f"{name}.chat.png")
-                    transcript(args.out / f"{name}.chat.jsonl", message, image=f"{name}.chat.png")
+                    shot = [f"{name}.chat.png"]
+                    transcript(args.out / f"{name}.chat.jsonl", message, "image", shot)
     print(f"{len(chains)} chains rendered into {args.out}")
     return 0
 

@@ -283,3 +283,6 @@ PICTURE_TOO_LARGE = "图片 #{picture} 太大了（最大 {limit}），请截图
 PICTURE_TOO_MANY_PIXELS = "图片 #{picture} 尺寸太大，打不开。请分几张截图发送。"
 PICTURE_NOT_IMAGE = "图片 #{picture} 打不开（文件损坏或不是图片），请重新截图再发。"
 PICTURE_UNAVAILABLE = "图片 #{picture} 下载失败（可能已过期），请重新发送一次。"
+SIM_IMAGE_LABEL = "[图片]"
+SIM_IMAGE_TOO_LARGE = "图片太大（最大 {limit}），请截图或压缩后再发。"
+SIM_IMAGE_BUTTON = "图片"
