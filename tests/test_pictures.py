@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,14 +28,18 @@ from bot.config import (
     WeChatSettings,
     WeComSettings,
 )
+from bot.demo import seed_demo
 from bot.pictures.fetch import MediaFetcher
 from bot.replay import collect
 from handlers import texts
+from models.chain import Chain, ChainEntry
+from models.community import Member
 from models.messaging import Notice
 from models.picture import Picture
 from scheduler.pictures import read_queued_pictures
 from tests import picture_support as pics
 from tests import wechat_client, wecom_client
+from tests.admin_support import login
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.wechat_client import WeChatActions, make_xml, next_msg_id
 from tests.wecom_client import WeComActions
@@ -291,3 +296,37 @@ def test_a_png_bomb_is_refused_from_its_header_with_bounded_memory(tmp_path: Pat
     reason, peak_kib = json.loads(out.stdout)
     assert reason == "too_many_pixels"
     assert peak_kib < 200 * 1024
+
+
+def test_a_line_that_is_no_entry_is_kept_for_the_worker_with_its_crop(
+    client: FlaskClient, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    """The demo's open campaign 硕诚蔬菜套餐: a sheet of it with a line nobody can order from."""
+    seed_demo(session_factory)  # what `make run` does to a new database
+    opened = "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限2份\n截单：明晚8点\n取货：社区活动中心"
+    body = {"chat": "sim-g-tuangou", "sender": "sim-w-wangsm", "text": opened}
+    assert client.post("/sim/api/send", json=body).get_json()["reply"]
+    sheet = "#接龙\n硕诚蔬菜套餐 38元/份\n\n1. 3-2-502 李建国 蔬菜套餐2份\n2. 门口那家 看不清"
+    upload(client, pics.sheet_png(sheet), sender="sim-w-wangsm")
+    run_ocr_job(settings, session_factory)
+    [notice] = [n["text"] for n in sim_feed(client)["notices"] if n["text"].startswith("图片")]
+    assert "新增 2 条" in notice and "1 条看不太清（第 2 条）" in notice
+    [flagged] = [o for o in orders(session_factory) if "unreadable" in o["flags"]]
+    assert flagged["raw"] == "门口那家 看不清" and "picture:1" in flagged["flags"]
+
+    with session_factory() as session:
+        entry, campaign = session.execute(
+            select(ChainEntry.id, Chain.campaign_id)
+            .join(Chain, Chain.id == ChainEntry.chain_id)
+            .where(ChainEntry.raw == flagged["raw"])
+        ).one()
+        worker = session.scalar(select(Member.id).where(Member.external_id == "sim-w-wangsm"))
+    assert campaign is not None and worker is not None
+    login(client, worker)
+    page = client.get(f"/admin/campaigns/{campaign}").get_data(as_text=True)
+    crop_url = f"/admin/campaigns/{campaign}/entries/{entry}/picture.png"
+    assert "读自图片 #1" in page and crop_url in page
+    crop = client.get(crop_url)
+    assert crop.status_code == 200 and crop.mimetype == "image/png"
+    width, height = Image.open(pics.io.BytesIO(crop.data)).size
+    assert 100 < width < 600 and 30 < height < 120  # one line of the sheet, with a margin

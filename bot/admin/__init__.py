@@ -15,7 +15,17 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from bot.admin import audit, auth, campaigns, cli, households, needs_board, pickup, today
+from bot.admin import (
+    audit,
+    auth,
+    campaigns,
+    cli,
+    households,
+    needs_board,
+    pickup,
+    pictures,
+    today,
+)
 from bot.admin.security import (
     add_security_headers,
     check_csrf,
@@ -34,7 +44,16 @@ PUBLIC_ENDPOINTS = frozenset(
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
-for child in (auth.bp, today.bp, campaigns.bp, pickup.bp, needs_board.bp, households.bp, audit.bp):
+for child in (
+    auth.bp,
+    today.bp,
+    campaigns.bp,
+    pickup.bp,
+    needs_board.bp,
+    households.bp,
+    audit.bp,
+    pictures.bp,
+):
     bp.register_blueprint(child)
 bp.cli.add_command(cli.create_admin)
 

@@ -83,6 +83,7 @@ def show(campaign_id: int) -> str:
         slots=slots,
         slot_label=data.slot_label,
         entries=entries,
+        pictures=data.entry_pictures(entries),
         to_fix=data.orders_to_fix(everything),
         exports=data.export_links(campaign_id),
         building_chart=data.building_chart(everything),
