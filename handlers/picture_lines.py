@@ -156,8 +156,12 @@ def _same_row(row: _Row, box: TextBox) -> bool:
     overlap = min(row.bottom, box.y1) - max(row.top, box.y0)
     if overlap < ROW_OVERLAP * min(row.height, box.height):
         return False
-    gap = max(box.x0 - max(b.x1 for b in row.boxes), row.left - box.x1)
-    return gap <= ROW_MAX_GAP * max(row.height, box.height)
+    h = max(row.height, box.height)
+    if box.x0 >= row.last.x1:  # to the right: within the row's container (an avatar is not)
+        gap, room = box.x0 - row.last.x1, row.last.room_right
+    else:
+        gap, room = row.first.x0 - box.x1, row.first.room_left
+    return gap <= min(ROW_MAX_GAP * h, room + 0.5 * h)
 
 
 def _blocks(rows: list[_Row]) -> list[list[_Row]]:
