@@ -45,6 +45,7 @@ fmt: install
 bench: install
 	$(PY) bench/jielong.py
 	$(PY) bench/fanout.py
+	$(PY) bench/ocr.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -115,7 +115,9 @@ def paper(lines: list[str], font: ImageFont.FreeTypeFont, seed: int) -> Image.Im
     draw = Draw(sheet)
     for i, line in enumerate(lines):
         ink = rng.randint(20, 60)
-        draw.text((60 + rng.randint(-3, 3), 60 + 48 * i), line, font=font, fill=(ink, ink, ink + 20))
+        draw.text(
+            (60 + rng.randint(-3, 3), 60 + 48 * i), line, font=font, fill=(ink, ink, ink + 20)
+        )
     pixels = np.asarray(sheet, dtype=np.int16)
     noise = np.random.default_rng(seed).normal(0, 6, pixels.shape).astype(np.int16)
     sheet = Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8))
@@ -150,8 +152,8 @@ const el = [...box.querySelectorAll('.msg')].reverse()
 if (!el) return null;
 box.scrollTop = 1e9;
 const needed = box.getBoundingClientRect().bottom - el.getBoundingClientRect().top + 70;
-return Math.max(844, Math.ceil(needed + %d));
-""" % CHROME_CSS
+return Math.max(844, Math.ceil(needed + CHROME));
+""".replace("CHROME", str(CHROME_CSS))
 
 
 def transcript(path: Path, message: dict[str, str], key: str, values: list[str]) -> None:
@@ -177,12 +179,15 @@ def main() -> int:
             sheet.save(args.out / sheets[-1], quality=85)
         transcript(args.out / f"{name}.paper.jsonl", message, "image", sheets)
     if not args.no_chat:
-        with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as base:
-            with chromium(Path(tmp) / "profile") as driver:
-                for i, (name, message) in enumerate(chains):
-                    shoot_chat(driver, base, message["text"], i, args.out / f"{name}.chat.png")
-                    shot = [f"{name}.chat.png"]
-                    transcript(args.out / f"{name}.chat.jsonl", message, "image", shot)
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            live_server(Path(tmp)) as base,
+            chromium(Path(tmp) / "profile") as driver,
+        ):
+            for i, (name, message) in enumerate(chains):
+                shoot_chat(driver, base, message["text"], i, args.out / f"{name}.chat.png")
+                shot = [f"{name}.chat.png"]
+                transcript(args.out / f"{name}.chat.jsonl", message, "image", shot)
     print(f"{len(chains)} chains rendered into {args.out}")
     return 0
 

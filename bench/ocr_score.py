@@ -53,7 +53,8 @@ class Tally:
         return (
             f"{kind}: {self.exact}/{self.total} entries exact ({share:.1f} %), "
             f"invented {self.invented}, lost {self.lost}, "
-            f"待核实 on {self.wrong_flagged}/{self.wrong} wrong and {self.right_flagged} right entries, "
+            f"待核实 on {self.wrong_flagged}/{self.wrong} wrong "
+            f"and {self.right_flagged} right entries, "
             f"{per:.1f} s per picture ({len(self.seconds)} pictures)"
         )
 
@@ -77,8 +78,10 @@ def items_equal(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
         for y in free:
             ny = "".join(str(y.get("name") or "").split())
             same_qty = float(x.get("qty") or 0) == float(y.get("qty") or 0)
-            if (nx in ny or ny in nx) and same_qty and (x.get("unit") or None) == (
-                y.get("unit") or None
+            if (
+                (nx in ny or ny in nx)
+                and same_qty
+                and (x.get("unit") or None) == (y.get("unit") or None)
             ):
                 free.remove(y)
                 break
@@ -92,10 +95,14 @@ def equal(exp: dict[str, Any], got: dict[str, Any]) -> bool:
     return same and items_equal(exp.get("items", []), got.get("items", []))
 
 
-def compare(name: str, kind: str, expected: list[dict[str, Any]], got: list[dict[str, Any]], t: Tally) -> None:
+def compare(
+    name: str, kind: str, expected: list[dict[str, Any]], got: list[dict[str, Any]], t: Tally
+) -> None:
     t.total += len(expected)
-    matcher = difflib.SequenceMatcher(None, [key(o) for o in expected], [key(o) for o in got], autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+    matcher = difflib.SequenceMatcher(
+        None, [key(o) for o in expected], [key(o) for o in got], autojunk=False
+    )
+    for _, a0, a1, b0, b1 in matcher.get_opcodes():
         pairs = list(zip(expected[a0:a1], got[b0:b1], strict=False))
         t.lost += max(0, (a1 - a0) - (b1 - b0))
         t.invented += max(0, (b1 - b0) - (a1 - a0))

@@ -96,9 +96,7 @@ def _timestamp(value: object, last: datetime) -> datetime | None:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _with_upload(
-    factory: sessionmaker[Session], msg: Incoming, base: Path
-) -> Incoming | BadLine:
+def _with_upload(factory: sessionmaker[Session], msg: Incoming, base: Path) -> Incoming | BadLine:
     """Store the line's picture as an upload; the message then carries "upload:ID"."""
     lineno = int(msg.msg_id.removeprefix("L"))
     path = Path(msg.media.removeprefix(FILE))

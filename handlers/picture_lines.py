@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 Rgb = tuple[int, int, int]
 
@@ -26,8 +27,8 @@ BLOCK_LEFT = 0.6  # rows of one block start within this (× height) of each othe
 BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height): else a blank line
 BLOCK_BLANK_GAP = 3.3  # ...or, following the row just above, up to two blank lines apart
 BLOCK_HEIGHT = 1.35  # ...and have text heights within this ratio
-BLOCK_COLOUR = 14
-BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more  # ...and backgrounds within this distance per channel
+BLOCK_COLOUR = 14  # ...and backgrounds within this distance per channel
+BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more
 
 _HEADER = re.compile(
     r"^\s*(?:[#＃]\s*接龙|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
@@ -93,7 +94,7 @@ class _Row:
     def text(self) -> str:
         ordered = sorted(self.boxes, key=lambda b: b.x0)
         out = ordered[0].text
-        for prev, box in zip(ordered, ordered[1:], strict=False):
+        for prev, box in pairwise(ordered):
             gap = box.x0 - prev.x1
             out += (" " if gap > WORD_GAP * self.height else "") + box.text
         return out.strip()
@@ -132,7 +133,7 @@ def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
 
 
 def _header_at(block: list[_Row]) -> int | None:
-    """The index of the block's header row (a lone 接龙 button is no list: it needs rows under it)."""
+    """The index of the block's header row, if it has one."""
     return next((i for i, r in enumerate(block) if _HEADER.search(r.text())), None)
 
 
@@ -184,7 +185,9 @@ def _blocks(rows: list[_Row]) -> list[list[_Row]]:
 def _continues(prev: _Row, row: _Row, blank: bool) -> bool:
     h = max(prev.height, row.height)
     ratio = max(prev.height, row.height) / min(prev.height, row.height)
-    colour = max(abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True))
+    colour = max(
+        abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True)
+    )
     gap = row.top - prev.bottom
     return (
         abs(prev.left - row.left) <= BLOCK_LEFT * h

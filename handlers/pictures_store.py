@@ -1,4 +1,4 @@
-"""The storage port of pictures: queue one for OCR, read its lines back, mark the entries it gave."""
+"""The storage port of pictures: queue one for OCR, read its lines, mark the entries it gave."""
 
 from __future__ import annotations
 

@@ -102,7 +102,9 @@ def line_to_json(line: PictureLine) -> dict[str, Any]:
 def line_from_json(item: dict[str, Any]) -> PictureLine:
     """Inverse of line_to_json."""
     x0, y0, x1, y1 = (int(v) for v in item.get("crop", (0, 0, 0, 0)))
-    return PictureLine(str(item.get("text", "")), float(item.get("confidence", 0.0)), (x0, y0, x1, y1))
+    return PictureLine(
+        str(item.get("text", "")), float(item.get("confidence", 0.0)), (x0, y0, x1, y1)
+    )
 
 
 def store_upload(session: Session, channel: str, chat_id: str, sender_id: str, data: bytes) -> int:
@@ -154,13 +156,17 @@ def keep_data(factory: sessionmaker[Session], picture_id: int, data: bytes) -> N
         session.get_one(Picture, picture_id).data = data
 
 
-def store_lines(factory: sessionmaker[Session], picture_id: int, lines: Sequence[PictureLine]) -> None:
+def store_lines(
+    factory: sessionmaker[Session], picture_id: int, lines: Sequence[PictureLine]
+) -> None:
     """Keep what the OCR read (the handler of the picture's text reads it back)."""
     with factory.begin() as session:
         session.get_one(Picture, picture_id).lines = [line_to_json(line) for line in lines]
 
 
-def finish_picture(factory: sessionmaker[Session], picture_id: int, error: str | None = None) -> None:
+def finish_picture(
+    factory: sessionmaker[Session], picture_id: int, error: str | None = None
+) -> None:
     """Close the job: done, or failed with the reason."""
     with factory.begin() as session:
         row = session.get_one(Picture, picture_id)

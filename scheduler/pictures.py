@@ -72,7 +72,9 @@ def read_picture(
         _fail(factory, claimed, exc.reason, str(exc))
         return
     except ChannelError as exc:
-        log.warning("picture %s download failed (attempt %d): %s", claimed.id, claimed.attempts, exc)
+        log.warning(
+            "picture %s download failed (attempt %d): %s", claimed.id, claimed.attempts, exc
+        )
         if claimed.attempts < MAX_ATTEMPTS and exc.retryable:
             requeue(factory, claimed.id, utcnow() + RETRY_AFTER)
         else:
@@ -124,7 +126,9 @@ def _received_at(value: object) -> datetime:
         return utcnow()
 
 
-def _fail(factory: sessionmaker[Session], claimed: ClaimedPicture, reason: Reason, why: str) -> None:
+def _fail(
+    factory: sessionmaker[Session], claimed: ClaimedPicture, reason: Reason, why: str
+) -> None:
     limit = f"{MAX_BYTES // (1024 * 1024)} MB"
     _tell(factory, claimed, _SENTENCES[reason].format(picture=claimed.id, limit=limit))
     finish_picture(factory, claimed.id, error=why[:500])
@@ -140,5 +144,3 @@ def _tell(factory: sessionmaker[Session], claimed: ClaimedPicture, text: str) ->
             text,
             f"picture:{claimed.id}",
         )
-
-

@@ -1,10 +1,10 @@
-"""From OCR boxes to the 接龙's lines (pure): chrome dropped, bubbles found, wraps and blanks kept."""
+"""OCR boxes to the 接龙's lines (pure): chrome dropped, bubbles found, wraps and blanks kept."""
 
 from __future__ import annotations
 
-from handlers.jielong.store import ParsedEntry, StoredEntry
 from dataclasses import replace
 
+from handlers.jielong.store import ParsedEntry, StoredEntry
 from handlers.picture_lines import PictureLine, Rgb, TextBox, read_picture_lines
 from handlers.pictures import LOW_CONFIDENCE, mark_entries
 

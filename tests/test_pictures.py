@@ -124,7 +124,10 @@ def test_mp_screenshot_is_read_into_its_chain(
 
     assert run_ocr_job(settings, session_factory) == 1
     assert fake.media_calls == [media_id]
-    got = [(o["building"], o["unit"], o["room"], o["name"], o["items"]) for o in orders(session_factory)]
+    got = [
+        (o["building"], o["unit"], o["room"], o["name"], o["items"])
+        for o in orders(session_factory)
+    ]
     veg = "周六蔬菜团购"
     assert got == [
         ("3", "2", "502", "李建国", [{"name": veg, "qty": 2, "unit": "份"}]),
@@ -303,7 +306,9 @@ def test_a_line_that_is_no_entry_is_kept_for_the_worker_with_its_crop(
 ) -> None:
     """The demo's open campaign 硕诚蔬菜套餐: a sheet of it with a line nobody can order from."""
     seed_demo(session_factory)  # what `make run` does to a new database
-    opened = "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限2份\n截单：明晚8点\n取货：社区活动中心"
+    opened = (
+        "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限2份\n截单：明晚8点\n取货：社区活动中心"
+    )
     body = {"chat": "sim-g-tuangou", "sender": "sim-w-wangsm", "text": opened}
     assert client.post("/sim/api/send", json=body).get_json()["reply"]
     sheet = "#接龙\n硕诚蔬菜套餐 38元/份\n\n1. 3-2-502 李建国 蔬菜套餐2份\n2. 门口那家 看不清"

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import cv2
@@ -60,16 +61,16 @@ class _Raw:
 
 def read_boxes(image: Image.Image, threads: int = 1) -> list[TextBox]:
     """Every text box in the picture, deskewed, with spaces restored and edges measured."""
-    rgb = np.asarray(image.convert("RGB"))
+    rgb: NDArray[np.uint8] = np.asarray(image.convert("RGB"), dtype=np.uint8)
     raws = _recognise(rgb, threads)
     angle = _skew(raws)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray = _u8(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
     centre = (rgb.shape[1] / 2, rgb.shape[0] / 2)
     return [_box(raw, rgb, gray, angle, centre) for raw in raws]
 
 
 def _recognise(rgb: NDArray[np.uint8], threads: int) -> list[_Raw]:
-    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    bgr = _u8(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     height, width = bgr.shape[:2]
     if height <= TALL_RATIO * width:
         return _run(bgr, 0, threads)
@@ -98,7 +99,9 @@ def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[_Raw]:
         quad = np.asarray(item[0], dtype=np.float64) + shift
         words = [str(w) for w in item[4]] if len(item) > 4 else []
         word_quads = [np.asarray(q, dtype=np.float64) + shift for q in item[3]] if words else []
-        confs = [float(c) for c, w in zip(item[5], words, strict=False) if w.strip()] if words else []
+        confs = (
+            [float(c) for c, w in zip(item[5], words, strict=False) if w.strip()] if words else []
+        )
         conf = min(confs) if confs else float(item[2])
         out.append(_Raw(quad, str(item[1]), conf, words, word_quads))
     return out
@@ -143,7 +146,11 @@ def _rotate(quad: Quad, angle: float, centre: tuple[float, float]) -> Quad:
     c, s = math.cos(angle), math.sin(angle)
     pts = quad - np.array(centre)
     turned = np.stack([pts[:, 0] * c - pts[:, 1] * s, pts[:, 0] * s + pts[:, 1] * c], axis=1)
-    return turned + np.array(centre)
+    return np.asarray(turned + np.array(centre), dtype=np.float64)
+
+
+def _u8(array: object) -> NDArray[np.uint8]:
+    return np.asarray(array, dtype=np.uint8)
 
 
 def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
@@ -224,7 +231,7 @@ def _blank_runs(crop: NDArray[np.uint8]) -> list[float]:
     if inked.size < 2:
         return []
     out: list[float] = []
-    for a, b in zip(inked, inked[1:], strict=False):
+    for a, b in pairwise(inked):
         if b - a - 1 >= SPACE_GAP * text_h:
             out.append(((a + b) / 2) / crop.shape[1])
     return out
