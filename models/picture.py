@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONText, UTCDateTime, utcnow
@@ -48,4 +48,4 @@ class PictureEntry(Base):
     y0: Mapped[int]
     x1: Mapped[int]
     y1: Mapped[int]
-    confidence: Mapped[float]
+    confidence: Mapped[float] = mapped_column(Float)
