@@ -140,6 +140,7 @@ def main() -> int:
                 got = run(path)
                 tallies[kind].seconds.append(time.monotonic() - started)
                 compare(name, kind, expected, got, tallies[kind])
+        print(f"  {name}", file=sys.stderr, flush=True)
     diffs = [d for t in tallies.values() for d in t.diffs]
     if args.v:
         print("\n".join(diffs))

@@ -26,7 +26,7 @@ WORD_GAP = 0.3  # two boxes of one row further apart than this (× height) have 
 BLOCK_LEFT = 0.6  # rows of one block start within this (× height) of each other
 BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height): else a blank line
 BLOCK_BLANK_GAP = 3.3  # ...or, following the row just above, up to two blank lines apart
-BLOCK_HEIGHT = 1.35  # ...and have text heights within this ratio
+BLOCK_HEIGHT = 1.6  # ...and have text heights within this ratio (short boxes come out taller)
 BLOCK_COLOUR = 14  # ...and backgrounds within this distance per channel
 BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more
 
@@ -36,10 +36,17 @@ _HEADER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(
-    r"^\s*(?:\d{1,3}\s*[.．、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
+    r"^\s*(?:\d{1,3}\s*[.．。、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
+)
+_MEASURES = "份袋箱瓶斤个盒包只串块桶支罐听板颗"
+_TYPED = (
+    (re.compile(r"^(\s*\d{1,3})\s*[。．]\s*"), r"\1. "),  # a full-width 4． read as 4。
+    (re.compile(r"(?<=\d)\s*[—–－]\s*(?=\d)"), "-"),  # 3—1-102: the hyphen read as a dash
+    (re.compile(rf"(?<=[\u4e00-\u9fff\s])[—–-](?=[{_MEASURES}])"), "一"),  # 崔—份: 一 read as —
+    (re.compile(r"±(?=[\u4e00-\u9fff])"), "土"),  # ±豆: 土 read as ±
 )
 _ADDRESS = re.compile(r"^\s*\d{1,4}\s*(?:[-－—#栋幢号座]|单元)\s*\d")
-_FIRST_WORD = re.compile(r"^[A-Za-z0-9#\-.．:：]+")
+_FIRST_WORD = re.compile(r"^[!-~]+")  # a run of ASCII: the browser wraps it whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,11 +216,16 @@ def _lines(rows: list[_Row]) -> list[PictureLine]:
     lines: list[PictureLine] = []
     padding = sorted(r.first.room_left for r in rows)[len(rows) // 2]
     prev: _Row | None = None
+    listed = False
     for row in rows:
-        text = row.text()
+        text = as_typed(row.text())
         conf = min(b.confidence for b in row.boxes)
         crop = _union(b.crop for b in row.boxes)
+        numbered = bool(_NUMBERED.match(text))
         blanks = _blank_lines(prev, row) if prev is not None else 0
+        if listed and numbered:
+            blanks = 0  # inside the list: an emoji-only wrapped row, not a paragraph break
+        listed = listed or numbered
         lines.extend(PictureLine("", 1.0, crop) for _ in range(blanks))
         if prev is not None and lines and not blanks and _wrapped(prev, row, text, padding):
             last = lines[-1]
@@ -226,6 +238,15 @@ def _lines(rows: list[_Row]) -> list[PictureLine]:
             lines.append(PictureLine(text, conf, crop))
         prev = row
     return lines
+
+
+def as_typed(text: str) -> str:
+    """Undo what OCR typically does to a resident's line (list number, dashes, brackets)."""
+    for pattern, repl in _TYPED:
+        text = pattern.sub(repl, text)
+    if "（" in text and text.endswith(")") and "(" not in text:
+        text = text[:-1] + "）"
+    return text
 
 
 def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
@@ -241,7 +262,7 @@ def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
         return False
     room = prev.last.room_right - padding  # what was left on the line after the right padding
     word = _FIRST_WORD.match(text)
-    need = 0.55 * h * len(word.group()) if word else 0.9 * h
+    need = 0.55 * h * len(word.group()) if word else h  # a Chinese character is about h wide
     return room < need
 
 
