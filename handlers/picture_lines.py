@@ -46,6 +46,7 @@ _TYPED = (
     (re.compile(r"±(?=[\u4e00-\u9fff])"), "土"),  # ±豆: 土 read as ±
 )
 _ADDRESS = re.compile(r"^\s*\d{1,4}\s*(?:[-－—#栋幢号座]|单元)\s*\d")
+_NO_LINE_START = re.compile(r"[，。、！？；：）」』】》〉,.!?;:)\]]*")
 _FIRST_WORD = re.compile(r"^[!-~]+")  # a run of ASCII: the browser wraps it whole
 
 
@@ -262,7 +263,11 @@ def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
         return False
     room = prev.last.room_right - padding  # what was left on the line after the right padding
     word = _FIRST_WORD.match(text)
-    need = 0.55 * h * len(word.group()) if word else h  # a Chinese character is about h wide
+    # a line's ink is ~0.88 of the font size: a Chinese character is ~1.1 h wide, a digit ~0.6 h;
+    # punctuation that may not start a line (，。）) wraps together with the character before it
+    glued = _NO_LINE_START.match(text[1:])
+    chars = 1 + (len(glued.group()) if glued else 0)
+    need = 0.6 * h * len(word.group()) if word else 1.1 * h * chars
     return room < need
 
 

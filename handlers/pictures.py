@@ -40,6 +40,7 @@ class PictureRead:
 
     post: JielongPost | None
     lines: tuple[PictureLine, ...]
+    text: str = ""  # the repost as merged (a later sheet joined to the earlier ones)
 
 
 def match_picture(msg: Incoming, ctx: Context) -> str | None:
@@ -61,27 +62,44 @@ def match_picture_text(msg: Incoming, ctx: Context) -> PictureRead | None:
     if msg.kind != "text" or not msg.picture_id:
         return None
     lines = tuple(ctx.pictures.lines(msg.picture_id))
-    return PictureRead(_as_repost(msg.text, msg.chat_id, ctx), lines)
-
-
-def _as_repost(text: str, chat_id: str, ctx: Context) -> JielongPost | None:
-    """The post; a list without its header (cut off the screen) joins the chat's open chain."""
-    post = parse_jielong(text)
-    chain = ctx.chains.latest_chain(chat_id)
+    post = parse_jielong(msg.text)
     if post is None:
-        return parse_jielong(f"#接龙\n{chain.title}\n\n{text}") if chain is not None else None
-    if chain is None or ctx.chains.find_chain(chat_id, post.key) is not None:
-        return post
-    return _retitled(text, post, chain)
+        return _continued(msg, lines, ctx)
+    chain = ctx.chains.latest_chain(msg.chat_id)
+    if chain is not None and ctx.chains.find_chain(msg.chat_id, post.key) is None:
+        retitled = _retitled(msg.text, post, chain)
+        if retitled is not None:
+            return PictureRead(parse_jielong(retitled), lines, retitled)
+    return PictureRead(post, lines, msg.text)
 
 
-def _retitled(text: str, post: JielongPost, chain: ChainRef) -> JielongPost:
-    """A title OCR misread (one character off) is the open chain's title."""
+def _continued(msg: Incoming, lines: tuple[PictureLine, ...], ctx: Context) -> PictureRead:
+    """A list without its header (the next sheet, or a screenshot scrolled past the title).
+
+    It continues the sender's previous picture of the list, whose lines are kept in front so
+    the repost withdraws none of them (lines both show, where screenshots overlap, once); with
+    no such picture it joins the chat's open chain under that chain's header.
+    """
+    before = ctx.pictures.previous_text(msg.chat_id, msg.sender_id, msg.picture_id)
+    if before is None or parse_jielong(before) is None:
+        chain = ctx.chains.latest_chain(msg.chat_id)
+        if chain is None:
+            return PictureRead(None, lines)
+        before = f"#接龙\n{chain.title}\n"
+    seen = {_compact(line) for line in before.split("\n")}
+    new = [line for line in msg.text.split("\n") if line.strip() and _compact(line) not in seen]
+    text = "\n".join([before.rstrip("\n"), "", *new])
+    return PictureRead(parse_jielong(text), lines, text)
+
+
+def _retitled(text: str, post: JielongPost, chain: ChainRef) -> str | None:
+    """A title OCR misread (one character off) is the open chain's title: the text with it."""
     similar = difflib.SequenceMatcher(None, post.key, chain.key).ratio()
     if similar < TITLE_SIMILARITY or post.title not in text:
-        return post
-    again = parse_jielong(text.replace(post.title, chain.title, 1))
-    return again if again is not None and again.key == chain.key else post
+        return None
+    again = text.replace(post.title, chain.title, 1)
+    fixed = parse_jielong(again)
+    return again if fixed is not None and fixed.key == chain.key else None
 
 
 def handle_picture_text(msg: Incoming, read: PictureRead, ctx: Context) -> list[Action]:
@@ -93,6 +111,7 @@ def handle_picture_text(msg: Incoming, read: PictureRead, ctx: Context) -> list[
 
 def _merge_post(msg: Incoming, read: PictureRead, ctx: Context) -> ChainActions:
     assert read.post is not None
+    ctx.pictures.keep_text(msg.picture_id, read.text)
     merged = handle_jielong(msg, read.post, ctx)
     entries = _changed_entries(merged, ctx)
     marks = mark_entries(entries, read.lines)

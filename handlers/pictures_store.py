@@ -34,6 +34,12 @@ class PictureRepo(Protocol):
     def mark_entries(self, picture_id: int, marks: Sequence[EntryMark]) -> None:
         """Link entries to the picture (crop, confidence); flag those to check 待核实."""
 
+    def keep_text(self, picture_id: int, text: str) -> None:
+        """Remember the repost the picture gave (the next sheet of the list continues it)."""
+
+    def previous_text(self, chat_id: str, sender_id: str, before: int) -> str | None:
+        """The repost of the sender's latest earlier picture in this chat (within a day)."""
+
 
 class NoPictures:
     """A Context without picture storage (handler tests that do not need it)."""
@@ -48,6 +54,13 @@ class NoPictures:
 
     def mark_entries(self, picture_id: int, marks: Sequence[EntryMark]) -> None:
         """Nothing to mark."""
+
+    def keep_text(self, picture_id: int, text: str) -> None:
+        """Nothing to keep."""
+
+    def previous_text(self, chat_id: str, sender_id: str, before: int) -> str | None:
+        """No earlier picture."""
+        return None
 
 
 NO_PICTURES: PictureRepo = NoPictures()

@@ -32,6 +32,7 @@ class Picture(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONText, default=list)
+    text: Mapped[str | None] = mapped_column(Text)  # the repost it gave (sheets joined up)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -25,6 +25,7 @@ from models.chain import ChainEntry
 from models.picture import Picture, PictureEntry
 
 MAX_ATTEMPTS = 3
+CONTINUES_WITHIN = timedelta(days=1)  # a sheet without header continues a picture this recent
 UPLOAD = "upload:"
 
 
@@ -79,6 +80,27 @@ class SqlPictureRepo:
                     confidence=round(mark.confidence, 3),
                 )
             )
+
+    def keep_text(self, picture_id: int, text: str) -> None:
+        """Store the repost text on the picture."""
+        row = self.session.get(Picture, picture_id)
+        if row is not None:
+            row.text = text
+
+    def previous_text(self, chat_id: str, sender_id: str, before: int) -> str | None:
+        """The latest earlier picture's repost from this sender in this chat, within a day."""
+        return self.session.scalar(
+            select(Picture.text)
+            .where(
+                Picture.chat_id == chat_id,
+                Picture.sender_id == sender_id,
+                Picture.id < before,
+                Picture.text.is_not(None),
+                Picture.created_at >= utcnow() - CONTINUES_WITHIN,
+            )
+            .order_by(Picture.id.desc())
+            .limit(1)
+        )
 
 
 def message_fields(msg: Incoming) -> dict[str, Any]:

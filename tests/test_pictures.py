@@ -8,6 +8,7 @@ the sender hears the result as a notice. Bad pictures get a sentence, never a cr
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -218,7 +219,7 @@ def test_wecom_app_and_robot_pictures_are_fetched_and_answered(
 
 
 def upload(client: FlaskClient, data: bytes, sender: str = "sim-u-lijg") -> Any:
-    form = {"chat": "sim-g-tuangou", "sender": sender, "image": (pics.io.BytesIO(data), "a.png")}
+    form = {"chat": "sim-g-tuangou", "sender": sender, "image": (io.BytesIO(data), "a.png")}
     return client.post("/sim/api/image", data=form, content_type="multipart/form-data")
 
 
@@ -232,21 +233,26 @@ def test_simulator_upload_button_path(
     answer = upload(client, pics.sheet_png())
     assert answer.status_code == 200
     assert answer.get_json()["reply"] == texts.PICTURE_RECEIVED.format(picture=1)
-    second_page = "4. 2-1-101 钱 1份\n5. 8-3-702 孙 2份"  # no header: the chain's next sheet
-    upload(client, pics.sheet_png(second_page, angle=-1.0), sender="sim-u-liuy")
-    assert run_ocr_job(settings, session_factory) == 2
+    # the next sheet: no header, its first line already on the first sheet (an overlap)
+    second_page = "3. 7栋601 赵 3份\n4. 2-1-101 钱 1份\n5. 8-3-702 孙 2份"
+    upload(client, pics.sheet_png(second_page, angle=-1.0))
+    third_page = "6. 9-1-301 周 1份"  # another resident's photo of the list's end
+    upload(client, pics.sheet_png(third_page), sender="sim-u-liuy")
+    assert run_ocr_job(settings, session_factory) == 3
     feed = sim_feed(client)
-    assert [m["text"] for m in feed["messages"]] == [texts.SIM_IMAGE_LABEL] * 2
+    assert [m["text"] for m in feed["messages"]] == [texts.SIM_IMAGE_LABEL] * 3
     notes = [n["text"] for n in feed["notices"]]
     assert notes[0].startswith("图片 #1 识别完成") and "新增 3 条" in notes[0]
     assert notes[1].startswith("图片 #2 识别完成") and "新增 2 条" in notes[1]
-    rooms = [(o["room"], o["sender"]) for o in orders(session_factory)]
-    assert rooms == [
-        ("502", "sim-u-lijg"),
-        ("1102", "sim-u-lijg"),
-        ("601", "sim-u-lijg"),
-        ("101", "sim-u-liuy"),
-        ("702", "sim-u-liuy"),
+    assert notes[2].startswith("图片 #3 识别完成") and "新增 1 条" in notes[2]
+    rooms = [(o["room"], o["sender"], o["status"]) for o in orders(session_factory)]
+    assert rooms == [  # the second sheet withdrew nothing of the first
+        ("502", "sim-u-lijg", "active"),
+        ("1102", "sim-u-lijg", "active"),
+        ("601", "sim-u-lijg", "active"),
+        ("101", "sim-u-lijg", "active"),
+        ("702", "sim-u-lijg", "active"),
+        ("301", "sim-u-liuy", "active"),
     ]
 
 
@@ -276,6 +282,7 @@ def test_bad_pictures_get_a_sentence_not_a_crash(
 
 def test_a_20_mb_upload_is_refused_with_a_sentence(client: FlaskClient) -> None:
     answer = upload(client, pics.huge_file())
+    answer.request.environ["wsgi.input"].close()  # the test client spooled the body to a file
     assert answer.status_code == 413
     assert answer.get_json()["error"] == texts.SIM_IMAGE_TOO_LARGE.format(limit="10 MB")
 
@@ -333,5 +340,5 @@ def test_a_line_that_is_no_entry_is_kept_for_the_worker_with_its_crop(
     assert "读自图片 #1" in page and crop_url in page
     crop = client.get(crop_url)
     assert crop.status_code == 200 and crop.mimetype == "image/png"
-    width, height = Image.open(pics.io.BytesIO(crop.data)).size
+    width, height = Image.open(io.BytesIO(crop.data)).size
     assert 100 < width < 600 and 30 < height < 120  # one line of the sheet, with a margin

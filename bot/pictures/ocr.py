@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SPACE_GAP = 0.27  # a blank this wide (× text height) between two characters is a space
 FULL_WIDTH_GAP = 0.5  # full-width digits leave blanks wider than this between them
+FULL_WIDTH_PITCH = 0.8  # digits this far apart (× text height) are full-width (１２３)
 UNSURE_SYMBOL = 0.5  # a lone symbol read less surely than this is an emoji's ghost: dropped
 EDGE_STEP = 12  # a colour change this large (3 px running) ends a bubble or the paper
 TALL_RATIO = 2.5  # pictures taller than this × their width are read in tiles
@@ -188,8 +189,12 @@ def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
     idx = [i for i, w in enumerate(raw.words) if w.strip()]
     pairs = list(pairwise(idx))
     widths = {b: _widest_blank(cols, centres[a], centres[b]) / text_h for a, b in pairs}
-    digits = [widths[b] for a, b in pairs if _digit(raw.words[a]) and _digit(raw.words[b])]
-    full_width = bool(digits) and float(np.median(digits)) >= FULL_WIDTH_GAP
+    pitch = [
+        (centres[b] - centres[a]) / text_h
+        for a, b in pairs
+        if b == a + 1 and _digit(raw.words[a]) and _digit(raw.words[b])
+    ]
+    full_width = bool(pitch) and float(np.median(pitch)) >= FULL_WIDTH_PITCH
     words = list(raw.words)
     for a, b in reversed(pairs):
         if b == a + 1 and _space_between(words[a], words[b], widths[b], full_width):
@@ -200,10 +205,10 @@ def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
 def _space_between(left: str, right: str, width: float, full_width: bool) -> bool:
     if not (_spaceable(left) and _spaceable(right)) or width < SPACE_GAP:
         return False
-    if _digit(left) and _digit(right):
-        return width < FULL_WIDTH_GAP  # wider: the blanks of full-width digits
     if full_width and (_digit(left) or _digit(right)):
-        return width >= 2 * FULL_WIDTH_GAP
+        return width >= 2 * FULL_WIDTH_GAP  # a full-width digit's own blank is half of that
+    if _digit(left) and _digit(right):
+        return width < FULL_WIDTH_GAP  # wider: the blanks of full-width digits after all
     return True
 
 

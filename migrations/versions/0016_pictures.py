@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("lease_until", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("lines", models.base.JSONText(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("done_at", models.base.UTCDateTime(timezone=True), nullable=True),
