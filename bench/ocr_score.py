@@ -125,6 +125,7 @@ def main() -> int:
     parser.add_argument("-v", action="store_true", help="print every differing entry")
     parser.add_argument("--only", default="")
     parser.add_argument("--diff", type=Path, help="write the differing entries to this file")
+    parser.add_argument("--kind", choices=KINDS, help="only screenshots or only paper")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     tallies = {kind: Tally() for kind in KINDS}
@@ -133,14 +134,24 @@ def main() -> int:
         if args.only and args.only not in name:
             continue
         expected = run(text_path)
-        for kind in KINDS:
+        for kind in [args.kind] if args.kind else KINDS:
             path = text_path.with_name(f"{name}.{kind}.jsonl")
             if path.exists():
+                t = tallies[kind]
+                before = (t.exact, t.total, t.lost, t.invented)
                 started = time.monotonic()
                 got = run(path)
-                tallies[kind].seconds.append(time.monotonic() - started)
-                compare(name, kind, expected, got, tallies[kind])
-        print(f"  {name}", file=sys.stderr, flush=True)
+                t.seconds.append(time.monotonic() - started)
+                compare(name, kind, expected, got, t)
+                exact, total, lost, invented = (
+                    a - b
+                    for a, b in zip((t.exact, t.total, t.lost, t.invented), before, strict=True)
+                )
+                print(
+                    f"  {name} {kind}: {exact}/{total} exact, lost {lost}, invented {invented}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     diffs = [d for t in tallies.values() for d in t.diffs]
     if args.v:
         print("\n".join(diffs))

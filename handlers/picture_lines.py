@@ -23,30 +23,34 @@ Rgb = tuple[int, int, int]
 ROW_OVERLAP = 0.5  # a box joins a row when it overlaps this share of the smaller height
 ROW_MAX_GAP = 8.0  # ...and is at most this many text heights away (avatars are farther)
 WORD_GAP = 0.3  # two boxes of one row further apart than this (× height) have a space
-BLOCK_LEFT = 0.6  # rows of one block start within this (× height) of each other
+BLOCK_LEFT = 1.2  # rows of one block start within this (× height) of its first row
 BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height): else a blank line
 BLOCK_BLANK_GAP = 3.3  # ...or, following the row just above, up to two blank lines apart
 BLOCK_HEIGHT = 1.6  # ...and have text heights within this ratio (short boxes come out taller)
 BLOCK_COLOUR = 14  # ...and backgrounds within this distance per channel
+WRAP_WIDTH = 0.6  # a bubble wraps once it is this share of the screen wide (WeChat's ~65 %)
 BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more
 
 _HEADER = re.compile(
-    r"^\s*(?:[#＃]\s*接龙|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
+    r"^\s*(?:[#＃]?\s*接龙(?![助】\]])|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
     r"|[#＃]\s*接龙\s*[#＃]?\s*$",
     re.IGNORECASE,
 )
+_HEADER_WORD = re.compile(r"^\s*接龙(?:$|[\s:：])")  # the bare 接龙 header the reader knows
 _NUMBERED = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．。、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
 )
 _MEASURES = "份袋箱瓶斤个盒包只串块桶支罐听板颗"
 _TYPED = (
     (re.compile(r"^(\s*\d{1,3})\s*[。．]\s*"), r"\1. "),  # a full-width 4． read as 4。
+    (re.compile(r"^\s*[、.．]\s*(?=\S)"), ""),  # 一、 whose thin 一 was not seen
     (re.compile(r"(?<=\d)\s*[—–－]\s*(?=\d)"), "-"),  # 3—1-102: the hyphen read as a dash
     (re.compile(rf"(?<=[\u4e00-\u9fff\s])[—–-](?=[{_MEASURES}])"), "一"),  # 崔—份: 一 read as —
     (re.compile(r"±(?=[\u4e00-\u9fff])"), "土"),  # ±豆: 土 read as ±
 )
 _ADDRESS = re.compile(r"^\s*\d{1,4}\s*(?:[-－—#栋幢号座]|单元)\s*\d")
-_NO_LINE_START = re.compile(r"[，。、！？；：）」』】》〉,.!?;:)\]]*")
+_NO_LINE_START = re.compile(r"[，。、！？；：）」』】》〉,.!?;:)\]/%‰℃]*")
+_EXAMPLE = re.compile(r"^\s*例\s*[:：]?")
 _FIRST_WORD = re.compile(r"^[!-~]+")  # a run of ASCII: the browser wraps it whole
 
 
@@ -125,7 +129,7 @@ class PictureText:
     has_header: bool
 
 
-def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
+def read_picture_lines(boxes: Sequence[TextBox], width: float = 0.0) -> PictureText:
     """The 接龙 in the picture: the header's block (else the block richest in entries)."""
     blocks = _blocks(_rows([b for b in boxes if b.text.strip()]))
     if not blocks:
@@ -133,11 +137,19 @@ def read_picture_lines(boxes: Sequence[TextBox]) -> PictureText:
     headed = [(b, i) for b in blocks if (i := _header_at(b)) is not None and _listed(b[i + 1 :])]
     if headed:  # the newest repost is the lowest on the screen
         block, start = headed[-1]
-        return PictureText(tuple(_lines(block[start:])), True)
+        lines = _lines(block[start:], width)
+        return PictureText((_with_tag(lines[0]), *lines[1:]), True)
     best = max(blocks, key=lambda b: sum(bool(_NUMBERED.match(r.text())) for r in b))
     if not any(_NUMBERED.match(r.text()) for r in best):
         return PictureText((), False)
-    return PictureText(tuple(_lines(best)), False)
+    return PictureText(tuple(_lines(best, width)), False)
+
+
+def _with_tag(header: PictureLine) -> PictureLine:
+    """The header as typed: OCR loses the # of #接龙 now and then."""
+    if header.text.lstrip().startswith("接龙") and not _HEADER_WORD.match(header.text):
+        return PictureLine("#" + header.text.lstrip(), header.confidence, header.crop)
+    return header
 
 
 def _header_at(block: list[_Row]) -> int | None:
@@ -178,9 +190,7 @@ def _blocks(rows: list[_Row]) -> list[list[_Row]]:
     blocks: list[list[_Row]] = []
     latest: list[_Row] | None = None
     for row in rows:
-        block = next(
-            (b for b in reversed(blocks[-3:]) if _continues(b[-1], row, blank=b is latest)), None
-        )
+        block = next((b for b in reversed(blocks[-3:]) if _continues(b, row, b is latest)), None)
         if block is None:
             block = [row]
             blocks.append(block)
@@ -190,7 +200,9 @@ def _blocks(rows: list[_Row]) -> list[list[_Row]]:
     return sorted(blocks, key=lambda b: b[0].top)
 
 
-def _continues(prev: _Row, row: _Row, blank: bool) -> bool:
+def _continues(block: list[_Row], row: _Row, blank: bool) -> bool:
+    """Same container: aligned on the block's first row, same height and background, close."""
+    prev = block[-1]
     h = max(prev.height, row.height)
     ratio = max(prev.height, row.height) / min(prev.height, row.height)
     colour = max(
@@ -198,7 +210,7 @@ def _continues(prev: _Row, row: _Row, blank: bool) -> bool:
     )
     gap = row.top - prev.bottom
     return (
-        abs(prev.left - row.left) <= BLOCK_LEFT * h
+        abs(block[0].left - row.left) <= BLOCK_LEFT * h
         and gap >= -0.25 * h
         and gap <= (BLOCK_BLANK_GAP if blank else BLOCK_GAP) * h
         and ratio <= BLOCK_HEIGHT
@@ -213,9 +225,9 @@ def _blank_lines(prev: _Row, row: _Row) -> int:
     return 0 if gap <= BLOCK_GAP * h else max(1, round((gap - 0.35 * h) / (1.35 * h)))
 
 
-def _lines(rows: list[_Row]) -> list[PictureLine]:
+def _lines(rows: list[_Row], width: float) -> list[PictureLine]:
     lines: list[PictureLine] = []
-    padding = sorted(r.first.room_left for r in rows)[len(rows) // 2]
+    padding = _wrap_padding(rows, width)
     prev: _Row | None = None
     listed = False
     for row in rows:
@@ -228,7 +240,13 @@ def _lines(rows: list[_Row]) -> list[PictureLine]:
             blanks = 0  # inside the list: an emoji-only wrapped row, not a paragraph break
         listed = listed or numbered
         lines.extend(PictureLine("", 1.0, crop) for _ in range(blanks))
-        if prev is not None and lines and not blanks and _wrapped(prev, row, text, padding):
+        if (
+            padding is not None
+            and prev is not None
+            and lines
+            and not blanks
+            and _wrapped(prev, row, text, padding)
+        ):
             last = lines[-1]
             ascii_pair = last.text[-1:].isascii() and text[:1].isascii()
             joiner = " " if ascii_pair and last.text[-1:].isalnum() and text[:1].isalnum() else ""
@@ -250,17 +268,32 @@ def as_typed(text: str) -> str:
     return text
 
 
-def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
-    """The previous row ran into its container's right edge and this one continues it.
+def _wrap_padding(rows: list[_Row], width: float) -> float | None:
+    """The bubble's inner padding when its lines may have wrapped; None when they cannot have.
 
-    `padding` is the block's usual gap between the container's left edge and the text: a chat
-    bubble's is under a text height, a sheet of paper's is wider, and paper does not wrap.
+    A chat bubble's padding is under a text height (paper's margins are wider, and paper does
+    not wrap), and a bubble wraps only once it has grown to its widest (it shrinks to fit
+    shorter text, where the longest line always looks full).
     """
-    if _NUMBERED.match(text) or _ADDRESS.match(text) or _HEADER.search(text):
+    padding = sorted(r.first.room_left for r in rows)[len(rows) // 2]
+    height = sorted(r.height for r in rows)[len(rows) // 2]
+    left = min(r.first.x0 - r.first.room_left for r in rows)
+    right = max(r.last.x1 + r.last.room_right for r in rows)
+    if padding > BUBBLE_PADDING * height or (width and right - left < WRAP_WIDTH * width):
+        return None
+    return padding
+
+
+def _wrapped(prev: _Row, row: _Row, text: str, padding: float) -> bool:
+    """The previous row ran into its bubble's right edge and this one continues it."""
+    if (
+        _NUMBERED.match(text)
+        or _ADDRESS.match(text)
+        or _HEADER.search(text)
+        or _EXAMPLE.match(text)
+    ):
         return False
     h = prev.height
-    if padding > BUBBLE_PADDING * h:
-        return False
     room = prev.last.room_right - padding  # what was left on the line after the right padding
     word = _FIRST_WORD.match(text)
     # a line's ink is ~0.88 of the font size: a Chinese character is ~1.1 h wide, a digit ~0.6 h;

@@ -100,7 +100,7 @@ def _read(
     boxes = read_boxes(image, threads)
     if not boxes:
         raise PictureError("no_text")
-    return read_picture_lines(boxes)
+    return read_picture_lines(boxes, image.width)
 
 
 def _text_message(claimed: ClaimedPicture, read: PictureText) -> Incoming:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SPACE_GAP = 0.27  # a blank this wide (× text height) between two characters is a space
 FULL_WIDTH_GAP = 0.5  # full-width digits leave blanks wider than this between them
 FULL_WIDTH_PITCH = 0.8  # digits this far apart (× text height) are full-width (１２３)
+INK_STEP = 120  # a pixel this far from the background is ink, not an anti-aliased edge
 UNSURE_SYMBOL = 0.5  # a lone symbol read less surely than this is an emoji's ghost: dropped
 EDGE_STEP = 12  # a colour change this large (3 px running) ends a bubble or the paper
 TALL_RATIO = 2.5  # pictures taller than this × their width are read in tiles
@@ -106,13 +107,35 @@ def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[_Raw]:
         kept = [
             (str(w), np.asarray(q, dtype=np.float64) + shift, float(c))
             for w, q, c in zip(item[4], item[3], item[5], strict=True)
-            if not _unsure_symbol(str(w), float(c))
+            if not _unsure_symbol(str(w), float(c)) and not _emoji(bgr, str(w), q)
         ]
         words = [w for w, _, _ in kept]
         confs = [c for w, _, c in kept if w.strip()]
         conf = min(confs) if confs else float(item[2])
         out.append(_Raw(quad, "".join(words), conf, words, [q for _, q, _ in kept]))
     return out
+
+
+def _emoji(bgr: NDArray[np.uint8], word: str, quad: object) -> bool:
+    """A symbol or foreign letter drawn in colour: OCR's reading of an emoji (🙏 → α, 👍 → ±).
+
+    Text is dark on its bubble or paper; an emoji's ink is saturated colour. Chinese
+    characters and ASCII are never dropped (a list may be written in red).
+    """
+    if len(word) != 1 or (word.isascii() and word != "@") or "\u3400" <= word <= "\u9fff":
+        return False
+    points = np.asarray(quad, dtype=np.float64)
+    (x0, y0), (x1, y1) = points.min(axis=0).astype(int), points.max(axis=0).astype(int) + 1
+    patch = bgr[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+    if patch.size == 0:
+        return False
+    background = np.median(patch.reshape(-1, 3), axis=0)
+    ink = np.abs(patch.astype(np.int16) - background).max(axis=2) > INK_STEP
+    if int(ink.sum()) < 10:
+        return False
+    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
+    colourful = (hsv[..., 1] > 90) & (hsv[..., 2] > 80)
+    return float(colourful[ink].mean()) > 0.4
 
 
 def _unsure_symbol(word: str, confidence: float) -> bool:
