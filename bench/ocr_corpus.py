@@ -13,6 +13,8 @@ text (the chain's last repost) is
 Beside each picture a one-message transcript (`.chat.jsonl`, `.paper.jsonl`) and the same chain
 pasted as text (`.text.jsonl`); `bench/ocr_score.py` replays them and compares. Reproducible:
 fixed seeds, the case order, the simulator's demo data. Nothing here is committed (var/).
+Emoji render in colour only with Debian's fonts-noto-color-emoji (`make system-deps`), else
+as empty boxes.
 
     .venv/bin/python bench/ocr_corpus.py [--out var/ocr-corpus] [--only NAME] [--no-chat]
 """

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from handlers.picture_typed import as_typed
+
 Rgb = tuple[int, int, int]
 
 ROW_OVERLAP = 0.5  # a box joins a row when it overlaps this share of the smaller height
@@ -39,14 +41,6 @@ _HEADER = re.compile(
 _HEADER_WORD = re.compile(r"^\s*接龙(?:$|[\s:：])")  # the bare 接龙 header the reader knows
 _NUMBERED = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．。、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
-)
-_MEASURES = "份袋箱瓶斤个盒包只串块桶支罐听板颗"
-_TYPED = (
-    (re.compile(r"^(\s*\d{1,3})\s*[。．]\s*"), r"\1. "),  # a full-width 4． read as 4。
-    (re.compile(r"^\s*[、.．]\s*(?=\S)"), ""),  # 一、 whose thin 一 was not seen
-    (re.compile(r"(?<=\d)\s*[—–－]\s*(?=\d)"), "-"),  # 3—1-102: the hyphen read as a dash
-    (re.compile(rf"(?<=[\u4e00-\u9fff\s])[—–-](?=[{_MEASURES}])"), "一"),  # 崔—份: 一 read as —
-    (re.compile(r"±(?=[\u4e00-\u9fff])"), "土"),  # ±豆: 土 read as ±
 )
 _ADDRESS = re.compile(r"^\s*\d{1,4}\s*(?:[-－—#栋幢号座]|单元)\s*\d")
 _NO_LINE_START = re.compile(r"[，。、！？；：）」』】》〉,.!?;:)\]/%‰℃]*")
@@ -257,15 +251,6 @@ def _lines(rows: list[_Row], width: float) -> list[PictureLine]:
             lines.append(PictureLine(text, conf, crop))
         prev = row
     return lines
-
-
-def as_typed(text: str) -> str:
-    """Undo what OCR typically does to a resident's line (list number, dashes, brackets)."""
-    for pattern, repl in _TYPED:
-        text = pattern.sub(repl, text)
-    if "（" in text and text.endswith(")") and "(" not in text:
-        text = text[:-1] + "）"
-    return text
 
 
 def _wrap_padding(rows: list[_Row], width: float) -> float | None:

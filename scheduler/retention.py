@@ -72,7 +72,7 @@ def purge_expired_personal_data(
                 session,
                 update(Picture)
                 .where(Picture.created_at < cutoff, Picture.data.is_not(None))
-                .values(data=None, lines=[], message=None),
+                .values(data=None, lines=[], message=None, text=None),
             ),
         }
     if any(counts.values()):

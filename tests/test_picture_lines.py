@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from handlers.jielong.store import ParsedEntry, StoredEntry
 from handlers.picture_lines import PictureLine, Rgb, TextBox, read_picture_lines
+from handlers.picture_typed import as_typed
 from handlers.pictures import LOW_CONFIDENCE, mark_entries
 
 PAGE = (237, 237, 237)  # the chat's background
@@ -125,3 +128,19 @@ def test_entries_get_their_lines_crop_and_the_doubtful_are_to_check() -> None:
     assert [(m.entry_id, m.to_check) for m in marks] == [(11, False), (12, True), (13, True)]
     assert marks[0].crop == (10, 40, 300, 70)
     assert marks[2].crop == (10, 120, 200, 190)  # both lines of the two-line entry
+
+
+@pytest.mark.parametrize(
+    ("read", "typed"),
+    [
+        ("4。9-2-702 唐 1袋", "4. 9-2-702 唐 1袋"),  # a full-width ４． read as 4。
+        ("、2栋1单元302 孔 前腿肉一斤半", "2栋1单元302 孔 前腿肉一斤半"),  # the 一 of 一、 lost
+        ("3—1 - 102 孔 1箱", "3-1-102 孔 1箱"),
+        ("16-1-104 崔—份", "16-1-104 崔一份"),
+        ("例 3-2-201 张三 ±豆2斤", "例 3-2-201 张三 土豆2斤"),
+        ("1瓶（独居，邻居代接)", "1瓶（独居，邻居代接）"),
+        ("2-1-201 范 酒精x2 喷壶-1", "2-1-201 范 酒精x2 喷壶-1"),  # left alone
+    ],
+)
+def test_what_ocr_does_to_a_line_is_undone(read: str, typed: str) -> None:
+    assert as_typed(read) == typed

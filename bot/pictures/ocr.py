@@ -15,8 +15,6 @@ import math
 import threading
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import cv2
@@ -24,18 +22,15 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from bot.pictures.spaces import Quad, RawBox, spaced
 from handlers.picture_lines import Rgb, TextBox
 
 log = logging.getLogger(__name__)
 
-SPACE_GAP = 0.27  # a blank this wide (× text height) between two characters is a space
-FULL_WIDTH_GAP = 0.5  # full-width digits leave blanks wider than this between them
-FULL_WIDTH_PITCH = 0.8  # digits this far apart (× text height) are full-width (１２３)
 INK_STEP = 120  # a pixel this far from the background is ink, not an anti-aliased edge
 UNSURE_SYMBOL = 0.5  # a lone symbol read less surely than this is an emoji's ghost: dropped
 EDGE_STEP = 12  # a colour change this large (3 px running) ends a bubble or the paper
 TALL_RATIO = 2.5  # pictures taller than this × their width are read in tiles
-Quad = NDArray[np.float64]
 
 _LOCK = threading.Lock()
 _ENGINES: dict[int, Any] = {}
@@ -54,15 +49,6 @@ def engine(threads: int = 1) -> Any:
         return _ENGINES[threads]
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
-    quad: Quad
-    text: str
-    confidence: float
-    words: list[str]
-    word_quads: list[Quad]
-
-
 def read_boxes(image: Image.Image, threads: int = 1) -> list[TextBox]:
     """Every text box in the picture, deskewed, with spaces restored and edges measured."""
     rgb: NDArray[np.uint8] = np.asarray(image.convert("RGB"), dtype=np.uint8)
@@ -73,13 +59,13 @@ def read_boxes(image: Image.Image, threads: int = 1) -> list[TextBox]:
     return [_box(raw, rgb, gray, angle, centre) for raw in raws]
 
 
-def _recognise(rgb: NDArray[np.uint8], threads: int) -> list[_Raw]:
+def _recognise(rgb: NDArray[np.uint8], threads: int) -> list[RawBox]:
     bgr = _u8(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     height, width = bgr.shape[:2]
     if height <= TALL_RATIO * width:
         return _run(bgr, 0, threads)
     tile, overlap = int(2 * width), max(120, width // 5)
-    out: list[_Raw] = []
+    out: list[RawBox] = []
     top = 0
     while top < height:
         bottom = min(height, top + tile)
@@ -95,14 +81,14 @@ def _recognise(rgb: NDArray[np.uint8], threads: int) -> list[_Raw]:
     return out
 
 
-def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[_Raw]:
+def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[RawBox]:
     result, _ = engine(threads)(np.ascontiguousarray(bgr), return_word_box=True)
     shift = np.array([0.0, float(offset)])
-    out: list[_Raw] = []
+    out: list[RawBox] = []
     for item in result or []:
         quad = np.asarray(item[0], dtype=np.float64) + shift
         if len(item) < 6 or len(item[4]) != len(item[3]) or len(item[4]) != len(item[5]):
-            out.append(_Raw(quad, str(item[1]), float(item[2]), [], []))
+            out.append(RawBox(quad, str(item[1]), float(item[2]), [], []))
             continue
         kept = [
             (str(w), np.asarray(q, dtype=np.float64) + shift, float(c))
@@ -112,7 +98,7 @@ def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[_Raw]:
         words = [w for w, _, _ in kept]
         confs = [c for w, _, c in kept if w.strip()]
         conf = min(confs) if confs else float(item[2])
-        out.append(_Raw(quad, "".join(words), conf, words, [q for _, q, _ in kept]))
+        out.append(RawBox(quad, "".join(words), conf, words, [q for _, q, _ in kept]))
     return out
 
 
@@ -148,7 +134,7 @@ def _unsure_symbol(word: str, confidence: float) -> bool:
     )
 
 
-def _skew(raws: Sequence[_Raw]) -> float:
+def _skew(raws: Sequence[RawBox]) -> float:
     """The picture's rotation (radians), from the top edges of wide boxes."""
     angles = [
         math.atan2(r.quad[1][1] - r.quad[0][1], r.quad[1][0] - r.quad[0][0])
@@ -159,7 +145,7 @@ def _skew(raws: Sequence[_Raw]) -> float:
 
 
 def _box(
-    raw: _Raw,
+    raw: RawBox,
     rgb: NDArray[np.uint8],
     gray: NDArray[np.uint8],
     angle: float,
@@ -170,7 +156,7 @@ def _box(
     room_right, background = _room(rgb, raw.quad, leftwards=False)
     crop = raw.quad.min(axis=0), raw.quad.max(axis=0)
     return TextBox(
-        text=_spaced(gray, raw),
+        text=spaced(gray, raw),
         confidence=raw.confidence,
         x0=float(upright[:, 0].min()),
         y0=float(upright[:, 1].min()),
@@ -192,99 +178,6 @@ def _rotate(quad: Quad, angle: float, centre: tuple[float, float]) -> Quad:
 
 def _u8(array: object) -> NDArray[np.uint8]:
     return np.asarray(array, dtype=np.uint8)
-
-
-def _spaced(gray: NDArray[np.uint8], raw: _Raw) -> str:
-    """The box's text with a space wherever the pixels show a word gap the OCR dropped.
-
-    Between each two neighbouring characters the widest blank column run is measured (in text
-    heights). On this corpus a typed space measures 0.27-0.5 and no space at most 0.25, except
-    beside full-width digits, whose own blanks measure 0.3-0.65: in a box whose digits are
-    full-width, a gap beside a digit must be wider still.
-    """
-    if not raw.words or "".join(raw.words) != raw.text:
-        return raw.text
-    crop = _warp(gray, raw.quad)
-    cols, text_h = _ink_columns(crop)
-    if cols is None:
-        return raw.text
-    centres = _word_positions(raw) * crop.shape[1]
-    idx = [i for i, w in enumerate(raw.words) if w.strip()]
-    pairs = list(pairwise(idx))
-    widths = {b: _widest_blank(cols, centres[a], centres[b]) / text_h for a, b in pairs}
-    pitch = [
-        (centres[b] - centres[a]) / text_h
-        for a, b in pairs
-        if b == a + 1 and _digit(raw.words[a]) and _digit(raw.words[b])
-    ]
-    full_width = bool(pitch) and float(np.median(pitch)) >= FULL_WIDTH_PITCH
-    words = list(raw.words)
-    for a, b in reversed(pairs):
-        if b == a + 1 and _space_between(words[a], words[b], widths[b], full_width):
-            words.insert(b, " ")
-    return "".join(words)
-
-
-def _space_between(left: str, right: str, width: float, full_width: bool) -> bool:
-    if not (_spaceable(left) and _spaceable(right)) or width < SPACE_GAP:
-        return False
-    if full_width and (_digit(left) or _digit(right)):
-        return width >= 2 * FULL_WIDTH_GAP  # a full-width digit's own blank is half of that
-    if _digit(left) and _digit(right):
-        return width < FULL_WIDTH_GAP  # wider: the blanks of full-width digits after all
-    return True
-
-
-def _digit(word: str) -> bool:
-    return len(word) == 1 and unicodedata.category(word) == "Nd"
-
-
-def _ink_columns(crop: NDArray[np.uint8]) -> tuple[NDArray[np.bool_] | None, float]:
-    """Which columns of the box hold ink, and the text's height (inked rows)."""
-    if crop.shape[0] < 4 or crop.shape[1] < 4:
-        return None, 0.0
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rows = np.flatnonzero(ink.sum(axis=1) > 0)
-    if rows.size == 0:
-        return None, 0.0
-    text_h = float(rows[-1] - rows[0] + 1)
-    cols = ink[rows[0] : rows[-1] + 1].sum(axis=0) >= (2 if text_h >= 20 else 1)
-    return np.asarray(cols, dtype=np.bool_), text_h
-
-
-def _widest_blank(cols: NDArray[np.bool_], left: float, right: float) -> int:
-    """The widest run of ink-free columns between two character centres."""
-    seg = cols[max(0, int(left)) : max(0, int(right)) + 1]
-    if seg.size == 0 or seg.all():
-        return 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([1], seg.astype(np.int8), [1]))))
-    return int((edges[1::2] - edges[::2]).max()) if edges.size >= 2 else 0
-
-
-def _spaceable(word: str) -> bool:
-    """Full-width punctuation carries its own blank; a recognised space is one already."""
-    return bool(word.strip()) and not (
-        not word.isascii() and unicodedata.category(word[-1])[0] in "PS"
-    )
-
-
-def _warp(gray: NDArray[np.uint8], quad: Quad) -> NDArray[np.uint8]:
-    width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
-    height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
-    if width < 2 or height < 2:
-        return np.zeros((0, 0), dtype=np.uint8)
-    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
-    warped = cv2.warpPerspective(gray, matrix, (width, height), flags=cv2.INTER_LINEAR)
-    return np.asarray(warped, dtype=np.uint8)
-
-
-def _word_positions(raw: _Raw) -> NDArray[np.float64]:
-    """Each recognised word's centre along the box, as a share of the box's width."""
-    origin, axis = raw.quad[0], raw.quad[1] - raw.quad[0]
-    length = float(np.dot(axis, axis)) or 1.0
-    centres = [q.mean(axis=0) for q in raw.word_quads]
-    return np.array([float(np.dot(c - origin, axis)) / length for c in centres])
 
 
 def _room(rgb: NDArray[np.uint8], quad: Quad, leftwards: bool) -> tuple[float, Rgb]:
