@@ -99,10 +99,10 @@ class _Row:
 
     def text(self) -> str:
         ordered = sorted(self.boxes, key=lambda b: b.x0)
-        out = ordered[0].text
+        out = ordered[0].text.strip()
         for prev, box in pairwise(ordered):
             gap = box.x0 - prev.x1
-            out += (" " if gap > WORD_GAP * self.height else "") + box.text
+            out += (" " if gap > WORD_GAP * self.height else "") + box.text.strip()
         return out.strip()
 
 
@@ -176,7 +176,7 @@ def _same_row(row: _Row, box: TextBox) -> bool:
         gap, room = box.x0 - row.last.x1, row.last.room_right
     else:
         gap, room = row.first.x0 - box.x1, row.first.room_left
-    return gap <= min(ROW_MAX_GAP * h, room + 0.5 * h)
+    return gap <= min(ROW_MAX_GAP * h, max(room + 0.5 * h, 1.5 * h))  # an emoji may sit between
 
 
 def _blocks(rows: list[_Row]) -> list[list[_Row]]:
@@ -196,9 +196,9 @@ def _blocks(rows: list[_Row]) -> list[list[_Row]]:
 
 def _continues(block: list[_Row], row: _Row, blank: bool) -> bool:
     """Same container: aligned on the block's first row, same height and background, close."""
-    prev = block[-1]
+    prev, first = block[-1], block[0]
     h = max(prev.height, row.height)
-    ratio = max(prev.height, row.height) / min(prev.height, row.height)
+    ratio = max(first.height, row.height) / min(first.height, row.height)
     colour = max(
         abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True)
     )

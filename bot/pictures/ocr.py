@@ -27,7 +27,7 @@ from handlers.picture_lines import Rgb, TextBox
 
 log = logging.getLogger(__name__)
 
-INK_STEP = 120  # a pixel this far from the background is ink, not an anti-aliased edge
+INK_STEP = 60  # a pixel this far from the background colour is ink
 UNSURE_SYMBOL = 0.5  # a lone symbol read less surely than this is an emoji's ghost: dropped
 EDGE_STEP = 12  # a colour change this large (3 px running) ends a bubble or the paper
 TALL_RATIO = 2.5  # pictures taller than this × their width are read in tiles
@@ -90,10 +90,13 @@ def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[RawBox]:
         if len(item) < 6 or len(item[4]) != len(item[3]) or len(item[4]) != len(item[5]):
             out.append(RawBox(quad, str(item[1]), float(item[2]), [], []))
             continue
+        triples = list(zip(item[4], item[3], item[5], strict=True))
+        colour = [_colourful(bgr, str(w), q) for w, q, _ in triples]
+        emoji = sum(colour) * 2 < len(colour)  # colour among dark text: emoji, not a red pen
         kept = [
             (str(w), np.asarray(q, dtype=np.float64) + shift, float(c))
-            for w, q, c in zip(item[4], item[3], item[5], strict=True)
-            if not _unsure_symbol(str(w), float(c)) and not _emoji(bgr, str(w), q)
+            for (w, q, c), coloured in zip(triples, colour, strict=True)
+            if not _unsure_symbol(str(w), float(c)) and not (emoji and coloured)
         ]
         words = [w for w, _, _ in kept]
         confs = [c for w, _, c in kept if w.strip()]
@@ -102,13 +105,13 @@ def _run(bgr: NDArray[np.uint8], offset: int, threads: int) -> list[RawBox]:
     return out
 
 
-def _emoji(bgr: NDArray[np.uint8], word: str, quad: object) -> bool:
-    """A symbol or foreign letter drawn in colour: OCR's reading of an emoji (🙏 → α, 👍 → ±).
+def _colourful(bgr: NDArray[np.uint8], word: str, quad: object) -> bool:
+    """The character is drawn in colour: OCR's reading of an emoji (🙏 → α, 👍👍 → 春 春).
 
-    Text is dark on its bubble or paper; an emoji's ink is saturated colour. Chinese
-    characters and ASCII are never dropped (a list may be written in red).
+    Text is dark on its bubble or paper; an emoji's ink is saturated colour. ASCII is never
+    taken for an emoji (only @): a hyphen's anti-aliased edge takes the bubble's green.
     """
-    if len(word) != 1 or (word.isascii() and word != "@") or "\u3400" <= word <= "\u9fff":
+    if len(word) != 1 or (word.isascii() and word != "@"):
         return False
     points = np.asarray(quad, dtype=np.float64)
     (x0, y0), (x1, y1) = points.min(axis=0).astype(int), points.max(axis=0).astype(int) + 1
@@ -119,8 +122,12 @@ def _emoji(bgr: NDArray[np.uint8], word: str, quad: object) -> bool:
     ink = np.abs(patch.astype(np.int16) - background).max(axis=2) > INK_STEP
     if int(ink.sum()) < 10:
         return False
-    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
+    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV).astype(np.int16)
+    bg_hsv = np.median(hsv.reshape(-1, 3), axis=0)
     colourful = (hsv[..., 1] > 90) & (hsv[..., 2] > 80)
+    if bg_hsv[1] > 40:  # on a green bubble, dark text's soft edges are green too: other hues only
+        turn = np.abs(hsv[..., 0] - bg_hsv[0])
+        colourful &= np.minimum(turn, 180 - turn) > 12
     return float(colourful[ink].mean()) > 0.4
 
 
@@ -152,8 +159,8 @@ def _box(
     centre: tuple[float, float],
 ) -> TextBox:
     upright = _rotate(raw.quad, -angle, centre)
-    room_left, _ = _room(rgb, raw.quad, leftwards=True)
-    room_right, background = _room(rgb, raw.quad, leftwards=False)
+    room_left, background = _room(rgb, raw.quad, leftwards=True)  # the left: no emoji there
+    room_right, _ = _room(rgb, raw.quad, leftwards=False)
     crop = raw.quad.min(axis=0), raw.quad.max(axis=0)
     return TextBox(
         text=spaced(gray, raw),
