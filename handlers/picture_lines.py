@@ -25,7 +25,7 @@ Rgb = tuple[int, int, int]
 ROW_OVERLAP = 0.5  # a box joins a row when it overlaps this share of the smaller height
 ROW_MAX_GAP = 8.0  # ...and is at most this many text heights away (avatars are farther)
 WORD_GAP = 0.3  # two boxes of one row further apart than this (× height) have a space
-BLOCK_LEFT = 1.2  # rows of one block start within this (× height) of its first row
+BLOCK_LEFT = 3.0  # rows of one block start within this (× height) of its leftmost row
 BLOCK_GAP = 0.9  # ...and are at most this far apart vertically (× height): else a blank line
 BLOCK_BLANK_GAP = 3.3  # ...or, following the row just above, up to two blank lines apart
 BLOCK_HEIGHT = 1.6  # ...and have text heights within this ratio (short boxes come out taller)
@@ -34,7 +34,7 @@ WRAP_WIDTH = 0.6  # a bubble wraps once it is this share of the screen wide (WeC
 BUBBLE_PADDING = 1.0  # a chat bubble's inner padding is under one text height; paper's is more
 
 _HEADER = re.compile(
-    r"^\s*(?:[#＃]?\s*接龙(?![助】\]])|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
+    r"^\s*(?:[#＃]?\s*接龙(?![助【\[】\]])|[【\[]\s*接龙\s*[】\]]|接龙(?:$|[\s:：])|[#＃]\s*group\s*note)"
     r"|[#＃]\s*接龙\s*[#＃]?\s*$",
     re.IGNORECASE,
 )
@@ -203,8 +203,8 @@ def _continues(block: list[_Row], row: _Row, blank: bool) -> bool:
         abs(a - b) for a, b in zip(prev.first.background, row.first.background, strict=True)
     )
     gap = row.top - prev.bottom
-    return (
-        abs(block[0].left - row.left) <= BLOCK_LEFT * h
+    return (  # a line may start further in or out: a list number (一、) OCR did not see
+        abs(min(r.left for r in block) - row.left) <= BLOCK_LEFT * h
         and gap >= -0.25 * h
         and gap <= (BLOCK_BLANK_GAP if blank else BLOCK_GAP) * h
         and ratio <= BLOCK_HEIGHT
