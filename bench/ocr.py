@@ -15,6 +15,7 @@ Prints, never asserts: read the ratios within one run (the machine is shared).
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import subprocess
 import sys
@@ -137,9 +138,10 @@ def webhook_under_ocr(messages: int, threads: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--ocr-threads", type=int, default=1)
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     ocr_speed(args.repeat)
     webhook_under_ocr(args.messages, args.ocr_threads)
     return 0
