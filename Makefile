@@ -12,13 +12,13 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-## Debian packages the tests need: headless Chromium, its driver and CJK fonts (browser
-## tests); the PostgreSQL server (tests/pg.py starts a throwaway cluster of its own).
+## Debian packages the tests need: headless Chromium, its driver, CJK and emoji fonts (browser
+## tests, the OCR corpus); the PostgreSQL server (tests/pg.py starts a throwaway cluster).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  echo "installing chromium, chromium-driver (Debian) for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	    chromium chromium-driver fonts-noto-cjk; \
+	    chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji; \
 	fi
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  echo "installing postgresql (Debian) for the PostgreSQL tests"; \
@@ -47,6 +47,7 @@ bench: install
 	$(PY) bench/fanout.py
 	$(PY) bench/imports.py
 	$(PY) bench/webhook.py
+	$(PY) bench/ocr.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

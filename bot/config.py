@@ -105,6 +105,8 @@ class SchedulerSettings:
     mp_window_quota: int = 5  # ... and at most 5 messages per window
     inbox_sweep_seconds: float = 2.0  # how often unhandled inbox rows are looked for
     inbox_stale_seconds: float = 10.0  # a row unhandled this long is handled by the scheduler
+    ocr_poll_seconds: float = 2.0  # how often pictures waiting for OCR are looked for
+    ocr_threads: int = 1  # CPU threads one OCR may use (the web app keeps the other core)
 
 
 @dataclass(frozen=True, slots=True)

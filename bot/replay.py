@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.pictures.decode import MAX_BYTES, PictureError
 from bot.pipeline import process
 from handlers.jielong.store import StoredEntry
 from handlers.types import Incoming
@@ -22,11 +23,15 @@ from models.base import make_engine, make_session_factory
 from models.chains_repo import SqlChainRepo
 from models.migrate import upgrade_to_head
 from models.needs_repo import SqlNeedRepo
+from models.pictures_repo import store_upload
+from scheduler.pictures import read_queued_pictures
 
 log = logging.getLogger(__name__)
 
-REQUIRED = ("chat", "sender", "text")
+REQUIRED = ("chat", "sender")
 START = datetime(2000, 1, 1, tzinfo=UTC)
+FILE = "file:"  # an "image" line's picture, read from disk when the line is replayed
+OCR_THREADS = 2  # replay is offline: OCR may use every core
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +57,18 @@ def read_transcript(text: str) -> Iterator[Incoming | BadLine]:
             yield BadLine(lineno, f"bad ts {item.get('ts')!r}")
             continue
         last = at
+        image = item.get("image")
         yield Incoming(
             channel="replay",
             msg_id=f"L{lineno}",
             sender_id=str(item["sender"]),
             chat_id=str(item["chat"]),
-            text=str(item["text"]),
+            text="" if image else str(item["text"]),
             received_at=at,
             sender_name=str(item.get("sender_name") or ""),
             is_group=True,
+            kind="image" if image else "text",
+            media=f"{FILE}{image}" if image else "",
         )
 
 
@@ -72,6 +80,9 @@ def _parse_line(line: str) -> dict[str, Any] | str:
     if not isinstance(item, dict):
         return "not a JSON object"
     missing = [k for k in REQUIRED if not isinstance(item.get(k), str)]
+    has_image = isinstance(item.get("image"), str) and bool(item["image"])
+    if not isinstance(item.get("text"), str) and not has_image:
+        missing.append("text (or image)")
     return f"missing or non-text field: {', '.join(missing)}" if missing else item
 
 
@@ -83,6 +94,25 @@ def _timestamp(value: object, last: datetime) -> datetime | None:
     except ValueError:
         return None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _with_upload(factory: sessionmaker[Session], msg: Incoming, base: Path) -> Incoming | BadLine:
+    """Store the line's picture as an upload; the message then carries "upload:ID"."""
+    lineno = int(msg.msg_id.removeprefix("L"))
+    path = Path(msg.media.removeprefix(FILE))
+    path = path if path.is_absolute() else base / path
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # one byte more than allowed: "too large" is said
+    except OSError as exc:
+        return BadLine(lineno, f"cannot read image {str(path)!r}: {exc.strerror}")
+    with factory.begin() as session:
+        upload = store_upload(session, msg.channel, msg.chat_id, msg.sender_id, data)
+    return replace(msg, media=f"upload:{upload}")
+
+
+def _no_download(media: str) -> bytes:
+    raise PictureError("unavailable", "replay reads pictures from files only")
 
 
 def order_json(chat_id: str, chain_title: str, entry: StoredEntry) -> dict[str, Any]:
@@ -144,11 +174,15 @@ def replay(path: Path, out: TextIO, err: TextIO, xlsx: Path | None = None) -> in
     factory = fresh_database()
     status = 0
     for item in read_transcript(path.read_text(encoding="utf-8-sig")):
+        if isinstance(item, Incoming) and item.kind == "image":
+            item = _with_upload(factory, item, path.parent)
         if isinstance(item, BadLine):
             err.write(f"{path}:{item.lineno}: skipped: {item.reason}\n")
             status = 1
             continue
         process(factory, item)
+        if item.kind == "image":  # offline: the OCR job runs at once, in this process
+            read_queued_pictures(factory, _no_download, OCR_THREADS)
     with factory() as session:
         result = collect(session)
     json.dump(result, out, ensure_ascii=False, indent=2)

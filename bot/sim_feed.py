@@ -98,11 +98,14 @@ def chat_messages(
         query = query.order_by(None).order_by(InboxMessage.id.desc()).limit(PAGE_LIMIT)
     rows = sorted(session.scalars(query), key=lambda r: r.id)
     out: list[dict[str, Any]] = []
+    cursor = after
     for row in rows[:PAGE_LIMIT]:
         if row.handled_at is None:
             break
-        out.append(_message(row, tz))
-    return out, (out[-1]["id"] if out else after)
+        cursor = row.id
+        if not (row.payload or {}).get("picture_id"):  # the OCR job's text: shown as its notice
+            out.append(_message(row, tz))
+    return out, cursor
 
 
 def _message(row: InboxMessage, tz: tzinfo) -> dict[str, Any]:
@@ -114,13 +117,18 @@ def _message(row: InboxMessage, tz: tzinfo) -> dict[str, Any]:
         "id": row.id,
         "sender_id": row.sender_id,
         "sender_name": str(payload.get("sender_name") or row.sender_id),
-        "text": str(payload.get("text", "")),
+        "text": str(payload.get("text", "")) or _placeholder(payload),
         "at": _iso(row.received_at),
         "time": _clock(row.received_at, tz),
         "reply": reply,
         "reply_at": _iso(row.handled_at),
         "reply_time": _clock(row.handled_at, tz),
     }
+
+
+def _placeholder(payload: dict[str, Any]) -> str:
+    """What an image message shows: 图片 #N once queued (the result comes as a notice)."""
+    return texts.SIM_IMAGE_LABEL if payload.get("kind") == "image" else ""
 
 
 def chat_notices(session: Session, chat_id: str, tz: tzinfo) -> list[dict[str, Any]]:

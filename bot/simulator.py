@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import sim_access
 from bot.admin.security import admin_now, start_session
 from bot.json_input import BadJson, load_json
+from bot.pictures.decode import MAX_BYTES
 from bot.pipeline import process
 from bot.runtime import runtime
 from bot.sim_feed import (
@@ -35,6 +36,7 @@ from bot.sim_feed import (
 from handlers import texts
 from handlers.types import Incoming
 from models.base import parse_row_id
+from models.pictures_repo import store_upload
 
 log = logging.getLogger(__name__)
 BIND_WORD = "绑定"  # handlers.setup reads the rest of the message
@@ -42,6 +44,8 @@ BIND_WORD = "绑定"  # handlers.setup reads the rest of the message
 bp = Blueprint("simulator", __name__, url_prefix="/sim")
 
 MAX_TEXT_CHARS = 10_000
+MAX_UPLOAD_BYTES = MAX_BYTES + 64 * 1024
+IMAGE_MARK = "[图片]"
 MAX_ID_CHARS = 128
 GUEST_ID = "sim-guest"
 
@@ -94,7 +98,55 @@ def send() -> Response | tuple[Response, int]:
             log.warning("sim refused: speaking as staff %s without a session", parsed.sender)
             return jsonify(ok=False, error=texts.SIM_STAFF_NEEDS_LOGIN), 403
         name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
-    msg = Incoming(
+    msg = _incoming(parsed, name)
+    reply = process(rt.session_factory, msg, rt.links)
+    if staff is None and msg.text.strip().startswith(BIND_WORD):
+        _log_in_if_bound(msg.sender_id)
+    log.info(
+        "sim message chat=%s sender=%s replied=%s", msg.chat_id, msg.sender_id, reply is not None
+    )
+    shown = None if reply is None else sim_access.shown(reply, who)
+    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=shown)
+
+
+@bp.post("/api/image")
+def send_image() -> Response | tuple[Response, int]:
+    """A picture (multipart field `image`) from the speaker: stored, then queued for OCR."""
+    request.max_content_length = MAX_UPLOAD_BYTES  # the form around a picture of MAX_BYTES
+    try:
+        upload = request.files.get("image")
+        form = {k: request.form.get(k) for k in ("chat", "sender", "sender_name")}
+    except RequestEntityTooLarge:
+        return jsonify(ok=False, error=_too_large()), 413
+    parsed = parse_send({**form, "text": IMAGE_MARK})
+    if isinstance(parsed, str):
+        return _bad_request(parsed)
+    if upload is None:
+        return _bad_request(texts.SIM_MISSING_FIELD.format(fields="image"))
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return jsonify(ok=False, error=_too_large()), 413
+    rt = runtime()
+    with rt.session_factory.begin() as session:
+        who, staff = sim_access.viewer(session), sim_access.staff_member(session, parsed.sender)
+        if not sim_access.may_act_as(who, staff):
+            log.warning("sim refused: a picture as staff %s without a session", parsed.sender)
+            return jsonify(ok=False, error=texts.SIM_STAFF_NEEDS_LOGIN), 403
+        picture = store_upload(session, SIM_CHANNEL, parsed.chat, parsed.sender, data)
+        name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
+    msg = replace(_incoming(parsed, name), text="", kind="image", media=f"upload:{picture}")
+    reply = process(rt.session_factory, msg, rt.links)
+    log.info("sim picture %s chat=%s sender=%s", picture, msg.chat_id, msg.sender_id)
+    shown = None if reply is None else sim_access.shown(reply, who)
+    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=shown)
+
+
+def _too_large() -> str:
+    return texts.SIM_IMAGE_TOO_LARGE.format(limit=f"{MAX_BYTES // (1024 * 1024)} MB")
+
+
+def _incoming(parsed: SendRequest, name: str) -> Incoming:
+    return Incoming(
         channel=SIM_CHANNEL,
         msg_id=uuid.uuid4().hex,
         sender_id=parsed.sender,
@@ -104,14 +156,6 @@ def send() -> Response | tuple[Response, int]:
         sender_name=name,
         is_group=parsed.chat != parsed.sender,
     )
-    reply = process(rt.session_factory, msg, rt.links)
-    if staff is None and msg.text.strip().startswith(BIND_WORD):
-        _log_in_if_bound(msg.sender_id)
-    log.info(
-        "sim message chat=%s sender=%s replied=%s", msg.chat_id, msg.sender_id, reply is not None
-    )
-    shown = None if reply is None else sim_access.shown(reply, who)
-    return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=shown)
 
 
 def _log_in_if_bound(sender: str) -> None:

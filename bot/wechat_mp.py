@@ -27,6 +27,7 @@ from handlers.types import Incoming, Kind
 CHANNEL = "mp"
 MAX_ID_CHARS = 64  # openids are 28 chars, MsgIds 19 digits; inbox columns hold 128
 _ID = re.compile(rf"[A-Za-z0-9_\-@.=]{{1,{MAX_ID_CHARS}}}")
+_MEDIA_ID = re.compile(r"[A-Za-z0-9_\-@.=+/]{1,256}")  # media ids are ~64 url-safe characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,14 @@ def to_message(fields: Mapping[str, str]) -> MpMessage:
         is_group=False,
         kind=kind,
         event=event,
+        media=media_ref("mp", fields.get("MediaId", "")) if kind == "image" else "",
     )
     return MpMessage(incoming=incoming, account=account)
+
+
+def media_ref(channel: str, media_id: str) -> str:
+    """The OCR job's reference "mp:ID" / "wecom:ID"; "" when MediaId is missing or odd."""
+    return f"{channel}:{media_id}" if _MEDIA_ID.fullmatch(media_id) else ""
 
 
 def _kind_text_event(msg_type: str, fields: Mapping[str, str]) -> tuple[Kind, str, str]:

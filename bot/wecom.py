@@ -22,6 +22,7 @@ from bot.callback_crypto import CallbackCrypto, cdata, event_name, parse_root, t
 # re-exported: callers and tests speak of wecom.Forbidden and wecom.Malformed
 from bot.callback_crypto import Forbidden as Forbidden
 from bot.callback_crypto import Malformed as Malformed
+from bot.wechat_mp import media_ref
 from handlers.types import Incoming, Kind
 
 ROBOT_CHANNEL = "wecom_robot"
@@ -29,6 +30,7 @@ APP_CHANNEL = "wecom_app"
 TEXT_LIMIT_BYTES = 2048  # robot and app text messages, UTF-8 bytes
 MAX_ID_CHARS = 128  # inbox columns hold 128
 MAX_NAME_CHARS = 100
+MAX_URL_CHARS = 1000  # pictures.media holds 1024
 WEBHOOK_HOSTS = frozenset({"qyapi.weixin.qq.com", "in.qyapi.weixin.qq.com"})
 _ID = re.compile(rf"[A-Za-z0-9_\-@.=+/:]{{1,{MAX_ID_CHARS}}}")
 _LEADING_MENTION = re.compile(r"^\s*@\S+\s*")
@@ -70,7 +72,7 @@ def parse_robot(body: bytes | str, received_at: datetime, robot_name: str = "") 
     webhook = text_at(root, "WebhookUrl")
     if msg_type == "event":
         return RobotMessage(chat_id, chat_type, webhook, _event(root, "Event/EventType"), None)
-    kind, text = _robot_kind_text(root, msg_type)
+    kind, text, media = _robot_kind_text(root, msg_type)
     is_group = chat_type != "single"
     if is_group and kind == "text":
         text = strip_mention(text, robot_name)
@@ -84,19 +86,32 @@ def parse_robot(body: bytes | str, received_at: datetime, robot_name: str = "") 
         sender_name=text_at(root, "From/Name")[:MAX_NAME_CHARS],
         is_group=is_group,
         kind=kind,
+        media=media,
     )
     return RobotMessage(chat_id, chat_type, webhook, "", incoming)
 
 
-def _robot_kind_text(root: Element, msg_type: str) -> tuple[Kind, str]:
-    """Text; mixed (text with pictures) keeps its text parts; anything else is not text."""
+def _robot_kind_text(root: Element, msg_type: str) -> tuple[Kind, str, str]:
+    """Text; mixed (text with pictures) keeps its text parts, else its first picture; an image
+    keeps its URL ("url:…") for the OCR job; anything else is not text."""
     if msg_type == "text":
-        return "text", text_at(root, "Text/Content")
+        return "text", text_at(root, "Text/Content"), ""
     if msg_type == "mixed":
-        parts = [text_at(item, "Text/Content") for item in root.iterfind("MixedMessage/MsgItem")]
-        text = "\n".join(p for p in parts if p)
-        return ("text", text) if text else ("image", "")
-    return ("image", "") if msg_type == "image" else ("other", "")
+        items = list(root.iterfind("MixedMessage/MsgItem"))
+        text = "\n".join(p for p in (text_at(item, "Text/Content") for item in items) if p)
+        if text:
+            return "text", text, ""
+        urls = [text_at(item, "Image/ImageUrl") for item in items]
+        return "image", "", _image_ref(next((u for u in urls if u), ""))
+    if msg_type == "image":
+        return "image", "", _image_ref(text_at(root, "Image/ImageUrl"))
+    return "other", "", ""
+
+
+def _image_ref(url: str) -> str:
+    parts = urlsplit(url)
+    ok = parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= MAX_URL_CHARS
+    return f"url:{url}" if ok else ""
 
 
 def strip_mention(text: str, robot_name: str = "") -> str:
@@ -157,6 +172,7 @@ def parse_app(body: bytes | str) -> AppMessage:
         is_group=False,
         kind=kind,
         event=event,
+        media=media_ref("wecom", text_at(root, "MediaId")) if kind == "image" else "",
     )
     return AppMessage(incoming, corp, text_at(root, "AgentID"))
 

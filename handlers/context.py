@@ -12,6 +12,7 @@ from handlers.community_store import NO_COMMUNITY, CommunityRepo
 from handlers.jielong.store import ChainRepo
 from handlers.members_store import MemberRepo
 from handlers.needs_store import NeedRepo
+from handlers.pictures_store import NO_PICTURES, PictureRepo
 from handlers.setup_store import NO_SETUP, SetupRepo
 
 
@@ -27,3 +28,4 @@ class Context:
     campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)
     setup: SetupRepo = NO_SETUP  # invitations, groups' communities (issue 18)
     community: CommunityRepo = NO_COMMUNITY  # a campaign's community and its groups (issue 20)
+    pictures: PictureRepo = NO_PICTURES  # 接龙 screenshots and photos waiting for or read by OCR

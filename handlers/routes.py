@@ -28,6 +28,12 @@ from handlers.jielong.handler import (
 )
 from handlers.need_aggregate import with_flag_memory
 from handlers.needs import handle_need, match_need
+from handlers.pictures import (
+    handle_picture,
+    handle_picture_text,
+    match_picture,
+    match_picture_text,
+)
 from handlers.resident_orders import handle_resident_order, match_resident_order
 from handlers.setup import handle_setup, match_setup
 from handlers.types import Action, Incoming
@@ -47,6 +53,8 @@ class Route(Generic[P]):
 
 ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
     Route("setup", match_setup, handle_setup),
+    Route("picture", match_picture, handle_picture),
+    Route("picture_text", match_picture_text, handle_picture_text),
     Route("admin_link", match_admin_link, handle_admin_link),
     Route("campaign_command", match_campaign_command, handle_campaign_command),
     Route("command", match_command, handle_command),

@@ -511,3 +511,23 @@ REGISTER_WHICH_COMMUNITY = (
     "请写上您的社区，例如“登记 {first} 3-2-201 王 13800001234”。现有社区：{names}。"
 )
 REGISTERED_IN = "（{community}）"
+
+# --- issue 16: a 接龙 read from a screenshot or a photo of a paper list ----------------------
+PICTURE_RECEIVED = "收到图片，正在识别…（图片 #{picture}，识别完会发消息告诉您）"
+PICTURE_NOT_SUPPORTED = "这个渠道收不到图片内容，请把接龙文字复制粘贴发给我。"
+PICTURE_READ = "图片 #{picture} 识别完成：「{title}」读到 {lines} 行，新增 {added} 条。"
+PICTURE_READ_NOTHING_NEW = (
+    "图片 #{picture} 识别完成：「{title}」里的 {lines} 行都已登记过，没有新增。"
+)
+PICTURE_TO_CHECK = "其中 {count} 条看不太清（第 {seqs} 条），已标为待核实，工作人员会对照图片核对。"
+PICTURE_NO_LIST = (
+    "图片 #{picture} 里没有找到接龙：请发接龙的截图（带“#接龙”标题那一段），或直接粘贴文字。"
+)
+PICTURE_NO_TEXT = "图片 #{picture} 里没有认出文字。请拍清楚一些、正对纸面再发，或直接粘贴文字。"
+PICTURE_TOO_LARGE = "图片 #{picture} 太大了（最大 {limit}），请截图或压缩后再发。"
+PICTURE_TOO_MANY_PIXELS = "图片 #{picture} 尺寸太大，打不开。请分几张截图发送。"
+PICTURE_NOT_IMAGE = "图片 #{picture} 打不开（文件损坏或不是图片），请重新截图再发。"
+PICTURE_UNAVAILABLE = "图片 #{picture} 下载失败（可能已过期），请重新发送一次。"
+SIM_IMAGE_LABEL = "[图片]"
+SIM_IMAGE_TOO_LARGE = "图片太大（最大 {limit}），请截图或压缩后再发。"
+SIM_IMAGE_BUTTON = "图片"

@@ -23,6 +23,10 @@ class Incoming:
     is_group: bool = True
     kind: Kind = "text"
     event: str = ""  # "subscribe", "unsubscribe", ... when kind == "event"
+    # kind == "image": where the picture is ("mp:MEDIA_ID", "wecom:MEDIA_ID", "url:https://…",
+    # "upload:ID" for a picture already stored by the simulator or replay)
+    media: str = ""
+    picture_id: int = 0  # a text read from that stored picture (the OCR job's message)
 
 
 @dataclass(frozen=True, slots=True)

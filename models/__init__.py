@@ -8,6 +8,7 @@ from models.community import Chat, Community, Household, Invitation, Member, Ros
 from models.messaging import AuditLog, InboxMessage, Lease, Notice
 from models.need import Need
 from models.payment import OrderImport, Payment
+from models.picture import Picture, PictureEntry
 from models.tokens import AccessToken, RateWindow
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "OrderLine",
     "Payment",
     "PickupSlot",
+    "Picture",
+    "PictureEntry",
     "Product",
     "RateWindow",
     "RosterUpload",

@@ -14,6 +14,7 @@ from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo
 from models.community_repo import SqlCommunityRepo
 from models.needs_repo import SqlMemberRepo, SqlNeedRepo
+from models.pictures_repo import SqlPictureRepo
 from models.setup_repo import SqlSetupRepo
 
 
@@ -33,4 +34,5 @@ def sql_context(
         campaigns=SqlCampaignRepo(session),
         setup=SqlSetupRepo(session),
         community=SqlCommunityRepo(session),
+        pictures=SqlPictureRepo(session),
     )

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.admin.auth import link_issuer
 from bot.channels.base import Channel
 from bot.config import Settings
+from bot.pictures.fetch import MediaFetcher
 from models.base import utcnow
 from scheduler import jobs
 from scheduler.inbox import handle_stale_inbox
 from scheduler.lock import SchedulerLock
+from scheduler.pictures import read_queued_pictures
 from scheduler.report import report_time
 from scheduler.sender import OutboxOptions
 
@@ -100,6 +102,15 @@ def build_scheduler(
         hour=3,
         minute=30,
         timezone=tz,
+    )
+    fetch = MediaFetcher(settings, f)
+    _add(
+        sched,
+        "read_queued_pictures",
+        lambda: read_queued_pictures(f, fetch, s.ocr_threads),
+        "interval",
+        seconds=s.ocr_poll_seconds,
+        next_run_time=start,
     )
     if lock is not None:
         _add(

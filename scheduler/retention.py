@@ -19,6 +19,7 @@ from models.chain import ChainEntry
 from models.community import Household, Member
 from models.messaging import InboxMessage, Notice
 from models.need import Need
+from models.picture import Picture
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ def purge_expired_personal_data(
             ),
             "households": _purge_households(session, cutoff, now),
             "inbox_messages": _purge_inbox(session, cutoff),
+            "pictures": _run(
+                session,
+                update(Picture)
+                .where(Picture.created_at < cutoff, Picture.data.is_not(None))
+                .values(data=None, lines=[], message=None, text=None),
+            ),
         }
     if any(counts.values()):
         log.info("retention purge (older than %s days): %s", retention_days, counts)

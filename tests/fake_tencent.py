@@ -12,6 +12,10 @@ excess is dropped silently (errcode 0), as the platform does. Both: 40014 for a 
 platform never issued, 42001 for an expired one; with `allowed_ips` set, a caller outside it
 gets 40164 (公众号 IP whitelist) or 60020 (企业可信IP). `clock` is injectable so tests can move
 time.
+Media (公众号 and 企业微信 alike): GET /cgi-bin/media/get answers the file with its Content-Type
+and Content-disposition, or JSON: 40007 for an unknown or expired media id (ids live three
+days), the token errors above, 830002 for a file over 20 MB fetched without Range (企业微信).
+Robot image URLs are served under /robot-image/.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
 from tests.wechat_client import WeChatActions
 
 WINDOW_48H = 48 * 3600.0
 WECOM_APP_PATHS = frozenset({"/cgi-bin/gettoken", "/cgi-bin/message/send"})
+MEDIA_TTL = 3 * 24 * 3600.0  # temporary media ids live three days
+MEDIA_WHOLE_LIMIT = 20 * 1024 * 1024  # 企业微信: bigger files need Range (errcode 830002)
 
 
 @dataclass
@@ -62,6 +68,8 @@ class FakeTencent:
     # After this many more accepted token-bearing sends, every token issued so far expires: a
     # token dying mid-run, while Linli's own record still says it is valid (None: never).
     expire_after: int | None = None
+    media: dict[str, tuple[bytes, str, float]] = field(default_factory=dict)  # id -> data, type, at
+    media_calls: list[str] = field(default_factory=list)  # media ids asked for
     _sends: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     _window_count: dict[tuple[str, float], int] = field(default_factory=lambda: defaultdict(int))
     _counter: Iterator[int] = field(default_factory=itertools.count)
@@ -117,6 +125,22 @@ class FakeTencent:
 
     def injected(self) -> int:
         return self.fail_next.pop(0) if self.fail_next else 0
+
+    def add_media(self, data: bytes, content_type: str = "image/png") -> str:
+        """Upload a temporary media file; its media id (64 url-safe characters, like Tencent's)."""
+        media_id = f"M{next(self._counter):05d}".ljust(64, "x")
+        self.media[media_id] = (data, content_type, self.clock())
+        return media_id
+
+    def media_error(self, media_id: str, token: str) -> int:
+        platform = "wecom" if token.startswith("wecom-") else "mp"  # one path for both
+        code = self.injected() or self.token_error(token, platform)
+        if code:
+            return code
+        found = self.media.get(media_id)
+        if found is None or self.clock() - found[2] > MEDIA_TTL:
+            return 40007
+        return 830002 if len(found[0]) > MEDIA_WHOLE_LIMIT else 0
 
     def current_valid_token(self, platform: str = "mp") -> str | None:
         live = [
@@ -218,6 +242,31 @@ def create_fake_app(state: FakeTencent) -> Flask:
                 state.app_delivered.append(body)
             state.accepted_with_token()
         return jsonify(errcode=0, errmsg="ok", invaliduser="", msgid="m1")
+
+    @app.get("/cgi-bin/media/get")
+    def media_get() -> Any:
+        media_id = request.args.get("media_id", "")
+        with state.lock:
+            state.media_calls.append(media_id)
+            code = state.media_error(media_id, request.args.get("access_token", ""))
+            if code:
+                errmsg = "invalid media_id" if code == 40007 else "rejected"
+                return jsonify(errcode=code, errmsg=errmsg)
+            data, content_type, _ = state.media[media_id]
+        headers = {
+            "Content-disposition": f'attachment; filename="{media_id}.jpg"',
+            "Cache-Control": "no-cache, must-revalidate",
+        }
+        return Response(data, mimetype=content_type, headers=headers)
+
+    @app.get("/robot-image/<media_id>")
+    def robot_image(media_id: str) -> Any:
+        with state.lock:
+            state.media_calls.append(media_id)
+            found = state.media.get(media_id)
+        if found is None:
+            return Response("not found", status=404)
+        return Response(found[0], mimetype=found[1])
 
     return app
 

@@ -70,3 +70,30 @@ def test_xlsx_sheet_is_written(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     done = run_replay(str(tmp_path / "nope.jsonl"))
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+def test_an_image_line_is_read_as_the_same_text_pasted(tmp_path: Path) -> None:
+    """A transcript line may carry "image" (relative to the transcript) instead of "text"."""
+    from tests.picture_support import CHAIN, sheet_png
+
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "list.png").write_bytes(sheet_png())
+    as_text = tmp_path / "text.jsonl"
+    as_text.write_text(json.dumps({"chat": "g1", "sender": "w", "text": CHAIN}) + "\n", "utf-8")
+    as_image = tmp_path / "image.jsonl"
+    lines = [
+        {"chat": "g1", "sender": "w", "image": "pics/list.png"},
+        {"chat": "g1", "sender": "w", "image": "pics/missing.png"},
+        {"chat": "g1", "sender": "w", "image": 42},
+    ]
+    as_image.write_text("".join(json.dumps(ln) + "\n" for ln in lines), "utf-8")
+    pasted, read = run_replay(str(as_text)), run_replay(str(as_image))
+    assert read.returncode == 1
+    assert ":2: skipped: cannot read image" in read.stderr and "missing.png" in read.stderr
+    assert ":3: skipped: missing or non-text field: text (or image)" in read.stderr
+
+    def fields(out: str) -> list[dict[str, object]]:
+        keep = ("seq", "building", "unit", "room", "name", "items", "phone", "note", "status")
+        return [{k: o[k] for k in keep} for o in json.loads(out)["orders"]]
+
+    assert fields(read.stdout) == fields(pasted.stdout) and len(fields(read.stdout)) == 3

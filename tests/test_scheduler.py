@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import FakeChannel, SimChannel
 from bot.config import SchedulerSettings, Settings
-from models import Campaign, Chat, Community, Household, Member, Need, Notice, Order
+from models import Campaign, Chat, Community, Household, Member, Need, Notice, Order, Picture
 from models.base import make_engine, make_session_factory
 from scheduler import build_scheduler, jobs
 from scheduler.lock import LeaseLock
@@ -203,13 +203,17 @@ def test_retention_erases_personal_data_and_keeps_counts(tmp_path: Path) -> None
                 building="1", name="王", phone="13800001234", created_at=T0 - timedelta(days=100)
             )
         )
+        old = T0 - timedelta(days=100)
+        s.add(Picture(channel="mp", chat_id="o1", sender_id="o1", data=b"png", created_at=old))
+        s.add(Picture(channel="mp", chat_id="o1", sender_id="o1", data=b"new", created_at=T0))
     counts = jobs.purge_expired_personal_data(factory, T0, 90)
-    assert counts["needs"] == 1 and counts["households"] == 1
+    assert counts["needs"] == 1 and counts["households"] == 1 and counts["pictures"] == 1
     with factory() as s:
         texts = sorted(s.scalars(select(Need.text)))
         assert s.scalar(select(func.count(Need.id))) == 2 and "最近的" in texts
         assert all("1380000" not in t for t in texts)
         assert s.scalars(select(Household.phone)).one() is None
+        assert sorted(s.scalars(select(Picture.data)), key=str) == [None, b"new"]
 
 
 def test_lease_lock_admits_one_holder_until_it_expires(tmp_path: Path) -> None:

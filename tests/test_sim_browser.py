@@ -137,3 +137,20 @@ def test_page_fits_a_small_phone_and_centres_on_desktop(
         assert phone.size["width"] <= 480 and phone.location["x"] > 200
     finally:
         driver.set_window_size(390, 844)
+
+
+def test_the_picture_button_sends_a_screenshot(
+    driver: webdriver.Chrome, base_url: str, tmp_path: Path
+) -> None:
+    """图片: pick a file, the bubble says [图片] and the bot answers that it is being read."""
+    from tests.picture_support import sheet_png
+
+    picture = tmp_path / "jielong.png"
+    picture.write_bytes(sheet_png())
+    open_sim(driver, base_url, "sim-g-3hao", "sim-u-chenj")
+    before = len(bubbles(driver, ".msg.bot"))
+    driver.find_element(By.ID, "image").send_keys(str(picture))
+    replies = wait_for_bot(driver, before + 1)
+    assert replies[-1].text.startswith("收到图片，正在识别…")
+    assert bubbles(driver, ".msg.me")[-1].text == "[图片]"
+    assert driver.find_element(By.ID, "image").get_attribute("value") == ""

@@ -310,11 +310,19 @@ def test_unsubscribe_is_answered_success(wechat: WeChatActions) -> None:
     assert wechat.post(event).data == b"success"
 
 
-def test_an_image_gets_the_polite_reply(wechat: WeChatActions) -> None:
+def test_an_image_is_queued_for_ocr_and_a_video_gets_the_polite_reply(
+    wechat: WeChatActions,
+) -> None:
+    """Pictures of a 接龙 are read by the OCR job (tests/test_pictures.py); a video is not."""
     xml = make_text_xml(
         None, MsgType="image", PicUrl="http://mmbiz/x.jpg", MediaId="m", MsgId=wc.next_msg_id()
     )
     fields = wechat.reply_fields(wechat.post(xml))
+    assert fields is not None and fields["Content"] == texts.PICTURE_RECEIVED.format(picture=1)
+    video = make_text_xml(
+        None, MsgType="video", MediaId="v", ThumbMediaId="t", MsgId=wc.next_msg_id()
+    )
+    fields = wechat.reply_fields(wechat.post(video))
     assert fields is not None and fields["Content"] == texts.UNSUPPORTED_MESSAGE
 
 

@@ -29,6 +29,7 @@ from bot.admin import (
     money,
     needs_board,
     pickup,
+    pictures,
     today,
 )
 from bot.admin.security import (
@@ -64,6 +65,7 @@ for child in (
     households.bp,
     audit.bp,
     community.bp,
+    pictures.bp,
 ):
     bp.register_blueprint(child)
 bp.cli.add_command(cli.create_admin)

@@ -168,6 +168,16 @@ def _unchecked(readable: bool, flags: list[str]) -> bool:
     return any(f in DOUBT_FLAGS for f in flags) or (not readable and "checked" not in flags)
 
 
+def entry_pictures(entries: Sequence[ChainEntry]) -> dict[int, int]:
+    """The picture each entry was read from (its `picture:N` flag), by entry id."""
+    found: dict[int, int] = {}
+    for entry in entries:
+        tag = next((f for f in entry.flags or [] if f.startswith("picture:")), "")
+        if tag[len("picture:") :].isdigit():
+            found[entry.id] = int(tag[len("picture:") :])
+    return found
+
+
 def mark_entry_checked(db: Session, campaign_id: int, entry_id: int) -> ChainEntry | None:
     """Clear the 待核实 flags of one of the campaign's entries (the caller writes the audit)."""
     entry = next((e for e in unreadable_entries(db, campaign_id) if e.id == entry_id), None)

@@ -98,6 +98,7 @@ def show(campaign_id: int) -> str:
         slot_label=data.slot_label,
         entries=entries,
         chains=chains,
+        pictures=data.entry_pictures(entries),
         to_fix=data.orders_to_fix(everything),
         exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),

@@ -16,6 +16,7 @@
     text: document.getElementById("text"),
     send: document.getElementById("send"),
     status: document.getElementById("send-error"),
+    image: document.getElementById("image"),
   };
   var state = { cursor: 0, generation: 0, busy: false, statusTimer: null };
 
@@ -187,6 +188,32 @@
       });
   }
 
+  // A picture of a 接龙 (screenshot or paper list): multipart upload, then the usual poll.
+  function sendImage() {
+    var file = el.image.files && el.image.files[0];
+    if (!file || state.busy) return;
+    var chat = current();
+    var form = new FormData();
+    form.append("chat", chat.id);
+    form.append("sender", el.speaker.value);
+    form.append("sender_name", speakerName());
+    form.append("image", file);
+    state.busy = true;
+    el.status.hidden = true;
+    fetch(root.getAttribute("data-image-url"), {
+      method: "POST", headers: { Accept: "application/json" }, body: form,
+    })
+      .then(function (r) {
+        return r.json().catch(function () { return { ok: false }; }).then(function (data) {
+          if (!r.ok || !data.ok) { showStatus(data.error || T.send_failed, true); return; }
+          showStatus(T.image_sent, false);
+          return poll(true);
+        });
+      })
+      .catch(function () { showStatus(T.network, true); })
+      .then(function () { state.busy = false; el.image.value = ""; });
+  }
+
   function grow() {
     if (!el.text.value) { el.text.style.height = ""; return; }
     el.text.style.height = "auto";
@@ -198,6 +225,7 @@
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
   });
   el.text.addEventListener("input", grow);
+  el.image.addEventListener("change", sendImage);
   el.chat.addEventListener("change", reset);
   el.speaker.addEventListener("change", reset);
   document.querySelectorAll(".chip").forEach(function (chip) {

@@ -1,0 +1,1 @@
+"""Pictures of a 接龙: safe decoding, OCR, and fetching the picture from each channel."""
