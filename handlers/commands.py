@@ -1,4 +1,5 @@
-"""Commands typed as the first word of a message: 帮助, 登记, 查询 (and workers' words).
+"""Commands typed as the first word of a message: 帮助, 登记, 查询, 同意@提醒 / 取消@提醒
+(and workers' words).
 
 A small table maps each command word to its handler, who may use it and what may follow
 it, so "麻烦帮忙登记两袋水饺" (a sentence order) is never mistaken for `登记`.
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers import texts
+from handlers.campaign_rules import mask_phone
 from handlers.context import Context
 from handlers.jielong.entry import parse_entry
 from handlers.members_store import Household
@@ -114,6 +116,8 @@ def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
         details = _details(household, show_phone=not msg.is_group)
         if household.flags:
             details += texts.QUERY_FLAGS.format(flags="、".join(household.flags))
+        if household.mention_consent:
+            details += texts.QUERY_MENTION
         lines = [texts.QUERY_HOUSEHOLD.format(address=household.label(), details=details)]
     mine = [n for n in ctx.needs.list_needs() if n.sender_id == msg.sender_id]
     if not mine:
@@ -124,6 +128,26 @@ def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     return [Reply("\n".join(lines))]
 
 
+MENTION_AGREE = ("同意@提醒",)
+MENTION_WITHDRAW = ("取消@提醒", "不同意@提醒")
+
+
+def handle_mention_consent(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    """`同意@提醒` / `取消@提醒`: may group notices about the sender's household @-mention them
+    (by the household's phone)? Kept for the household registered, else the one ordered for."""
+    agreed = cmd.word in MENTION_AGREE
+    home = ctx.consent.set_mention_consent(msg.channel, msg.sender_id, agreed, ctx.now())
+    if home is None:
+        return [Reply(texts.MENTION_NO_HOUSEHOLD.format(word=cmd.word))]
+    address = home.label()
+    if not agreed:
+        return [Reply(texts.MENTION_WITHDRAWN.format(address=address))]
+    if not home.phone:
+        return [Reply(texts.MENTION_AGREED_NO_PHONE.format(address=address))]
+    phone = "" if msg.is_group else texts.MENTION_PHONE.format(phone=mask_phone(home.phone))
+    return [Reply(texts.MENTION_AGREED.format(address=address, phone=phone))]
+
+
 _BARE = re.compile(r"[\s?？!！。.~～]*")
 _TICKET = r"\s*#?\d{1,9}\s*号?"
 COMMANDS: dict[str, CommandSpec] = {
@@ -132,6 +156,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "使用说明": CommandSpec(handle_help, _BARE),
     "登记": CommandSpec(handle_register, re.compile(r"(?:[\s:：].*)?", re.S)),
     "查询": CommandSpec(handle_query, _BARE),
+    **{word: CommandSpec(handle_mention_consent, _BARE) for word in MENTION_AGREE},
+    **{word: CommandSpec(handle_mention_consent, _BARE) for word in MENTION_WITHDRAW},
     "接单": CommandSpec(handle_take, re.compile(_TICKET + r"\s*"), workers_only=True),
     "转": CommandSpec(
         handle_transfer, re.compile(_TICKET + r"(?:\s*给\s*|\s+)\S+\s*"), workers_only=True

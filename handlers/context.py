@@ -10,7 +10,7 @@ from handlers.admin_link import NO_LINKS, LinkIssuer
 from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
 from handlers.community_store import NO_COMMUNITY, CommunityRepo
 from handlers.jielong.store import ChainRepo
-from handlers.members_store import MemberRepo
+from handlers.members_store import NO_CONSENT, ConsentRepo, MemberRepo
 from handlers.needs_store import NeedRepo
 from handlers.pictures_store import NO_PICTURES, PictureRepo
 from handlers.setup_store import NO_SETUP, SetupRepo
@@ -29,3 +29,4 @@ class Context:
     setup: SetupRepo = NO_SETUP  # invitations, groups' communities (issue 18)
     community: CommunityRepo = NO_COMMUNITY  # a campaign's community and its groups (issue 20)
     pictures: PictureRepo = NO_PICTURES  # 接龙 screenshots and photos waiting for or read by OCR
+    consent: ConsentRepo = NO_CONSENT  # residents' 同意@提醒 / 取消@提醒 (issue 20)

@@ -56,6 +56,7 @@ HELP_TEXT = (
     "邻里接龙可以这样用：\n"
     "· 登记 3-2-201 王 13800001234 —— 登记住址（楼号-单元-房号，姓名和电话可不填）\n"
     "· 查询 —— 看您登记的住址和需求处理进度\n"
+    "· 同意@提醒 / 取消@提醒 —— 群里发给您家的取货提醒要不要@您（用登记的手机号）\n"
     "· 直接说明困难（如“需要代买降压药”“家里老人要去医院”），社区工作人员会尽快处理\n"
     "· 群里接龙订东西，我会帮社区整理名单"
 )
@@ -511,6 +512,15 @@ REGISTER_WHICH_COMMUNITY = (
     "请写上您的社区，例如“登记 {first} 3-2-201 王 13800001234”。现有社区：{names}。"
 )
 REGISTERED_IN = "（{community}）"
+# --- issue 20: a resident agrees to (or withdraws) @-mentions in their group -------------------
+MENTION_AGREED = "好的，{address} 同意@提醒：以后在群里发给您家的取货提醒会@您（按您家留的手机号{phone}）。不想被@了，发“取消@提醒”。"
+MENTION_PHONE = " {phone}"
+MENTION_AGREED_NO_PHONE = "好的，{address} 同意@提醒。但您家还没有留手机号，群里@不到您：请发“登记 {address} 姓名 手机号”补上。不想被@了，发“取消@提醒”。"
+MENTION_WITHDRAWN = (
+    "好的，{address} 已取消@提醒：群里的提醒照常发，但不再@您。想再被@，发“同意@提醒”。"
+)
+MENTION_NO_HOUSEHOLD = "还不知道您家的门牌号，没法记下。请先登记，例如“登记 3-2-201 王 13800001234”（楼号-单元-房号 姓名 手机号），再发“{word}”。"
+QUERY_MENTION = "，群里提醒时@您"
 
 # --- issue 16: a 接龙 read from a screenshot or a photo of a paper list ----------------------
 PICTURE_RECEIVED = "收到图片，正在识别…（图片 #{picture}，识别完会发消息告诉您）"

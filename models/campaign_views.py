@@ -18,6 +18,7 @@ from handlers.campaign_store import (
     ProductSpec,
 )
 from handlers.members_store import Household as HouseholdValue
+from handlers.members_store import household_value as stored_household
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.chain import ChainEntry
 from models.community import Household
@@ -78,7 +79,7 @@ def campaign_view(session: Session, row: Campaign) -> CampaignView:
 
 def household_value(row: Household) -> HouseholdValue:
     """Household row → value."""
-    return HouseholdValue(row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags))
+    return stored_household(row.building, row.unit, row.room, row.name, row.phone, row.flags)
 
 
 def order_views(session: Session, ids: Sequence[int]) -> list[OrderView]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.util import identity_key
 from handlers.campaign_store import LineView, OrderView
 from handlers.campaign_values import FLAG_NOT_ON_ROSTER
 from handlers.members_store import Household as HouseholdValue
+from handlers.members_store import household_value as stored_household
 from models.audit import audit_row, insert_audits
 from models.campaign import Campaign, Order, OrderLine
 from models.campaign_views import Record
@@ -102,8 +103,8 @@ def _by_address(nulls: tuple[bool, ...]) -> Select[Any]:
 
 
 def _home(row: Record) -> Home:
-    return row.id, HouseholdValue(
-        row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags)
+    return row.id, stored_household(
+        row.building, row.unit, row.room, row.name, row.phone, row.flags
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.members_store import Household as HouseholdValue
 from handlers.members_store import Role
+from handlers.members_store import household_value as stored_household
 from handlers.needs_store import (
     OPEN_STATUSES,
     Category,
@@ -76,7 +77,7 @@ def to_stored_need(row: Need, household: HouseholdValue | None = None) -> Stored
 
 def household_value(row: Household) -> HouseholdValue:
     """Model household → handler value."""
-    return HouseholdValue(row.building, row.unit, row.room, row.name, row.phone, tuple(row.flags))
+    return stored_household(row.building, row.unit, row.room, row.name, row.phone, row.flags)
 
 
 class SqlNeedRepo:
@@ -277,7 +278,7 @@ class SqlMemberRepo:
         # Asked for every need (its flags): one prebuilt join, no ORM objects.
         params = {"channel_": channel, "sender_id_": sender_id}
         row = core_connection(self.session).execute(_HOUSEHOLD_OF, params).first()
-        return None if row is None else HouseholdValue(*row[:5], tuple(row[5] or ()))
+        return None if row is None else stored_household(*row[:6])
 
     def register(
         self,

@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.members_store import MENTION_CONSENT_FLAG
 from handlers.reach import (
     MANUAL_CHANNEL,
     Destination,
@@ -31,7 +32,6 @@ from models.notices import IN_CHUNK
 
 T = TypeVar("T")
 MP_WINDOW = timedelta(hours=48)  # the 公众号 customer-service window (scheduler: mp_window_hours)
-MENTION_CONSENT_FLAG = "同意@提醒"  # in Household.flags: the resident agreed to be @-mentioned
 MANUAL_FLAG = "需人工通知"  # in Order.flags: no channel reaches the household
 WINDOWLESS_CHANNELS = frozenset({"sim"})  # 1:1 chats Linli may always write to
 

@@ -13,6 +13,7 @@ from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo
 from models.community_repo import SqlCommunityRepo
+from models.consent import SqlConsentRepo
 from models.needs_repo import SqlMemberRepo, SqlNeedRepo
 from models.pictures_repo import SqlPictureRepo
 from models.setup_repo import SqlSetupRepo
@@ -35,4 +36,5 @@ def sql_context(
         setup=SqlSetupRepo(session),
         community=SqlCommunityRepo(session),
         pictures=SqlPictureRepo(session),
+        consent=SqlConsentRepo(session),
     )

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.members_store import MENTION_CONSENT_FLAG
 from handlers.reach import Destination
 from models.community import Household
 from models.notices import chat_channel
 from models.reach import (
     MANUAL_FLAG,
-    MENTION_CONSENT_FLAG,
     ResidentReach,
     chunked,
     flag_manual,

@@ -34,10 +34,15 @@ from models.messaging import Notice
 from scheduler import jobs
 from scheduler.sender import OutboxOptions, push_due_notices
 from tests import wechat_client, wecom_client
+from tests.admin_support import login
 from tests.fake_tencent import FakeTencent
 from tests.wechat_client import WeChatActions
 from tests.wecom_client import WeComActions
 
+OPEN = (
+    "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限2份\n截单：今晚8点\n到货：后天下午3点\n"
+    "取货：社区活动中心\n时段：30分钟 每段10户"
+)
 SHANGHAI = timezone(timedelta(hours=8))
 T0 = datetime(2022, 4, 11, 9, 0, tzinfo=SHANGHAI)  # Monday 09:00
 ROBOT_KEY = "test-robot-key"  # the key in tests.wecom_client.WEBHOOK_URL
@@ -168,6 +173,16 @@ class Street:
         jobs.queue_campaign_notices(self.factory, self.clock.now, SchedulerSettings())
         self.push()
 
+    def drain(self) -> None:
+        """Push, and again after a throttled minute, until the outbox is empty."""
+        for _ in range(4):
+            self.push()
+            if not self.notices(status="pending"):
+                return
+            self.clock.at(self.clock.now + timedelta(seconds=61))
+        left = [(n.channel, n.target, n.kind, n.last_error) for n in self.notices(status="pending")]
+        raise AssertionError(f"notices still pending after four minutes: {left}")
+
     # --- what Tencent delivered ------------------------------------------------------------
     def robot_posts(self, chat: str) -> list[str]:
         """Contents the robot delivered into this group, in order."""
@@ -221,3 +236,43 @@ def seed_street(factory: sessionmaker[Session]) -> int:
                 )
             )
         return community.id
+
+
+def build_street(
+    app: Flask,
+    client: FlaskClient,
+    factory: sessionmaker[Session],
+    fake: FakeTencent,
+    settings: Settings,
+    clock: Clock,
+) -> Street:
+    """The seeded street: the robot joins each group and the worker gives it to the community."""
+    seed_street(factory)
+    street = Street(app, client, factory, fake, settings, clock)
+    for building in GROUPS:
+        street.robot_event(building)
+        assert "本群已归属" in street.group(building, WORKER, "王士梅", "本群属于 和平里社区")
+    return street
+
+
+def login_worker(street: Street) -> str:
+    """The worker signs in to the worker page; the page's CSRF token."""
+    with street.factory() as s:
+        worker = s.scalars(
+            select(Member.id).where(Member.channel == "wecom_app", Member.external_id == WORKER)
+        ).one()
+    return login(street.client, worker)
+
+
+def street_community(street: Street) -> int:
+    """The id of the street's community."""
+    with street.factory() as s:
+        return (
+            s.scalars(select(Member.community_id).where(Member.external_id == WORKER)).first() or 0
+        )
+
+
+def label(address: str) -> str:
+    """3-1-101 → 3号楼1单元101, as notices name a household."""
+    building, unit, room = address.split("-")
+    return f"{building}号楼{unit}单元{room}"

@@ -28,25 +28,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings, Settings
 from models.campaign import Order
-from models.community import Member
 from scheduler import jobs
-from tests.admin_support import form_csrf, login
+from tests.admin_support import form_csrf
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.reach_support import (
     GROUPS,
+    OPEN,
     ROBOT_KEY,
     T0,
     WORKER,
     Clock,
     Street,
-    seed_street,
+    build_street,
+    label,
+    login_worker,
+    street_community,
     street_settings,
 )
 
-OPEN = (
-    "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份 每户限2份\n截单：今晚8点\n到货：后天下午3点\n"
-    "取货：社区活动中心\n时段：30分钟 每段10户"
-)
 # who orders how: (address, 公众号 openid or "", group building or "", WeCom userid, name)
 RESIDENTS = (
     ("3-1-101", "o-wang", "3", "u-wang", "王阿姨"),  # in group 3, also on the 公众号
@@ -83,38 +82,14 @@ def street(
     settings: Settings,
     clock: Clock,
 ) -> Street:
-    seed_street(session_factory)
-    street = Street(app, client, session_factory, fake[1], settings, clock)
-    for building in GROUPS:  # the robot joins each group; the worker gives it to the community
-        street.robot_event(building)
-        assert "本群已归属" in street.group(building, WORKER, "王士梅", "本群属于 和平里社区")
-    csrf = _login(street)
-    cid = _community_id(street)
+    street = build_street(app, client, session_factory, fake[1], settings, clock)
+    csrf = login_worker(street)
+    cid = street_community(street)
     added = client.post(
         f"/admin/community/{cid}/groups", data={"csrf_token": csrf, "title": "7号楼群"}
     )
     assert added.status_code == 302
     return street
-
-
-def _login(street: Street) -> str:
-    with street.factory() as s:
-        worker = s.scalars(
-            select(Member.id).where(Member.channel == "wecom_app", Member.external_id == WORKER)
-        ).one()
-    return login(street.client, worker)
-
-
-def _community_id(street: Street) -> int:
-    with street.factory() as s:
-        return (
-            s.scalars(select(Member.community_id).where(Member.external_id == WORKER)).first() or 0
-        )
-
-
-def _label(address: str) -> str:
-    building, unit, room = address.split("-")
-    return f"{building}号楼{unit}单元{room}"
 
 
 def _open(street: Street, mode: str) -> str:
@@ -127,7 +102,7 @@ def _open(street: Street, mode: str) -> str:
     data = {
         "csrf_token": form_csrf(form),
         "text": OPEN,
-        "community_id": str(_community_id(street)),
+        "community_id": str(street_community(street)),
         "chat": re.findall(r'name="chat" value="([^"]+)"', form),
     }
     page = street.client.post("/admin/campaigns/new", data=data, follow_redirects=True)
@@ -183,17 +158,17 @@ def test_a_campaign_reaches_every_group_and_every_resident(
     assert "已安排" in _worker(street, mode, "到货")
     if faults:
         fake.fail_next = [45009, 45009, 45009]  # someone else used the robot's quota
-    _drain(street)
+    street.drain()
 
     clock.at(T0 + timedelta(days=2, hours=5, minutes=31))  # 14:31: reminders for 15:00 are due
     if faults:
         fake.expire_after = 1  # every access token dies right after the first reminder
         fake.fail_next = [45009, 45009]
     street.jobs()
-    _drain(street)
+    street.drain()
     clock.at(T0.replace(hour=20, minute=1) + timedelta(days=2))
     jobs.send_daily_report(street.factory, clock.now, SchedulerSettings())
-    _drain(street)
+    street.drain()
 
     _announced_and_arrived_once(street)
     _each_resident_reminded_once(street, faults)
@@ -203,17 +178,6 @@ def test_a_campaign_reaches_every_group_and_every_resident(
     if faults:
         assert 42001 in fake.mp_rejected  # the token expired mid-run and was refreshed
         assert 45009 in fake.robot_rejected + fake.mp_rejected + fake.app_rejected
-
-
-def _drain(street: Street) -> None:
-    """Push, and again after a throttled minute, until the outbox is empty."""
-    for _ in range(4):
-        street.push()
-        if not street.notices(status="pending"):
-            return
-        street.clock.at(street.clock.now + timedelta(seconds=61))
-    left = [(n.channel, n.target, n.kind, n.last_error) for n in street.notices(status="pending")]
-    raise AssertionError(f"notices still pending after four minutes: {left}")
 
 
 def _announced_and_arrived_once(street: Street) -> None:
@@ -226,15 +190,15 @@ def _announced_and_arrived_once(street: Street) -> None:
 
 def _each_resident_reminded_once(street: Street, faults: bool) -> None:
     for address, openid, building, _user, _name in RESIDENTS:
-        label = _label(address)
+        name = label(address)
         personal = [t for t in street.mp_texts(openid) if t.startswith("【取货提醒】")]
         in_group = [
             p
             for p in street.robot_posts(GROUPS.get(building, "-"))
-            if "取货提醒" in p and label in p
+            if "取货提醒" in p and name in p
         ]
         if openid and not (faults and address == SILENT):
-            assert len(personal) == 1 and label in personal[0], (address, personal)
+            assert len(personal) == 1 and name in personal[0], (address, personal)
             assert "取货码" in personal[0] and not in_group
         else:  # no window: in the group the order came from, without the pickup code
             assert personal == [] and len(in_group) == 1, (address, in_group)
@@ -248,7 +212,7 @@ def _each_resident_reminded_once(street: Street, faults: bool) -> None:
 def _nothing_about_one_resident_elsewhere(street: Street) -> None:
     own = {address: (openid, GROUPS.get(building)) for address, openid, building, *_ in RESIDENTS}
     for address, (openid, group) in own.items():
-        marks = (address, _label(address))
+        marks = (address, label(address))
         for chat in GROUPS.values():
             if chat != group:
                 assert not any(m in p for p in street.robot_posts(chat) for m in marks), (

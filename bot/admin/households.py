@@ -1,7 +1,9 @@
-"""Households (住户): flags workers set, who registered, and the audited phone reveal."""
+"""Households (住户): flags workers set, the resident's @-mention consent, who registered, and
+the audited phone reveal."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -13,22 +15,28 @@ from bot.admin.audit import record_audit
 from bot.admin.scope import get_household, household_filter
 from bot.admin.security import Staff
 from bot.runtime import runtime
+from handlers.members_store import MENTION_CONSENT_FLAG, care_flags
+from models.base import utcnow
 from models.community import Household, Member
+from models.consent import set_consent
 
 bp = Blueprint("households", __name__)
 
 FLAGS = ("独居老人", "行动不便", "居家隔离", "孕妇", "残疾", "慢性病")
 PAGE_ROWS = 300
+# How JSONText stores a household whose only flag is the consent: no 重点户 for the filter.
+_ONLY_CONSENT = json.dumps([MENTION_CONSENT_FLAG], ensure_ascii=False)
 
 
 def household_query(staff: Staff, building: str, flagged: bool) -> Select[Household]:
-    """Visible households, by address; optionally one building or only flagged ones."""
+    """Visible households, by address; optionally one building or only 重点户 (a vulnerability
+    flag; the @-mention consent alone does not count)."""
     stmt = select(Household).where(household_filter(staff), Household.purged_at.is_(None))
     if building:
         stmt = stmt.where(Household.building == building)
     if flagged:
         flags = type_coerce(Household.flags, Text)
-        stmt = stmt.where(flags.is_not(None), flags.not_in(["[]", ""]))
+        stmt = stmt.where(flags.is_not(None), flags.not_in(["[]", "", _ONLY_CONSENT]))
     return stmt.order_by(
         func.length(Household.building),
         Household.building,
@@ -71,29 +79,34 @@ def index() -> str:
         building=building,
         flagged=flagged,
         flags=FLAGS,
+        consent_flag=MENTION_CONSENT_FLAG,
     )
 
 
 @bp.post("/households/<int:household_id>/flags")
 def set_flags(household_id: int) -> ResponseReturnValue:
-    """Replace the household's flags with the ticked ones (known flags only)."""
+    """Replace the household's flags with the ticked ones (known flags only), and record the
+    resident's @-mention consent when the worker changed its box; each change audited."""
     chosen = [f for f in FLAGS if f in request.form.getlist("flag")]
     with runtime().session_factory.begin() as db:
         row = get_household(db, g.staff, household_id)
-        before = list(row.flags or [])
-        keep_other = [f for f in before if f not in FLAGS]
-        row.flags = keep_other + chosen
-        record_audit(
-            db,
-            g.staff,
-            "household.flags",
-            "household",
-            row.id,
-            {"flags": before},
-            {"flags": row.flags},
-        )
+        _save_flags(db, g.staff, row, chosen)
+        wanted = request.form.get("mention") == "1"
+        if wanted != (request.form.get("mention_was") == "1"):  # only what this form changed
+            set_consent(db, row, wanted, g.staff.actor, utcnow())
     flash("已保存住户标记。")
     return redirect(url_for("admin.households.index", building=request.form.get("building", "")))
+
+
+def _save_flags(db: Session, staff: Staff, row: Household, chosen: list[str]) -> None:
+    """The vulnerability flags: the ticked ones replace the known ones; others are kept."""
+    before = list(care_flags(row.flags))
+    row.flags = [f for f in row.flags or [] if f not in FLAGS] + chosen
+    after = list(care_flags(row.flags))
+    if before != after:
+        record_audit(
+            db, staff, "household.flags", "household", row.id, {"flags": before}, {"flags": after}
+        )
 
 
 @bp.post("/households/<int:household_id>/phone")
