@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import (
-    DatabaseSettings,
-    ServerSettings,
     Settings,
-    WeChatSettings,
-    WeComSettings,
 )
 from bot.demo import seed_demo
 from bot.pictures.fetch import MediaFetcher
@@ -42,6 +39,7 @@ from tests import picture_support as pics
 from tests import wechat_client, wecom_client
 from tests.admin_support import login, member_id
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
+from tests.reach_support import street_settings
 from tests.wechat_client import WeChatActions, make_xml, next_msg_id
 from tests.wecom_client import WeComActions
 
@@ -58,29 +56,9 @@ def tencent() -> Iterator[tuple[str, FakeTencent]]:
 def settings(tmp_path: Path, tencent: tuple[str, FakeTencent]) -> Settings:
     """公众号 and 企业微信 on, both pointing at the fake Tencent API; the simulator on."""
     base, _ = tencent
-    return Settings(
-        server=ServerSettings(secret_key="test-secret-key", max_body_bytes=65536),
-        database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'linli.db'}"),
-        wechat=WeChatSettings(
-            enabled=True,
-            token=wechat_client.TOKEN,
-            app_id=wechat_client.APP_ID,
-            aes_key=wechat_client.AES_KEY,
-            app_secret="secret",
-            api_base_url=base,
-        ),
-        wecom=WeComSettings(
-            enabled=True,
-            corp_id=wecom_client.CORP_ID,
-            robot_token=wecom_client.TOKEN,
-            robot_aes_key=wecom_client.AES_KEY,
-            app_token=wecom_client.TOKEN,
-            app_aes_key=wecom_client.AES_KEY,
-            app_agent_id=1000002,
-            app_secret="secret",
-            api_base_url=base,
-        ),
-    )
+    street = street_settings(tmp_path, base)
+    server = replace(street.server, max_body_bytes=65536)
+    return replace(street, server=server, seed_demo=True)
 
 
 def run_ocr_job(settings: Settings, factory: sessionmaker[Session]) -> int:
