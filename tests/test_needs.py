@@ -598,3 +598,18 @@ BOUNDARIES: list[tuple[str, str | None, bool]] = [
 def test_boundaries_of_text_never_seen(text: str, category: str | None, urgent: bool) -> None:
     draft = classify_need(text)
     assert (draft and draft.category, bool(draft and draft.urgent)) == (category, urgent)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "urgent"),
+    [
+        ("8栋电梯又坏哒，里面关了个细伢子，按警铃冇得反应，快来人咯！", "求助", True),
+        ("我把钥匙锁屋里了，孩子一岁多还在里面睡觉，谁有开锁师傅电话", "求助", True),
+        ("我家老妈手机上的健康码整不出来，哪个有空来帮她整一哈", "求助", False),
+    ],
+)
+def test_someone_shut_in_and_a_task_nobody_at_home_can_do(
+    text: str, category: str, urgent: bool
+) -> None:
+    draft = classify_need(text)
+    assert draft is not None and (draft.category, draft.urgent) == (category, urgent)
