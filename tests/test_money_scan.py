@@ -79,7 +79,7 @@ def scan(client: FlaskClient, csrf: str, code: str) -> str:
     """What a scanner does: type into the box and press Enter (the form posts)."""
     response = client.post(f"{BASE}/scan", data={"csrf_token": csrf, "code": code})
     if response.status_code == 302:
-        assert response.headers["Location"].endswith("/money#scan")
+        assert response.headers["Location"].endswith("/money")
         response = client.get(BASE)
     assert response.status_code == 200
     return response.text

@@ -85,7 +85,7 @@ def scan(campaign_id: int) -> ResponseReturnValue:
     plan = plan_scan(monies, scanned)
     if isinstance(plan, str):
         flash(plan)
-        return redirect(url_for("admin.money.show", campaign_id=campaign_id, _anchor="scan"))
+        return redirect(url_for("admin.money.show", campaign_id=campaign_id))
     note = plan.drafts[0].note if plan.drafts else ""
     return _confirm(campaign, plan, METHOD_PAGE, note, scanned=scanned)
 
