@@ -36,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="import a 快团团 / 群接龙 order export (.xlsx) into a campaign"
     )
     im.add_argument("file", type=Path)
-    im.add_argument("--campaign", required=True, help="campaign id, or a word of its title")
+    im.add_argument(
+        "--campaign",
+        help="campaign id, or a word of its title (default: the one campaign still open)",
+    )
     im.add_argument("--yes", action="store_true", help="store it (without: preview only)")
     im.add_argument("--actor", default="cli", help="who the 台账 names (default: cli)")
     sub.add_parser("init-db", help="create or migrate the database and seed the demo if new")

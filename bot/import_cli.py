@@ -1,11 +1,13 @@
-"""`python -m bot import FILE.xlsx --campaign …` (issue 17): preview an export's import into a
-campaign, and with --yes store it (whole, or nothing). Exit 0 when done or previewed cleanly,
-1 when the file is refused, 2 when the file or the campaign cannot be found.
+"""`python -m bot import FILE.xlsx [--campaign …]` (issue 17): preview an export's import into a
+campaign (without --campaign, the only one still taking orders), and with --yes store it
+(whole, or nothing). Exit 0 when done or previewed cleanly, 1 when the file is refused, 2 when
+the file or the campaign cannot be found (or several campaigns could take it).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,11 +20,15 @@ from handlers import texts
 from handlers.order_import import ImportPlan
 from models.base import make_engine, make_session_factory, utcnow
 from models.campaign import Campaign
+from models.campaign_sync import ACTIVE
 from models.migrate import upgrade_to_head
 
 
-def find_campaign(factory: sessionmaker[Session], wanted: str) -> tuple[int | None, str]:
-    """The campaign an id or a word of its title names, or why none (not found, ambiguous)."""
+def find_campaign(factory: sessionmaker[Session], wanted: str | None) -> tuple[int | None, str]:
+    """The campaign an id or a word of its title names (without one, the only campaign still
+    taking orders), or why none (not found, ambiguous)."""
+    if wanted is None:
+        return only_active_campaign(factory)
     with factory() as session:
         if wanted.isdigit():
             row = session.get(Campaign, int(wanted))
@@ -34,12 +40,34 @@ def find_campaign(factory: sessionmaker[Session], wanted: str) -> tuple[int | No
         return rows[0].id, ""
     if not rows:
         return None, texts.IMPORT_NO_CAMPAIGN.format(id=wanted)
+    return None, _which(rows)
+
+
+def only_active_campaign(factory: sessionmaker[Session]) -> tuple[int | None, str]:
+    """The one open (接龙中, 已截单 or 已到货) campaign an export could go into, or why none."""
+    with factory() as session:
+        rows = session.scalars(
+            select(Campaign).where(Campaign.status.in_(ACTIVE)).order_by(Campaign.id.desc())
+        ).all()
+    if len(rows) == 1:
+        return rows[0].id, texts.IMPORT_CLI_CAMPAIGN.format(id=rows[0].id, title=rows[0].title)
+    if not rows:
+        return None, texts.IMPORT_NO_OPEN_CAMPAIGN
+    return None, _which(rows)
+
+
+def _which(rows: Sequence[Campaign]) -> str:
     names = "、".join(f"{r.id}「{r.title}」" for r in rows)
-    return None, texts.IMPORT_WHICH_CAMPAIGN.format(names=names)
+    return texts.IMPORT_WHICH_CAMPAIGN.format(names=names)
 
 
 def import_command(
-    settings: Settings, path: Path, wanted: str, store: bool, actor: str, out: TextIO = sys.stdout
+    settings: Settings,
+    path: Path,
+    wanted: str | None,
+    store: bool,
+    actor: str,
+    out: TextIO = sys.stdout,
 ) -> int:
     """Print the preview (and, with `store`, import); the exit status."""
     if not path.is_file():
@@ -49,10 +77,12 @@ def import_command(
     try:
         upgrade_to_head(engine)
         factory = make_session_factory(engine)
-        campaign_id, problem = find_campaign(factory, wanted)
+        campaign_id, word = find_campaign(factory, wanted)  # why none, or which was chosen
         if campaign_id is None:
-            sys.stderr.write(problem + "\n")
+            sys.stderr.write(word + "\n")
             return 2
+        if word:
+            out.write(word + "\n")
         data = path.read_bytes()
         result = preview(factory, campaign_id, data)
         write_preview(result, out)

@@ -44,7 +44,7 @@ def fold(text: str) -> str:
 def parse_pay_target(text: str) -> PayTarget | None:
     """The target of 已付 / 已退: numbers or an address, optionally an amount; None if neither."""
     folded = fold(text)
-    amount, rest = _take_amount(folded)
+    amount, rest = take_amount(folded)
     rest = rest.strip(" ,，、:：")
     if not rest:
         return None
@@ -61,7 +61,7 @@ def parse_transfer(text: str) -> PayTarget | None:
     folded = fold(text)
     if not _TRANSFER.match(folded):
         return None
-    amount, rest = _take_amount(folded)
+    amount, rest = take_amount(folded)
     if amount is None:
         return None
     rest = _TRANSFER.sub(" ", rest)
@@ -73,7 +73,8 @@ def is_transfer_note(text: str) -> bool:
     return parse_transfer(text) is not None
 
 
-def _take_amount(text: str) -> tuple[int | None, str]:
+def take_amount(text: str) -> tuple[int | None, str]:
+    """The first ¥/元 amount in the text (fen) and the text without it."""
     m = _AMOUNT.search(text)
     if m is None:
         return None, text

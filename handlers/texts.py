@@ -541,3 +541,16 @@ PICTURE_UNAVAILABLE = "图片 #{picture} 下载失败（可能已过期），请
 SIM_IMAGE_LABEL = "[图片]"
 SIM_IMAGE_TOO_LARGE = "图片太大（最大 {limit}），请截图或压缩后再发。"
 SIM_IMAGE_BUTTON = "图片"
+
+# --- issue 17 (follow-up): 扫码收款 on the 收款 page; `import` without --campaign -------------
+SCAN_EMPTY = "请扫码，或输入取货码、订单编号或门牌号。"
+SCAN_UNREADABLE = "“{text}”不是取货码、订单编号或门牌号，没有记账。"
+SCAN_NOT_FOUND = "本团没有取货码、编号或门牌为“{text}”的订单，没有记账。"
+SCAN_CODE_LABEL = "取货码 {code}"
+SCAN_WHO = "{address} {name}"
+SCAN_ALREADY_PAID = "{target}（{who}）已经付过 {paid} 元，没有再记账。"
+SCAN_MISMATCH = "金额不符，没有记账：{target}（{who}）应付 {due} 元，收到 {amount} 元。"
+SCAN_NOTE = "扫码 {text}"
+SCAN_CAMERA_FAILED = "摄像头打不开，请用扫码枪或手动输入。"
+IMPORT_CLI_CAMPAIGN = "导入到团购 {id}「{title}」（唯一进行中的团购）。"
+IMPORT_NO_OPEN_CAMPAIGN = "没有进行中的团购可以导入。请先开团，或用 --campaign 编号 指定。"

@@ -5,7 +5,6 @@ the database exactly as it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,63 +13,25 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import TestResponse, encode_multipart
 
 from bot.cli import main
 from bot.config import Settings
-from bot.demo import DEMO_GROUPS, DEMO_WORKER, seed_demo
 from bot.imports import run_import
 from bot.xlsx_reader import MAX_IMPORT_ROWS
 from handlers.campaign_store import OrderFilter
 from models.base import utcnow
 from models.campaign import Order, OrderLine
 from models.community import Household
-from models.messaging import AuditLog
 from models.payment import OrderImport, Payment
-from tests.admin_support import create_tables, login, member_id, runtime_of
+from tests.admin_support import login, member_id
 from tests.import_samples import KTT_HEADER, REALISTIC, order, workbook, xlsx_bytes
-
-GROUP = DEMO_GROUPS[1][0]
-WORKER = DEMO_WORKER[0]
-OPEN = "开团：硕诚蔬菜套餐\n商品：蔬菜套餐 38元/份；鸡蛋 15元/盒\n截单：明天晚上8点"
-TABLES = (Order, OrderLine, Payment, Household, OrderImport, AuditLog)
+from tests.import_support import WORKER, open_campaign, snapshot, upload
 
 
 @pytest.fixture
 def campaign(app: Flask, client: FlaskClient, session_factory: sessionmaker[Session]) -> int:
     """A campaign opened in the demo's 团购群, where 张秀英 (3-2-201) has 接龙'd one 份."""
-    seed_demo(session_factory)
-    create_tables(runtime_of(app).engine)
-    login(client, member_id(session_factory, WORKER))  # the simulator's worker needs a session
-    send = lambda sender, text: client.post(  # noqa: E731
-        "/sim/api/send", json={"chat": GROUP, "sender": sender, "text": text}
-    )
-    send(WORKER, OPEN)
-    send("sim-u-zhangxy", "#接龙\n硕诚蔬菜套餐\n蔬菜套餐 38元/份\n\n1. 3-2-201 张秀英 蔬菜套餐1份")
-    with session_factory() as s:
-        assert s.scalar(select(func.count()).select_from(Order)) == 1
-        return 1
-
-
-def snapshot(factory: sessionmaker[Session]) -> tuple[int, ...]:
-    """Rows in every table an import writes to."""
-    with factory() as s:
-        return tuple(s.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES)
-
-
-def upload(
-    client: FlaskClient, csrf: str, campaign: int, data: bytes, name: str = "ktt.xlsx"
-) -> TestResponse:
-    """The upload a browser sends (encoded in memory: the test client's own encoder would leave
-    a temporary file open for a large body)."""
-    file = FileStorage(BytesIO(data), filename=name, content_type="application/octet-stream")
-    boundary, body = encode_multipart(MultiDict({"csrf_token": csrf, "file": file}))
-    return client.post(
-        f"/admin/campaigns/{campaign}/import",
-        data=body,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    return open_campaign(app, client, session_factory)
 
 
 def test_realistic_export_through_the_page_loses_no_row(

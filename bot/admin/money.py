@@ -18,6 +18,7 @@ from handlers.money import OrderMoney, by_building, summarize, unpaid, yuan
 from handlers.money_ops import PaidPlan, apply_paid, chosen, money_of, plan_paid, target_label
 from handlers.money_store import METHOD_PAGE, METHOD_TRANSFER
 from handlers.payment_parse import parse_transfer
+from handlers.payment_scan import clean_scan, plan_scan
 from handlers.slots import building_key
 from models.base import utcnow
 
@@ -43,6 +44,7 @@ def show(campaign_id: int) -> str:
         chart=building_money_chart(monies),
         yuan=yuan,
         states=texts.PAYMENT_STATES,
+        camera_failed=texts.SCAN_CAMERA_FAILED,
     )
 
 
@@ -58,7 +60,7 @@ def building_money_chart(monies: list[OrderMoney]) -> Chart:
 
 @bp.post("/campaigns/<int:campaign_id>/money/check")
 def check(campaign_id: int) -> ResponseReturnValue:
-    """The confirmation step: the ticked orders (or a pasted transfer note) and their amounts."""
+    """The ticked orders (or a pasted transfer note) and their amounts, to confirm."""
     note = request.form.get("transfer", "").strip()[:MAX_NOTE]
     with runtime().session_factory() as db:
         repo, campaign = load(db, campaign_id)
@@ -67,14 +69,45 @@ def check(campaign_id: int) -> ResponseReturnValue:
     if isinstance(plan, str):
         flash(plan)
         return redirect(url_for("admin.money.show", campaign_id=campaign_id))
+    if note:
+        return _confirm(campaign, plan, METHOD_TRANSFER, note, amount=plan.total)
+    return _confirm(campaign, plan, METHOD_PAGE, "")
+
+
+@bp.post("/campaigns/<int:campaign_id>/money/scan")
+def scan(campaign_id: int) -> ResponseReturnValue:
+    """扫码收款: a pickup code, order number or address as a scanner types it (then Enter),
+    shown with who and how much for one confirmation; or the sentence why nothing is recorded."""
+    scanned = clean_scan(request.form.get("code", "")[:MAX_NOTE])
+    with runtime().session_factory() as db:
+        repo, campaign = load(db, campaign_id)
+        monies = money_of(repo, campaign)
+    plan = plan_scan(monies, scanned)
+    if isinstance(plan, str):
+        flash(plan)
+        return redirect(url_for("admin.money.show", campaign_id=campaign_id))
+    note = plan.drafts[0].note if plan.drafts else ""
+    return _confirm(campaign, plan, METHOD_PAGE, note, scanned=scanned)
+
+
+def _confirm(
+    campaign: CampaignView,
+    plan: PaidPlan,
+    method: str,
+    note: str,
+    amount: int | None = None,
+    scanned: str = "",
+) -> str:
+    """The confirmation step: who, how much, and the form that records it."""
     return render_template(
         "admin/payment_confirm.html",
         campaign=campaign,
         plan=plan,
         rows=list(zip(plan.due, plan.drafts, strict=True)),
         note=note,
-        method=METHOD_TRANSFER if note else METHOD_PAGE,
-        amount=plan.total if note else None,
+        method=method,
+        amount=amount,
+        scanned=scanned,
         yuan=yuan,
     )
 

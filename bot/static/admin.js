@@ -29,6 +29,49 @@ async function copyText(button) {
   window.setTimeout(() => { button.textContent = label; }, 3000);
 }
 
+// 扫码收款 (issue 17): the phone camera reads a code where the browser has BarcodeDetector;
+// the text box (typed, or a barcode scanner's keystrokes and Enter) works without it.
+function cameraScan(button) {
+  const input = document.getElementById(button.dataset.scan);
+  const video = document.getElementById(button.dataset.video);
+  if (!input || !video || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    } catch (err) {
+      button.textContent = button.dataset.fail;
+      return;
+    }
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    watchCodes(new window.BarcodeDetector(), video, (value) => {
+      stream.getTracks().forEach((track) => { track.stop(); });
+      video.hidden = true;
+      input.value = value;
+      input.form.requestSubmit();
+    });
+  });
+}
+
+function watchCodes(detector, video, found) {
+  const look = async () => {
+    try {
+      const [code] = await detector.detect(video);
+      if (code && code.rawValue.trim()) {
+        found(code.rawValue.trim());
+        return;
+      }
+    } catch (err) {
+      // the first frames may not be ready yet: look again
+    }
+    window.setTimeout(look, 250);
+  };
+  look();
+}
+
 // The one-time link carries its token after "#": browsers never send it to a server, so it
 // is in no access log. Put it in the form, and drop it from the address bar and history.
 function takeLinkToken() {
@@ -47,6 +90,7 @@ document.addEventListener("DOMContentLoaded", () => {
   takeLinkToken();
   tickAll("select-all", "input[data-order]");
   tickAll("select-all-unpaid", "input[data-unpaid]");
+  document.querySelectorAll("button[data-scan]").forEach(cameraScan);
   document.querySelectorAll("button[data-copy]").forEach((button) => {
     button.addEventListener("click", () => { copyText(button); });
   });
