@@ -5,8 +5,8 @@ so a campaign's reply lists them with the 接龙 to forward. One place for the p
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,10 +65,11 @@ def add_wechat_group(
     cleaned = _valid_title(title)
     if _taken(db, community.id, cleaned):
         raise SetupError(f"「{community.name}」已经有叫“{cleaned}”的群了")
-    digest = hashlib.sha1(f"{community.id}:{group_key(cleaned)}".encode()).hexdigest()[:16]
     row = Chat(
         channel=WECHAT_GROUP,
-        external_id=f"wechat-{digest}",
+        # its own id, not one derived from the name: a group renamed keeps it, and its old
+        # name may then be given to a new group
+        external_id=f"wechat-{uuid.uuid4().hex[:16]}",
         title=cleaned,
         is_group=True,
         community_id=community.id,

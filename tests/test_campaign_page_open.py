@@ -151,3 +151,24 @@ def test_the_cli_lists_adds_and_names_groups(
     assert "7号楼群\twechat" in out and "东风" not in out
     status, out = cli("group", "name", "g-b1", "x", "--community", "和平里社区")
     assert status == 1 and "没有 id 为 g-b1 的群" in out
+
+
+def test_a_group_renamed_then_its_old_name_added_again_is_two_groups(
+    client: FlaskClient, session_factory: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    """7号楼群 is renamed 7号楼一群; a new 7号楼群 is then a second group, not a server error."""
+    csrf = login(client, ids["worker"])
+    groups = f"/admin/community/{ids['a']}/groups"
+    client.post(groups, data={"csrf_token": csrf, "title": "7号楼群"})
+    with session_factory() as s:
+        first = s.scalars(select(Chat.id).where(Chat.title == "7号楼群")).one()
+    client.post(
+        f"/admin/community/groups/{first}/name", data={"csrf_token": csrf, "title": "7号楼一群"}
+    )
+    again = client.post(
+        groups, data={"csrf_token": csrf, "title": "7号楼群"}, follow_redirects=True
+    )
+    assert again.status_code == 200
+    assert "已添加普通微信群「7号楼群」" in again.get_data(as_text=True)
+    page = client.get("/admin/community").get_data(as_text=True)
+    assert "7号楼一群" in page and "7号楼群" in page
