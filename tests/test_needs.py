@@ -613,3 +613,18 @@ def test_someone_shut_in_and_a_task_nobody_at_home_can_do(
 ) -> None:
     draft = classify_need(text)
     assert draft is not None and (draft.category, draft.urgent) == (category, urgent)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我们家老太太八十多了，腿脚不好，明天发的菜能不能麻烦志愿者给送上楼", "代买"),
+        ("请问团购的物资到了是放楼下还是送上楼？", "咨询"),
+        ("小区门口能不能放个快递架，现在快递都扔地上", "其他"),
+        ("社区能不能在单元门口放个消毒喷壶，大家按电梯前喷一下", "其他"),
+        ("我们家老太太九十了，牙口不好，社区食堂能不能每天给送份软和点儿的饭", "送餐"),
+    ],
+)
+def test_carrying_up_suggestions_and_meals_asked_as_questions(text: str, category: str) -> None:
+    draft = classify_need(text)
+    assert draft is not None and draft.category == category
