@@ -31,6 +31,14 @@ from models.staff import STAFF_ROLES, community_of
 _needs, _members = cast(Table, Need.__table__), cast(Table, Member.__table__)
 _households = cast(Table, Household.__table__)
 _INSERT_NEED = insert(_needs).returning(_needs.c.id)
+_ROLE_OF = (
+    select(_members.c.role)
+    .where(
+        _members.c.channel == bindparam("channel_"),
+        _members.c.external_id == bindparam("sender_id_"),
+    )
+    .limit(1)
+)
 _HOUSEHOLD_OF = (
     select(
         _households.c.building,
@@ -269,10 +277,10 @@ class SqlMemberRepo:
         )
 
     def role(self, channel: str, sender_id: str) -> Role:
-        member = self._member(channel, sender_id)
-        if member is None or member.role not in ("worker", "admin"):
-            return "resident"
-        return cast(Role, member.role)
+        # Asked for most messages: one prebuilt lookup, no ORM object.
+        params = {"channel_": channel, "sender_id_": sender_id}
+        role = core_connection(self.session).execute(_ROLE_OF, params).scalar()
+        return cast(Role, role) if role in ("worker", "admin") else "resident"
 
     def household(self, channel: str, sender_id: str) -> HouseholdValue | None:
         # Asked for every need (its flags): one prebuilt join, no ORM objects.
