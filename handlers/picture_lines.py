@@ -38,6 +38,7 @@ _HEADER = re.compile(
     r"|[#＃]\s*接龙\s*[#＃]?\s*$",
     re.IGNORECASE,
 )
+_BARE_HEADER = re.compile(r"^\s*接龙")  # 接龙 with no # or 【】 before it
 _HEADER_WORD = re.compile(r"^\s*接龙(?:$|[\s:：])")  # the bare 接龙 header the reader knows
 _NUMBERED = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．。、,，)）]|[(（]\s*\d{1,3}\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])"
@@ -147,8 +148,17 @@ def _with_tag(header: PictureLine) -> PictureLine:
 
 
 def _header_at(block: list[_Row]) -> int | None:
-    """The index of the block's header row, if it has one."""
-    return next((i for i, r in enumerate(block) if _HEADER.search(r.text())), None)
+    """The index of the block's header row, if it has one. A bare 接龙 (no #, no 【】) heads
+    only its bubble's first row: further down it is a wrapped sentence ('…大家照常' /
+    '接龙就行，名单我来汇总。' in the bot's own reply)."""
+    return next(
+        (
+            i
+            for i, r in enumerate(block)
+            if _HEADER.search(text := r.text()) and (i == 0 or not _BARE_HEADER.match(text))
+        ),
+        None,
+    )
 
 
 def _listed(rows: list[_Row]) -> bool:

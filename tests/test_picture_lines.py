@@ -144,3 +144,22 @@ def test_entries_get_their_lines_crop_and_the_doubtful_are_to_check() -> None:
 )
 def test_what_ocr_does_to_a_line_is_undone(read: str, typed: str) -> None:
     assert as_typed(read) == typed
+
+
+def test_a_wrapped_sentence_starting_with_jielong_is_no_header() -> None:
+    """The bot's reply below a repost wraps as '…大家照常' / '接龙就行，…': the list above stays."""
+    repost = bubble(["#接龙", "周六蔬菜团购 38元/份", "1. 3-2-502 李建国 2份"], first_row=-6)
+    reply = bubble(
+        [
+            "已识别接龙「周六蔬菜团购」38元/份，大家照常",
+            "接龙就行，名单我来汇总。如商品读错了，团长",
+            "或工作人员回复：更正商品 名称 价格/单位",
+            "（例：更正商品 蔬菜包 58元/份）。",
+        ],
+        bg=(255,) * 3,
+    )
+    assert texts(repost + reply + chrome()[3:]) == [
+        "#接龙",
+        "周六蔬菜团购 38元/份",
+        "1. 3-2-502 李建国 2份",
+    ]
