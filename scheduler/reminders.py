@@ -18,12 +18,12 @@ from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
-from bot.effects import insert_notices, queue_notice
 from handlers import texts
 from handlers.campaign_post import group_post_key
 from models.campaign import Campaign, Order
 from models.campaign_groups import campaign_groups
 from models.messaging import Notice
+from models.notices import insert_notices, queue_notice
 from scheduler.destinations import (
     ResidentReach,
     address,

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from bot.admin.charts import Chart, stacked_columns
 from bot.admin.scope import get_need, need_filter, staff_members
 from bot.admin.security import Staff
-from bot.effects import queue_notice
 from bot.runtime import runtime
 from handlers.need_commands import tell_done, tell_taken
 from handlers.needs_store import CATEGORIES
@@ -27,6 +26,7 @@ from handlers.types import Notify
 from models.base import utcnow
 from models.need import Need
 from models.needs_repo import SqlNeedRepo
+from models.notices import queue_notice
 
 bp = Blueprint("needs", __name__)
 
