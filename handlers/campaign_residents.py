@@ -10,15 +10,11 @@ from handlers.campaign_commands import CampaignCommand
 from handlers.campaign_format import address, items_text, slot_text, status_text, summary
 from handlers.campaign_ops import pick_line
 from handlers.campaign_rules import match_product, qty_text, within_limit
-from handlers.campaign_store import (
-    FLAG_NO_ADDRESS,
-    LIVE_STATUSES,
-    CampaignView,
-    OrderView,
-)
+from handlers.campaign_store import FLAG_NO_ADDRESS, CampaignView, OrderView
 from handlers.commands import Command, handle_query
 from handlers.context import Context
 from handlers.jielong.doubts import seq_ranges
+from handlers.statuses import LIVE_STATUSES, RESIDENT_CHANGEABLE_STATUSES
 from handlers.types import Action, Incoming, Reply
 
 
@@ -39,7 +35,7 @@ def handle_resident(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[A
         return [Reply(_my_orders(c, mine)), *handle_query(msg, Command("查询", ""), ctx)]
     if c.status != "open" or (c.cutoff_at is not None and ctx.now() > c.cutoff_at):
         return [Reply(texts.MY_CANCEL_LATE.format(title=c.title))]
-    undecided = [o for o in mine if o.status in ("pending", "confirmed")]
+    undecided = [o for o in mine if o.status in RESIDENT_CHANGEABLE_STATUSES]
     if cmd.nos:
         undecided = [o for o in undecided if o.no in cmd.nos]
     if len(undecided) != 1:

@@ -73,9 +73,11 @@ QUERY_FLAGS = "（{flags}）"
 QUERY_NO_NEEDS = "您还没有提交过需求。"
 QUERY_NEEDS_HEADER = "您的需求："
 QUERY_NEED_LINE = "#{ticket} {category} · {status}：{text}"
+# A need's status in the same words everywhere: the resident's 查询, the worker's 查看需求 and the
+# worker page (issue 15: 接单 is the word workers type, so 待接单 / 已接单 say what is next).
 NEED_STATUS_LABELS = {
-    "new": "待处理",
-    "acknowledged": "已受理",
+    "new": "待接单",
+    "acknowledged": "已接单",
     "in_progress": "处理中",
     "resolved": "已完成",
 }
@@ -279,9 +281,7 @@ NEED_LIST_LINE = "#{ticket} {marks}{category}｜{who}｜{text}｜{status}"
 NEED_LIST_URGENT = "急·"
 NEED_LIST_FLAG = "{flag}·"
 NEED_LIST_MORE = "……还有 {count} 件，请到工作台查看。"
-NEED_LIST_STATUS_NEW = "待接单"
-NEED_LIST_STATUS_TAKEN = "{name}已接"
-NEED_LIST_STATUS_WORKING = "{name}处理中"
+NEED_LIST_STATUS_ASSIGNED = "{name}{status}"  # 王芳已接单 / 王芳处理中 (status: NEED_STATUS_LABELS)
 NEED_LIST_HINT = "接单：接单 编号；转给同事：转 编号 名字；办完：完成 编号 说明"
 NEED_GROUPS_HEADER = "需求汇总（未处理，按物品）："
 NEED_GROUP_LINE = "{item}：{households}户{urgent}"

@@ -13,6 +13,7 @@ from handlers.campaign_values import CampaignView
 from handlers.community_store import StaffScope
 from handlers.members_store import Household as HouseholdValue
 from handlers.reach import GroupRef
+from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit
 from models.campaign import Campaign
 from models.campaign_groups import store_groups
@@ -21,8 +22,6 @@ from models.chain import Chain
 from models.community import Chat, Community, Household, Member
 from models.homes import roster_fit
 from models.reach import all_groups
-
-ORDERING = ("open", "closed")  # closed: a late order, kept for a worker to decide
 
 
 class SqlCommunityRepo:
@@ -69,7 +68,7 @@ class SqlCommunityRepo:
     def resident_campaigns(self, channel: str, sender_id: str) -> list[CampaignView]:
         stmt = (
             select(Campaign)
-            .where(Campaign.status.in_(ORDERING))
+            .where(Campaign.status.in_(ORDERING_CAMPAIGNS))
             .order_by(Campaign.created_at.desc(), Campaign.id.desc())
             .limit(20)
         )

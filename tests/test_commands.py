@@ -127,7 +127,7 @@ def test_query_shows_household_and_own_needs_with_status() -> None:
         handle_need(msg, draft, world.ctx())
     (reply,) = _send(world, "查询")
     assert isinstance(reply, Reply)
-    assert "3-2-201" in reply.text and "#1 咨询 · 待处理" in reply.text
+    assert "3-2-201" in reply.text and "#1 咨询 · 待接单" in reply.text
     assert "#2" not in reply.text  # another resident's need
 
 
