@@ -29,7 +29,6 @@ SIM_BAD_AFTER = "参数 after 必须是非负整数。"
 
 # --- worker page (工作台, /admin) ----------------------------------------------------
 ADMIN_LINK = "工作台登录链接（{minutes}分钟内有效，只能用一次，请勿转发）：\n{link}"
-ADMIN_LINK_REFUSED = "“后台”只对社区工作人员开放。有困难请直接说明情况，我们会尽快处理。"
 ADMIN_LINK_PRIVATE_ONLY = "为了安全，工作台链接不在群里发送。请私聊我发送“后台”。"
 ADMIN_LINK_UNAVAILABLE = "工作台登录链接暂时无法生成，请联系管理员。"
 
@@ -81,7 +80,8 @@ NEED_STATUS_LABELS = {
     "in_progress": "处理中",
     "resolved": "已完成",
 }
-COMMAND_WORKER_ONLY = "“{word}”是社区工作人员用的命令。您有困难请直接说明情况，我们会尽快处理。"
+# A resident typing a worker command (every one: 接单, 截单, 开团, 本群属于, 后台 …; issue 15).
+WORKER_ONLY = "“{word}”是社区工作人员用的命令。想看自己的订单和需求请发送“查询”，有困难请直接说明情况，我们会尽快处理。"
 
 # --- notices (scheduler: reminders, cut-off, arrival, daily report, escalation) ---------
 REMINDER_PERSONAL = (
@@ -128,7 +128,6 @@ CAMPAIGN_OPEN_USAGE = (
 CAMPAIGN_OPEN_MISSING = "没看懂{missing}。\n"
 CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"}
 CAMPAIGN_NONE = "现在没有进行中的团购。"
-CAMPAIGN_WORKER_ONLY = "“{word}”只有社区工作人员可以用。想看自己的订单，请发送“查询”。"
 CAMPAIGN_CLOSED_SUMMARY = (
     "【{title}】已截单，共{count}单，本群{here}单：\n{lines}\n全部合计：{totals}"
 )

@@ -132,7 +132,7 @@ def test_query_shows_household_and_own_needs_with_status() -> None:
 
 
 def test_resident_is_refused_worker_commands() -> None:
-    assert _send(World(), "接单 12") == [Reply(texts.COMMAND_WORKER_ONLY.format(word="接单"))]
+    assert _send(World(), "接单 12") == [Reply(texts.WORKER_ONLY.format(word="接单"))]
 
 
 def test_worker_sees_open_needs_with_view_command() -> None:

@@ -84,9 +84,7 @@ def test_residents_are_refused(text: str) -> None:
     _need(world, MEDICINE)
     word = match_command(message(text), world.ctx())
     assert word is not None
-    assert _send(world, text, sender="r1") == [
-        Reply(texts.COMMAND_WORKER_ONLY.format(word=word.word))
-    ]
+    assert _send(world, text, sender="r1") == [Reply(texts.WORKER_ONLY.format(word=word.word))]
     assert world.needs.needs[0].status == "new"
 
 
