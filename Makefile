@@ -37,6 +37,9 @@ lint: install
 	$(PY) -m mypy
 	@! grep -rnE '^\s*(import|from)\s+(flask|wechatpy|sqlalchemy)\b' handlers/ \
 	  || (echo "handlers/ must not import flask, wechatpy or sqlalchemy" && false)
+	@! grep -rnE '^\s*(import|from)\s+bot(\.|\s|$$)' scheduler/ \
+	  | grep -vE '\sbot\.(config|channels|pipeline|pictures|local_state)(\.|\s|$$)' \
+	  || (echo "scheduler/ may import only bot.config, .channels, .pipeline, .pictures, .local_state" && false)
 
 fmt: install
 	$(PY) -m ruff format .

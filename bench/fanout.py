@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import FakeChannel, Message
 from bot.config import SchedulerSettings
-from bot.effects import queue_notice
 from models import Base, Campaign, Chat, Household, Order, make_engine
 from models.base import make_session_factory
+from models.notices import queue_notice
 from scheduler.jobs import queue_campaign_notices
 from scheduler.sender import push_due_notices
 

@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from bot.config import Settings, load_settings
-from bot.runtime import Runtime, secret_key
+from bot.local_state import link_issuer, secret_key
+from bot.runtime import Runtime
 from models.base import MAX_ROW_ID, make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds a rule
     engine = make_engine(settings.database.url)
-    from bot.admin.auth import link_issuer
-
     app.extensions["linli"] = Runtime(
         settings, engine, make_session_factory(engine), links=link_issuer(settings)
     )

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from handlers.setup import group_notice
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
-from models.notices import digest_key, insert_notices
+from models.notices import queue_notice
 from models.setup_repo import SqlSetupRepo
 from models.staff import community_of, staff_of
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "announce_group",
-    "digest_key",
-    "insert_notices",
-    "notify_workers",
-    "queue_notice",
-    "record_effects",
-]
+__all__ = ["announce_group", "notify_workers", "record_effects"]
 
 
 def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> str | None:
@@ -42,18 +34,6 @@ def record_effects(session: Session, msg: Incoming, actions: list[Action]) -> st
         elif isinstance(action, NotifyWorkers):
             notify_workers(session, msg, action, index)
     return "\n\n".join(replies) if replies else None
-
-
-def queue_notice(
-    session: Session, channel: str, target: str, text: str, dedupe_key: str, **fields: Any
-) -> bool:
-    """Add an outbox row unless one with the same dedupe key exists; True if added.
-
-    `fields` are further Notice columns: kind, not_before_at, expires_at, order_id,
-    mention_mobile, needs_manual, status.
-    """
-    row = {"channel": channel, "target": target, "text": text, "dedupe_key": dedupe_key}
-    return insert_notices(session, [{**row, **fields}]) == 1
 
 
 def notify_workers(session: Session, msg: Incoming, action: NotifyWorkers, index: int) -> int:

@@ -18,8 +18,9 @@ from handlers.campaign_format import address, items_text, slot_text, totals
 from handlers.campaign_rules import is_vulnerable, mask_phone
 from handlers.campaign_store import CampaignRepo, CampaignView, OrderFilter, OrderView, ProductSpec
 from handlers.slots import building_key
+from handlers.statuses import SHIPPED_STATUSES
 
-SHIPPED = OrderFilter(statuses=("confirmed", "ready", "picked_up"))
+SHIPPED = OrderFilter(statuses=SHIPPED_STATUSES)
 SUPPLIER_HEADERS = ("商品", "单位", "单价（元）", "数量", "金额（元）")
 PACKER_HEADERS = ("楼号", "编号", "门牌", "姓名", "物品", "送货上门")
 DESK_HEADERS = ("编号", "门牌", "姓名", "物品", "时段", "取货码", "电话", "状态")

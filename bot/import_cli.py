@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.imports import ImportResult, preview, run_import
 from handlers import texts
 from handlers.order_import import ImportPlan
+from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.base import make_engine, make_session_factory, utcnow
 from models.campaign import Campaign
-from models.campaign_sync import ACTIVE
 from models.migrate import upgrade_to_head
 
 
@@ -47,7 +47,9 @@ def only_active_campaign(factory: sessionmaker[Session]) -> tuple[int | None, st
     """The one open (接龙中, 已截单 or 已到货) campaign an export could go into, or why none."""
     with factory() as session:
         rows = session.scalars(
-            select(Campaign).where(Campaign.status.in_(ACTIVE)).order_by(Campaign.id.desc())
+            select(Campaign)
+            .where(Campaign.status.in_(ACTIVE_CAMPAIGNS))
+            .order_by(Campaign.id.desc())
         ).all()
     if len(rows) == 1:
         return rows[0].id, texts.IMPORT_CLI_CAMPAIGN.format(id=rows[0].id, title=rows[0].title)

@@ -23,8 +23,8 @@ from handlers.campaign_format import when_text
 from handlers.campaign_store import CampaignView
 from handlers.import_rows import SheetTable
 from handlers.order_import import ImportPlan, plan_import, shown_problems
+from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.campaign import Campaign
-from models.campaign_sync import ACTIVE
 from models.campaigns_repo import SqlCampaignRepo
 from models.order_imports import ImportWriter, existing_orders, previous_import
 
@@ -101,7 +101,7 @@ def run_import(
 
 
 def _plan(session: Session, c: CampaignView, table: SheetTable, digest: str) -> ImportPlan:
-    if c.status not in ACTIVE:
+    if c.status not in ACTIVE_CAMPAIGNS:
         word = texts.IMPORT_CAMPAIGN_STATUS.get(c.status, c.status)
         raise _Refused(texts.IMPORT_CLOSED.format(title=c.title, status=word))
     if previous_import(session, c.id, digest) is not None:

@@ -19,10 +19,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.effects import queue_notice
 from handlers.types import Incoming
 from models.base import utcnow
 from models.messaging import InboxMessage
+from models.notices import queue_notice
 
 log = logging.getLogger(__name__)
 

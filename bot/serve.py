@@ -21,8 +21,8 @@ from typing import Any
 
 from bot.config import CONFIG_ENV, Settings, is_loopback
 from bot.demo import DEMO_WORKER, SIM_CHANNEL, seed_demo
+from bot.local_state import data_dir, link_issuer, secret_key
 from bot.pipeline import handle_pending
-from bot.runtime import data_dir, secret_key
 from models.base import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ def init_db(settings: Settings) -> int:
     data_dir(settings).mkdir(parents=True, exist_ok=True)
     secret_key(settings)  # generated once here, so web workers never race to write it
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
-    from bot.admin.auth import link_issuer
     from models.migrate import upgrade_to_head  # alembic only where it is used
 
     engine = make_engine(settings.database.url)
@@ -226,6 +225,4 @@ def demo_worker_link(settings: Settings) -> str | None:
     how the demo's staff side is opened (the simulator itself never lets a visitor be staff)."""
     if not (settings.simulator and settings.seed_demo and is_loopback(settings)):
         return None
-    from bot.admin.auth import link_issuer
-
     return link_issuer(settings).login_link(SIM_CHANNEL, DEMO_WORKER[0], datetime.now(UTC))

@@ -25,12 +25,13 @@ from bot import wecom
 from bot.callback_crypto import check_fresh, encrypted_part
 from bot.callbacks import AppClock, Clock, configured, plain, prepare, read_body, xml_reply
 from bot.config import WeComSettings
-from bot.effects import announce_group, queue_notice
+from bot.effects import announce_group
 from bot.pipeline import inbox_key
 from bot.runtime import runtime
 from bot.webhook_mp import reply_within
 from handlers.types import Incoming
 from models.community import Chat
+from models.notices import queue_notice
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from handlers import texts
+from handlers.staff_only import refuse_resident
 from handlers.types import Action, Incoming, Reply
 
 if TYPE_CHECKING:  # handlers.context imports this module for the port's default
@@ -125,8 +126,8 @@ def match_admin_link(msg: Incoming, ctx: Context) -> str | None:
 
 def handle_admin_link(msg: Incoming, payload: str, ctx: Context) -> list[Action]:
     """Workers get a link in a 1:1 chat; a group never sees one; residents are told no."""
-    if ctx.members.role(msg.channel, msg.sender_id) == "resident":
-        return [Reply(texts.ADMIN_LINK_REFUSED)]
+    if (refusal := refuse_resident(msg, ctx, payload)) is not None:
+        return [Reply(refusal)]
     if msg.is_group:
         return [Reply(texts.ADMIN_LINK_PRIVATE_ONLY)]
     link = ctx.links.login_link(msg.channel, msg.sender_id, ctx.now())

@@ -19,14 +19,14 @@ from handlers.campaign_store import (
     CampaignRepo,
     CampaignView,
     OrderFilter,
-    OrderStatus,
     OrderView,
 )
 from handlers.money_ops import record_refunds
 from handlers.ready_texts import arrival_notice
 from handlers.slots import Pickup, assign_slots, pickup_codes
+from handlers.statuses import OPEN_STATUSES, OrderStatus
 
-FIXED: tuple[OrderStatus, ...] = ("ready", "picked_up")
+FIXED: tuple[OrderStatus, ...] = ("ready", "picked_up")  # goods set aside: the slot stays
 
 
 def allocate(
@@ -154,7 +154,7 @@ def _arrival_reply(
         + posted.reply(),
         slot_table(used),
     ]
-    pending = repo.list_orders(c.id, OrderFilter(statuses=("pending", "late")))
+    pending = repo.list_orders(c.id, OrderFilter(statuses=OPEN_STATUSES))
     if pending:
         lines.append(texts.ARRIVAL_PENDING_HINT.format(count=len(pending)))
     return "\n".join(lines)

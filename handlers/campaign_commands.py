@@ -2,7 +2,7 @@
 
 Workers: 开团 …, 截单, 确认 12 13, 确认全部, 拒绝 12 原因, 调整 12 蔬菜套餐 1,
 分配 [按比例], 到货 [下午3点], 取货 3-2-201 | 4821, 未取, 送货名单.
-Residents: 查询, 取消 [12], 修改 [12] 商品 数量.
+Residents: 取消 [12], 修改 [12] 商品 数量 (查询 is `handlers.commands`'s: one meaning for everyone).
 Money (issue 17): 已付 3-2-201 | 12 15 18 [116元], a pasted 微信转账 ¥116.00 3-2-201王,
 已退 12, 账目, 未付款, 催款.
 Full-width digits, 中文冒号 and extra spaces are all fine; a leading @mention is dropped.
@@ -29,7 +29,6 @@ Word = Literal[
     "pickup",
     "not_picked",
     "delivery",
-    "query",
     "cancel",
     "modify",
     "paid",
@@ -39,7 +38,7 @@ Word = Literal[
     "unpaid",
     "remind_unpaid",
 ]
-RESIDENT_WORDS: tuple[Word, ...] = ("query", "cancel", "modify")
+RESIDENT_WORDS: tuple[Word, ...] = ("cancel", "modify")
 LABELS: dict[Word, str] = {
     "open": "开团",
     "close": "截单",
@@ -52,7 +51,6 @@ LABELS: dict[Word, str] = {
     "pickup": "取货",
     "not_picked": "未取",
     "delivery": "送货名单",
-    "query": "查询",
     "cancel": "取消",
     "modify": "修改",
     "paid": "已付",
@@ -79,7 +77,6 @@ _PATTERNS: tuple[tuple[Word, str], ...] = (
     ("pickup", r"(?:取货|核销)\s*[:：]?\s*(\S+)"),
     ("not_picked", r"(?:未取|未取货|没取)(?:名单)?"),
     ("delivery", r"送货(?:上门)?(?:名单)?"),
-    ("query", r"(?:查询(?:订单)?|我的订单|查订单)"),
     ("cancel", r"取消\s*(?:订单)?\s*(\d{1,4})?\s*号?"),
     ("modify", r"修改\s*(?:(\d{1,4})\s*号?\s+)?(\D*?)\s*" + _QTY),
     ("paid", r"(?:已付款?|已收款|已收到款)(?:\s*[:：]?\s*(.*))?"),

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from handlers import texts
 from handlers.campaign_rules import qty_text
-from handlers.campaign_store import LIVE_STATUSES, CampaignView, OrderView
+from handlers.campaign_store import CampaignView, OrderView
+from handlers.statuses import LIVE_STATUSES
 
 _UNITS = r"(?:份|单|件|箱|袋|盒|斤|个|瓶|桶|人|户|组|套)"
 _GOAL_FORMS = (

@@ -20,14 +20,13 @@ from handlers.campaign_goal import goal_line
 from handlers.campaign_parse import ParseProblem, parse_campaign
 from handlers.campaign_post import group_post_key
 from handlers.campaign_rules import squash
-from handlers.campaign_store import CampaignDraft, CampaignStatus, CampaignView, OutboxNotice
+from handlers.campaign_store import CampaignDraft, CampaignView, OutboxNotice
 from handlers.community_store import StaffScope
 from handlers.context import Context
 from handlers.reach import GroupRef, can_post, find_group
+from handlers.statuses import ACTIVE_CAMPAIGNS
 
 log = logging.getLogger(__name__)
-
-ACTIVE: tuple[CampaignStatus, ...] = ("open", "closed", "arrived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def open_campaign(req: OpenRequest, text: str, ctx: Context) -> Opened:
     targets = target_groups(req, draft, community_id, community, everywhere)
     if isinstance(targets, str):
         return Opened(targets)
-    same = same_title(ctx.campaigns.list_campaigns(ACTIVE), community_id, draft.title)
+    same = same_title(ctx.campaigns.list_campaigns(ACTIVE_CAMPAIGNS), community_id, draft.title)
     if same is not None:
         status = texts.CAMPAIGN_STATUS.get(same.status, same.status)
         return Opened(texts.OPEN_DUPLICATE.format(title=same.title, id=same.id, status=status))

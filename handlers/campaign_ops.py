@@ -26,15 +26,14 @@ from handlers.campaign_store import (
 from handlers.goal_ops import cancel_unreached
 from handlers.money_ops import record_refunds
 from handlers.reach import GroupRef
+from handlers.statuses import LIVE_STATUSES
 
 log = logging.getLogger(__name__)
 
 
 def live_orders(repo: CampaignRepo, c: CampaignView) -> list[OrderView]:
     """Orders that still want goods, in number order."""
-    return repo.list_orders(
-        c.id, OrderFilter(statuses=("pending", "late", "confirmed", "ready", "picked_up"))
-    )
+    return repo.list_orders(c.id, OrderFilter(statuses=LIVE_STATUSES))
 
 
 def demands(orders: Sequence[OrderView]) -> list[Demand]:

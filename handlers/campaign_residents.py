@@ -1,5 +1,6 @@
-"""What residents do within a campaign: 查询, 取消 and 修改 before 截单, and the short notes
-they get when a 接龙 line of theirs needs attention (limit, unknown product, late, no address)."""
+"""What residents do within a campaign: their orders (for 查询), 取消 and 修改 before 截单, and
+the short notes they get when a 接龙 line of theirs needs attention (limit, unknown product,
+late, no address)."""
 
 from __future__ import annotations
 
@@ -10,36 +11,39 @@ from handlers.campaign_commands import CampaignCommand
 from handlers.campaign_format import address, items_text, slot_text, status_text, summary
 from handlers.campaign_ops import pick_line
 from handlers.campaign_rules import match_product, qty_text, within_limit
-from handlers.campaign_store import (
-    FLAG_NO_ADDRESS,
-    LIVE_STATUSES,
-    CampaignView,
-    OrderView,
-)
-from handlers.commands import Command, handle_query
+from handlers.campaign_store import FLAG_NO_ADDRESS, CampaignView, OrderView
 from handlers.context import Context
 from handlers.jielong.doubts import seq_ranges
+from handlers.statuses import LIVE_STATUSES, RESIDENT_CHANGEABLE_STATUSES
 from handlers.types import Action, Incoming, Reply
 
 
-def resident_can(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> bool:
-    """查询/取消/修改 belong to the campaign route only when the sender has orders in one."""
+def has_orders(msg: Incoming, ctx: Context) -> bool:
+    """True when the sender has orders in the chat's current campaign: only then do 取消 / 修改
+    (and 查询's order forms) speak about a campaign."""
     c = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
     return c is not None and bool(ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id))
 
 
+def my_orders_text(msg: Incoming, ctx: Context) -> str | None:
+    """The sender's orders in the current campaign, freshly synced (查询); None without any."""
+    c = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
+    if c is None or not ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id):
+        return None
+    ctx.campaigns.sync_orders(c.id, ctx.now())
+    return _my_orders(c, ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id))
+
+
 def handle_resident(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
-    """Run 查询 / 取消 / 修改 for the sender's orders in the current campaign."""
+    """Run 取消 / 修改 for the sender's orders in the current campaign."""
     c = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
     if c is None:
         return [Reply(texts.CAMPAIGN_NONE)]
     ctx.campaigns.sync_orders(c.id, ctx.now())
     mine = ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id)
-    if cmd.word == "query":
-        return [Reply(_my_orders(c, mine)), *handle_query(msg, Command("查询", ""), ctx)]
     if c.status != "open" or (c.cutoff_at is not None and ctx.now() > c.cutoff_at):
         return [Reply(texts.MY_CANCEL_LATE.format(title=c.title))]
-    undecided = [o for o in mine if o.status in ("pending", "confirmed")]
+    undecided = [o for o in mine if o.status in RESIDENT_CHANGEABLE_STATUSES]
     if cmd.nos:
         undecided = [o for o in undecided if o.no in cmd.nos]
     if len(undecided) != 1:

@@ -6,13 +6,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from handlers.campaign_store import (
-    LIVE_STATUSES,
-    OPEN_STATUSES,
-    REJECTABLE_STATUSES,
-    OrderStatus,
-    ProductSpec,
-)
+from handlers.campaign_store import ProductSpec
+from handlers.statuses import LIVE_STATUSES, OPEN_STATUSES, REJECTABLE_STATUSES, OrderStatus
 
 VULNERABLE_FLAGS = ("独居老人", "行动不便", "居家隔离")
 

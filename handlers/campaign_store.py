@@ -19,17 +19,12 @@ from handlers.campaign_values import (
     FLAG_OVER_LIMIT,
     FLAG_SHORT,
     FLAG_UNKNOWN_PRODUCT,
-    LIVE_STATUSES,
-    OPEN_STATUSES,
-    REJECTABLE_STATUSES,
     AllocationRule,
     AuditEntry,
     CampaignDraft,
-    CampaignStatus,
     CampaignView,
     LineView,
     OrderFilter,
-    OrderStatus,
     OrderView,
     OutboxNotice,
     ProductSpec,
@@ -39,6 +34,10 @@ from handlers.campaign_values import (
 )
 from handlers.money_store import NoPayments, PaymentRepo
 from handlers.reach import GroupRef
+from handlers.statuses import (
+    CampaignStatus,
+    OrderStatus,
+)
 
 __all__ = [
     "FLAG_DELIVERY",
@@ -47,20 +46,15 @@ __all__ = [
     "FLAG_OVER_LIMIT",
     "FLAG_SHORT",
     "FLAG_UNKNOWN_PRODUCT",
-    "LIVE_STATUSES",
     "NO_CAMPAIGNS",
-    "OPEN_STATUSES",
-    "REJECTABLE_STATUSES",
     "AllocationRule",
     "AuditEntry",
     "CampaignDraft",
     "CampaignRepo",
-    "CampaignStatus",
     "CampaignView",
     "LineView",
     "NoCampaigns",
     "OrderFilter",
-    "OrderStatus",
     "OrderView",
     "OutboxNotice",
     "ProductSpec",

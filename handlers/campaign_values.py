@@ -1,4 +1,4 @@
-"""Value types of a campaign (团购): statuses, order flags, and the frozen views storage returns.
+"""Value types of a campaign (团购): order flags, and the frozen views storage returns.
 
 Plain data only, so handlers, models and the worker page share them; the CampaignRepo
 Protocol that produces them lives in `handlers.campaign_store` (which re-exports these).
@@ -12,19 +12,9 @@ from datetime import datetime
 from typing import Literal
 
 from handlers.members_store import Household
+from handlers.statuses import CampaignStatus, OrderStatus
 
-CampaignStatus = Literal["open", "closed", "arrived", "done", "cancelled"]
-OrderStatus = Literal[
-    "pending", "late", "confirmed", "rejected", "ready", "picked_up", "cancelled", "withdrawn"
-]
 AllocationRule = Literal["first_come", "proportional"]
-
-# Order statuses that still want goods (count against limits and stock).
-LIVE_STATUSES: tuple[OrderStatus, ...] = ("pending", "late", "confirmed", "ready", "picked_up")
-# Statuses a worker may still confirm.
-OPEN_STATUSES: tuple[OrderStatus, ...] = ("pending", "late")
-# Statuses a worker may still reject (in chat and on the page alike): not yet final.
-REJECTABLE_STATUSES: tuple[OrderStatus, ...] = ("pending", "late", "confirmed", "ready")
 
 # Flags on an order a worker sees beside it.
 FLAG_UNKNOWN_PRODUCT = "unknown_product"  # an item matched no product: asked, not guessed

@@ -25,7 +25,7 @@ from handlers.campaign_commands import (
 from handlers.campaign_open import OpenRequest, open_campaign
 from handlers.campaign_ops import adjust, close, close_due, confirm, confirm_all, reject
 from handlers.campaign_parse import parse_when
-from handlers.campaign_residents import handle_resident, orders_notes, resident_can
+from handlers.campaign_residents import handle_resident, has_orders, orders_notes
 from handlers.campaign_store import (
     AllocationRule,
     CampaignRepo,
@@ -37,6 +37,7 @@ from handlers.context import Context
 from handlers.goal_ops import announce_reached
 from handlers.jielong.handler import ChainActions
 from handlers.money_commands import claim_payment, money_command
+from handlers.staff_only import refuse_resident
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
@@ -60,20 +61,19 @@ def match_campaign_command(msg: Incoming, ctx: Context) -> CampaignCommand | Non
     if cmd is None:
         return None
     if cmd.word in CLAIM_WORDS and ctx.members.role(msg.channel, msg.sender_id) == "resident":
-        return cmd if resident_can(msg, cmd, ctx) else None  # "已付" from a household with orders
+        return cmd if has_orders(msg, ctx) else None  # "已付" from a household with orders
     if cmd.word not in RESIDENT_WORDS:
         return cmd
-    return cmd if resident_can(msg, cmd, ctx) else None
+    return cmd if has_orders(msg, ctx) else None
 
 
 def handle_campaign_command(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
     """Run one command; worker commands from a resident get a clear refusal."""
     if cmd.word in RESIDENT_WORDS:
         return handle_resident(msg, cmd, ctx)
-    if ctx.members.role(msg.channel, msg.sender_id) == "resident":
-        if cmd.word in CLAIM_WORDS:
-            return claim_payment(msg, ctx)
-        return [Reply(texts.CAMPAIGN_WORKER_ONLY.format(word=LABELS[cmd.word]))]
+    refusal = refuse_resident(msg, ctx, LABELS[cmd.word])
+    if refusal is not None:
+        return claim_payment(msg, ctx) if cmd.word in CLAIM_WORDS else [Reply(refusal)]
     if cmd.word == "open":
         return _open(msg, cmd, ctx)
     campaign = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)

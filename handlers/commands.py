@@ -1,5 +1,5 @@
 """Commands typed as the first word of a message: 帮助, 登记, 查询, 同意@提醒 / 取消@提醒
-(and workers' words).
+(and workers' words). 查询 is decided here alone, for residents and workers alike.
 
 A small table maps each command word to its handler, who may use it and what may follow
 it, so "麻烦帮忙登记两袋水饺" (a sentence order) is never mistaken for `登记`.
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers import texts
+from handlers.campaign_residents import has_orders, my_orders_text
 from handlers.campaign_rules import mask_phone
 from handlers.context import Context
 from handlers.jielong.entry import parse_entry
@@ -20,6 +21,7 @@ from handlers.members_store import Household
 from handlers.need_aggregate import handle_group_campaign, handle_groups
 from handlers.need_commands import handle_done, handle_list, handle_take, handle_transfer
 from handlers.needs_store import StoredNeed
+from handlers.staff_only import refuse_resident
 from handlers.types import Action, Incoming, Reply
 
 _MENTION = re.compile(r"^(?:@\S+\s+)+")
@@ -56,6 +58,7 @@ class CommandSpec:
     handler: Handler
     follows: re.Pattern[str]  # what may come after the word (fullmatch)
     workers_only: bool = False
+    only_if: Callable[[Incoming, Context], bool] | None = None  # else the word is not a command
 
 
 def handle_help(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
@@ -108,7 +111,14 @@ def _need_line(need: StoredNeed) -> str:
 
 
 def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
-    """`查询`: the sender's household and the status of their latest needs."""
+    """`查询`: the sender's orders in the current campaign (when any), their household and the
+    status of their latest needs."""
+    orders = my_orders_text(msg, ctx)
+    return [Reply(orders), *_household_query(msg, ctx)] if orders else _household_query(msg, ctx)
+
+
+def _household_query(msg: Incoming, ctx: Context) -> list[Action]:
+    """The sender's household and the status of their latest needs."""
     household = ctx.members.household(msg.channel, msg.sender_id)
     if household is None:
         lines = [texts.QUERY_NOT_REGISTERED]
@@ -128,6 +138,7 @@ def handle_query(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     return [Reply("\n".join(lines))]
 
 
+ORDER_QUERY = ("查询订单", "我的订单", "查订单")  # 查询 by another name, for a sender with orders
 MENTION_AGREE = ("同意@提醒",)
 MENTION_WITHDRAW = ("取消@提醒", "不同意@提醒")
 
@@ -156,6 +167,7 @@ COMMANDS: dict[str, CommandSpec] = {
     "使用说明": CommandSpec(handle_help, _BARE),
     "登记": CommandSpec(handle_register, re.compile(r"(?:[\s:：].*)?", re.S)),
     "查询": CommandSpec(handle_query, _BARE),
+    **{word: CommandSpec(handle_query, _BARE, only_if=has_orders) for word in ORDER_QUERY},
     **{word: CommandSpec(handle_mention_consent, _BARE) for word in MENTION_AGREE},
     **{word: CommandSpec(handle_mention_consent, _BARE) for word in MENTION_WITHDRAW},
     "接单": CommandSpec(handle_take, re.compile(_TICKET + r"\s*"), workers_only=True),
@@ -191,8 +203,10 @@ def match_command(msg: Incoming, ctx: Context) -> Command | None:
         return None
     text = _command_text(msg.text)
     for word in words:
-        rest = text[len(word) :]
-        if COMMANDS[word].follows.fullmatch(rest) or _register_glued(word, rest):
+        rest, spec = text[len(word) :], COMMANDS[word]
+        if not (spec.follows.fullmatch(rest) or _register_glued(word, rest)):
+            continue
+        if spec.only_if is None or spec.only_if(msg, ctx):
             return Command(word=word, args=rest.strip(_ARG_TRIM))
     return None
 
@@ -205,6 +219,5 @@ def _register_glued(word: str, rest: str) -> bool:
 def handle_command(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     """Run the command's handler; a resident sending a worker-only command is refused."""
     spec = COMMANDS[cmd.word]
-    if spec.workers_only and ctx.members.role(msg.channel, msg.sender_id) == "resident":
-        return [Reply(texts.COMMAND_WORKER_ONLY.format(word=cmd.word))]
-    return spec.handler(msg, cmd, ctx)
+    refusal = refuse_resident(msg, ctx, cmd.word) if spec.workers_only else None
+    return [Reply(refusal)] if refusal else spec.handler(msg, cmd, ctx)

@@ -14,10 +14,11 @@ from handlers import texts
 from handlers.campaign_format import when_text
 from handlers.campaign_goal import progress_text, reached
 from handlers.campaign_post import post_to_groups
-from handlers.campaign_store import LIVE_STATUSES, CampaignRepo, CampaignView, OrderView
+from handlers.campaign_store import CampaignRepo, CampaignView, OrderView
 from handlers.money import yuan
 from handlers.money_ops import record_refunds
 from handlers.ready_texts import cutoff_reminder, not_reached_notice
+from handlers.statuses import LIVE_STATUSES
 
 log = logging.getLogger(__name__)
 

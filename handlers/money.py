@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from handlers.campaign_store import LIVE_STATUSES, CampaignView, LineView, OrderView
+from handlers.campaign_store import CampaignView, LineView, OrderView
 from handlers.money_store import PaymentDraft, PaymentKind, PaymentState, PaymentView
-
-SHIPPED = ("confirmed", "ready", "picked_up")  # what the supplier is paid for
+from handlers.statuses import LIVE_STATUSES, SHIPPED_STATUSES
 
 
 def to_fen(yuan: float | str | Decimal) -> int:
@@ -154,7 +153,7 @@ def summarize(monies: Sequence[OrderMoney]) -> MoneySummary:
         owed=sum(m.owed for m in monies),
         paid=sum(m.paid for m in monies),
         outstanding=sum(m.outstanding for m in monies),
-        supplier=sum(m.owed for m in monies if m.order.status in SHIPPED),
+        supplier=sum(m.owed for m in monies if m.order.status in SHIPPED_STATUSES),
         refunded=sum(m.refunded for m in monies),
         waiting=sum(m.waiting for m in monies),
         unpaid_orders=sum(m.outstanding > 0 for m in monies),

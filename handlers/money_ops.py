@@ -15,7 +15,7 @@ from handlers import texts
 from handlers.campaign_format import address
 from handlers.campaign_post import post_to_groups, tell_household
 from handlers.campaign_rules import qty_text
-from handlers.campaign_store import LIVE_STATUSES, CampaignRepo, CampaignView, OrderView
+from handlers.campaign_store import CampaignRepo, CampaignView, OrderView
 from handlers.money import (
     OrderMoney,
     order_money,
@@ -29,6 +29,7 @@ from handlers.money import (
 from handlers.money_store import PaymentDraft, PaymentView
 from handlers.payment_parse import PayTarget, address_text, orders_at
 from handlers.ready_texts import unpaid_lines, unpaid_reminder
+from handlers.statuses import LIVE_STATUSES
 
 log = logging.getLogger(__name__)
 

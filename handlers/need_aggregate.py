@@ -21,7 +21,8 @@ from handlers.campaign_parse import ParseProblem, parse_campaign
 from handlers.campaign_store import CampaignView
 from handlers.context import Context
 from handlers.needs_lexicon import normalise
-from handlers.needs_store import NeedDraft, NeedRepo, NeedStatus, StoredNeed
+from handlers.needs_store import NeedDraft, NeedRepo, StoredNeed
+from handlers.statuses import WAITING_NEED_STATUSES
 from handlers.types import Action, Incoming, Notify, Reply
 
 if TYPE_CHECKING:  # handlers.commands imports this module for its table
@@ -30,7 +31,6 @@ if TYPE_CHECKING:  # handlers.commands imports this module for its table
 log = logging.getLogger(__name__)
 
 # Needs still waiting for goods; `in_progress` ones already have a campaign or a worker on it.
-WAITING: tuple[NeedStatus, ...] = ("new", "acknowledged")
 GROUP_LINES = 10
 # A need's for_whom → the household flag remembered (the worker page's flag names). 隔离 is
 # left out: it ends, and a stale flag would send goods to the door for ever.
@@ -70,7 +70,7 @@ def item_groups(needs: Iterable[StoredNeed], min_households: int = 1) -> list[It
     """Waiting needs that name an item, grouped by it; most households first."""
     by_item: dict[str, list[StoredNeed]] = {}
     for need in needs:
-        if need.status in WAITING and need.draft.item:
+        if need.status in WAITING_NEED_STATUSES and need.draft.item:
             by_item.setdefault(item_key(need.draft.item), []).append(need)
     groups = [
         ItemGroup(
@@ -89,7 +89,9 @@ def need_groups(
     repo: NeedRepo, visible_to: str | None = None, min_households: int = 1
 ) -> list[ItemGroup]:
     """The groups of a community's waiting needs (the worker page and `需求汇总`)."""
-    return item_groups(repo.list_by_status(WAITING, visible_to=visible_to), min_households)
+    return item_groups(
+        repo.list_by_status(WAITING_NEED_STATUSES, visible_to=visible_to), min_households
+    )
 
 
 def find_group(groups: Sequence[ItemGroup], word: str) -> ItemGroup | None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from handlers import texts
 from handlers.context import Context
-from handlers.needs_store import OPEN_STATUSES, StoredNeed, WorkerRef
+from handlers.needs_store import StoredNeed, WorkerRef
+from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Action, Incoming, Notify, Reply
 
 if TYPE_CHECKING:  # handlers.commands imports this module for its table
@@ -181,16 +182,14 @@ def handle_done(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
 
 
 def status_text(need: StoredNeed, workers: list[WorkerRef]) -> str:
-    """待接单 / 王芳已接 / 王芳处理中."""
+    """待接单 / 王芳已接单 / 王芳处理中 (the words of `texts.NEED_STATUS_LABELS`)."""
     if need.assignee_id is None:
-        return texts.NEED_LIST_STATUS_NEW
+        return texts.NEED_STATUS_LABELS["new"]
     name = worker_name(workers, need.assignee_id, need.assignee_id)
-    template = (
-        texts.NEED_LIST_STATUS_WORKING
-        if need.status == "in_progress"
-        else texts.NEED_LIST_STATUS_TAKEN
+    status = "in_progress" if need.status == "in_progress" else "acknowledged"
+    return texts.NEED_LIST_STATUS_ASSIGNED.format(
+        name=name, status=texts.NEED_STATUS_LABELS[status]
     )
-    return template.format(name=name)
 
 
 def need_line(need: StoredNeed, workers: list[WorkerRef]) -> str:
@@ -210,7 +209,7 @@ def need_line(need: StoredNeed, workers: list[WorkerRef]) -> str:
 
 def handle_list(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
     """`查看需求`: open needs, urgent first, then vulnerable households, one short line each."""
-    needs = ctx.needs.list_by_status(OPEN_STATUSES, visible_to=msg.sender_id)
+    needs = ctx.needs.list_by_status(OPEN_NEED_STATUSES, visible_to=msg.sender_id)
     if not needs:
         return [Reply(texts.NEED_LIST_EMPTY)]
     workers = ctx.needs.list_workers(visible_to=msg.sender_id)

@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from handlers.members_store import Household
+from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 
 Category = Literal["物资", "代买", "就医", "送餐", "咨询", "求助", "其他"]
 CATEGORIES: tuple[Category, ...] = ("物资", "代买", "就医", "送餐", "咨询", "求助", "其他")
-NeedStatus = Literal["new", "acknowledged", "in_progress", "resolved"]
-OPEN_STATUSES: tuple[NeedStatus, ...] = ("new", "acknowledged", "in_progress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ class NeedRepo(Protocol):
         """One need by ticket; None if unknown or outside `visible_to`'s community."""
 
     def list_by_status(
-        self, statuses: Collection[NeedStatus] = OPEN_STATUSES, visible_to: str | None = None
+        self, statuses: Collection[NeedStatus] = OPEN_NEED_STATUSES, visible_to: str | None = None
     ) -> list[StoredNeed]:
         """Needs with these statuses in `need_order` (urgent, vulnerable, untaken, oldest).
 

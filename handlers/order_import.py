@@ -21,7 +21,6 @@ from handlers.campaign_rules import match_product, qty_text
 from handlers.campaign_store import (
     FLAG_NO_ADDRESS,
     FLAG_UNKNOWN_PRODUCT,
-    LIVE_STATUSES,
     CampaignView,
     OrderView,
     ProductSpec,
@@ -37,6 +36,7 @@ from handlers.import_rows import (
 )
 from handlers.money import amount_of, prices, yuan
 from handlers.payment_parse import Address, orders_at
+from handlers.statuses import LIVE_STATUSES
 
 Outcome = Literal["placed", "merged", "unplaced", "skipped"]
 MAX_PROBLEMS_SHOWN = 20

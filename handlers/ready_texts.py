@@ -24,6 +24,7 @@ from handlers.campaign_goal import goal_line, progress_text
 from handlers.campaign_rules import is_vulnerable
 from handlers.campaign_store import CampaignView, OrderView, SlotView
 from handlers.money import OrderMoney, unpaid, yuan
+from handlers.statuses import SHIPPED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +108,7 @@ def delivery_count(orders: Sequence[OrderView]) -> int:
     return sum(
         1
         for o in orders
-        if o.status in ("confirmed", "ready", "picked_up")
-        and o.household
-        and is_vulnerable(o.household.flags)
+        if o.status in SHIPPED_STATUSES and o.household and is_vulnerable(o.household.flags)
     )
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from handlers import texts
 from handlers.context import Context
+from handlers.staff_only import refuse_resident
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ def _bind(msg: Incoming, code: str, ctx: Context) -> str:
 def _assign(msg: Incoming, name: str, ctx: Context) -> str:
     if not msg.is_group:
         return texts.ASSIGN_PRIVATE
-    if ctx.members.role(msg.channel, msg.sender_id) == "resident":
-        return texts.COMMAND_WORKER_ONLY.format(word="本群属于")
+    if (refusal := refuse_resident(msg, ctx, "本群属于")) is not None:
+        return refusal
     if not name:
         return texts.ASSIGN_USAGE
     out = ctx.setup.assign_chat(msg.channel, msg.chat_id, name, msg.sender_id, ctx.now())

@@ -29,7 +29,6 @@ SIM_BAD_AFTER = "参数 after 必须是非负整数。"
 
 # --- worker page (工作台, /admin) ----------------------------------------------------
 ADMIN_LINK = "工作台登录链接（{minutes}分钟内有效，只能用一次，请勿转发）：\n{link}"
-ADMIN_LINK_REFUSED = "“后台”只对社区工作人员开放。有困难请直接说明情况，我们会尽快处理。"
 ADMIN_LINK_PRIVATE_ONLY = "为了安全，工作台链接不在群里发送。请私聊我发送“后台”。"
 ADMIN_LINK_UNAVAILABLE = "工作台登录链接暂时无法生成，请联系管理员。"
 
@@ -73,13 +72,16 @@ QUERY_FLAGS = "（{flags}）"
 QUERY_NO_NEEDS = "您还没有提交过需求。"
 QUERY_NEEDS_HEADER = "您的需求："
 QUERY_NEED_LINE = "#{ticket} {category} · {status}：{text}"
+# A need's status in the same words everywhere: the resident's 查询, the worker's 查看需求 and the
+# worker page (issue 15: 接单 is the word workers type, so 待接单 / 已接单 say what is next).
 NEED_STATUS_LABELS = {
-    "new": "待处理",
-    "acknowledged": "已受理",
+    "new": "待接单",
+    "acknowledged": "已接单",
     "in_progress": "处理中",
     "resolved": "已完成",
 }
-COMMAND_WORKER_ONLY = "“{word}”是社区工作人员用的命令。您有困难请直接说明情况，我们会尽快处理。"
+# A resident typing a worker command (every one: 接单, 截单, 开团, 本群属于, 后台 …; issue 15).
+WORKER_ONLY = "“{word}”是社区工作人员用的命令。想看自己的订单和需求请发送“查询”，有困难请直接说明情况，我们会尽快处理。"
 
 # --- notices (scheduler: reminders, cut-off, arrival, daily report, escalation) ---------
 REMINDER_PERSONAL = (
@@ -126,7 +128,6 @@ CAMPAIGN_OPEN_USAGE = (
 CAMPAIGN_OPEN_MISSING = "没看懂{missing}。\n"
 CAMPAIGN_MISSING_NAMES = {"title": "团购名称", "products": "商品和价格"}
 CAMPAIGN_NONE = "现在没有进行中的团购。"
-CAMPAIGN_WORKER_ONLY = "“{word}”只有社区工作人员可以用。想看自己的订单，请发送“查询”。"
 CAMPAIGN_CLOSED_SUMMARY = (
     "【{title}】已截单，共{count}单，本群{here}单：\n{lines}\n全部合计：{totals}"
 )
@@ -279,9 +280,7 @@ NEED_LIST_LINE = "#{ticket} {marks}{category}｜{who}｜{text}｜{status}"
 NEED_LIST_URGENT = "急·"
 NEED_LIST_FLAG = "{flag}·"
 NEED_LIST_MORE = "……还有 {count} 件，请到工作台查看。"
-NEED_LIST_STATUS_NEW = "待接单"
-NEED_LIST_STATUS_TAKEN = "{name}已接"
-NEED_LIST_STATUS_WORKING = "{name}处理中"
+NEED_LIST_STATUS_ASSIGNED = "{name}{status}"  # 王芳已接单 / 王芳处理中 (status: NEED_STATUS_LABELS)
 NEED_LIST_HINT = "接单：接单 编号；转给同事：转 编号 名字；办完：完成 编号 说明"
 NEED_GROUPS_HEADER = "需求汇总（未处理，按物品）："
 NEED_GROUP_LINE = "{item}：{households}户{urgent}"

@@ -51,7 +51,8 @@ class Notify:
 
 @dataclass(frozen=True, slots=True)
 class NotifyWorkers:
-    """Tell every worker of the sender's community (urgent needs, flagged lines)."""
+    """Tell every worker of the sender's community and every admin (urgent needs, flagged
+    lines); the whole staff when the message's community is unknown (`models.staff.staff_of`)."""
 
     text: str
     urgent: bool = False

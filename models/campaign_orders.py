@@ -8,13 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import (
-    AllocationRule,
-    OrderFilter,
-    OrderStatus,
-    OrderView,
-    SyncReport,
-)
+from handlers.campaign_store import AllocationRule, OrderFilter, OrderView, SyncReport
+from handlers.statuses import OrderStatus
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.campaign_sync import sync_campaign, sync_chain, sync_chat

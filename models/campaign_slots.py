@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import LIVE_STATUSES, SlotPlan, SlotView
+from handlers.campaign_store import SlotPlan, SlotView
 from handlers.slots import building_key
+from handlers.statuses import LIVE_STATUSES
 from models.audit import write_audit
 from models.campaign import Order, PickupSlot
 from models.community import Household

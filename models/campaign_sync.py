@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from handlers.campaign_rules import squash
 from handlers.campaign_store import SyncReport
+from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.audit import write_audit
 from models.campaign import Campaign, Order
 from models.campaign_views import Record
@@ -34,7 +35,6 @@ from models.order_pricing import Pricing
 
 log = logging.getLogger(__name__)
 
-ACTIVE = ("open", "closed", "arrived")
 LINK_GRACE = timedelta(hours=1)  # a chain started just before 开团 still links
 
 # A sync reads with Core statements built once (compiled-cache hits); only the rare
@@ -54,7 +54,9 @@ _CAMPAIGN_COLS = (
 )
 # A bound parameter each: a plain IN list is an "expanding" parameter, whose SQL is rendered
 # again at every execution.
-_IS_ACTIVE = _campaigns.c.status.in_([literal(s, _campaigns.c.status.type) for s in ACTIVE])
+_IS_ACTIVE = _campaigns.c.status.in_(
+    [literal(s, _campaigns.c.status.type) for s in ACTIVE_CAMPAIGNS]
+)
 _ACTIVE = select(*_CAMPAIGN_COLS).where(_IS_ACTIVE)
 # Every 接龙 message asks this, one statement: the chain's row, joined (when it is an order list
 # not linked yet) with each campaign it may link to; the campaign columns are NULL when none is.
@@ -276,7 +278,7 @@ def _sync(
     session.flush()  # Core reads below: pending links and changes must be in the database
     conn = session.connection()
     campaign = conn.execute(_LOCK_CAMPAIGN, {"campaign_id_": campaign_id}).one()
-    if campaign.status not in ACTIVE:
+    if campaign.status not in ACTIVE_CAMPAIGNS:
         return SyncReport(campaign_id)
     if entries_q is None:
         link_open_chains(session, campaign.created_at)

@@ -13,21 +13,15 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import (
-    AuditEntry,
-    CampaignDraft,
-    CampaignStatus,
-    CampaignView,
-    OutboxNotice,
-)
+from handlers.campaign_store import AuditEntry, CampaignDraft, CampaignView, OutboxNotice
 from handlers.reach import GroupRef
+from handlers.statuses import ACTIVE_CAMPAIGNS, CampaignStatus
 from models.audit import read_audit, write_audit
 from models.campaign import Campaign, Product
 from models.campaign_groups import campaign_groups, queue_campaign_notices
 from models.campaign_orders import CampaignOrders
 from models.campaign_payments import CampaignPayments
 from models.campaign_slots import CampaignSlots
-from models.campaign_sync import ACTIVE
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Member
@@ -120,7 +114,7 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
     def current_campaign(self, chat_id: str, channel: str, sender_id: str) -> CampaignView | None:
         active = (
             select(Campaign)
-            .where(Campaign.status.in_(ACTIVE))
+            .where(Campaign.status.in_(ACTIVE_CAMPAIGNS))
             .order_by(Campaign.created_at.desc(), Campaign.id.desc())
             .limit(1)
         )

@@ -14,6 +14,7 @@ from handlers.campaign_values import CampaignView
 from handlers.community_store import StaffScope
 from handlers.members_store import Household as HouseholdValue
 from handlers.reach import GroupRef
+from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit
 from models.base import core_connection
 from models.campaign import Campaign
@@ -23,8 +24,6 @@ from models.chain import Chain
 from models.community import Chat, Community, Household, Member
 from models.homes import roster_fit
 from models.reach import all_groups
-
-ORDERING = ("open", "closed")  # closed: a late order, kept for a worker to decide
 
 # Asked for every 1:1 message a resident sends (is a campaign taking their order?): prebuilt
 # Core statements, ids first — most messages meet no campaign, and building ORM objects and
@@ -43,7 +42,7 @@ _RESIDENT_COMMUNITY = (
 )
 _ORDERING_IDS = (
     select(_campaigns.c.id)
-    .where(_campaigns.c.status.in_(ORDERING))
+    .where(_campaigns.c.status.in_(ORDERING_CAMPAIGNS))
     .order_by(_campaigns.c.created_at.desc(), _campaigns.c.id.desc())
     .limit(20)
 )

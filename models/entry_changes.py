@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import OPEN_STATUSES
+from handlers.statuses import OPEN_STATUSES
 from models.audit import audit_row
 from models.campaign import Order, OrderLine
 from models.campaign_views import Record

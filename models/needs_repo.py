@@ -12,15 +12,8 @@ from sqlalchemy.orm import Session
 from handlers.members_store import Household as HouseholdValue
 from handlers.members_store import Role
 from handlers.members_store import household_value as stored_household
-from handlers.needs_store import (
-    OPEN_STATUSES,
-    Category,
-    NeedDraft,
-    NeedStatus,
-    StoredNeed,
-    WorkerRef,
-    need_order,
-)
+from handlers.needs_store import Category, NeedDraft, StoredNeed, WorkerRef, need_order
+from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 from models.audit import write_audit
 from models.base import core_connection
 from models.community import Chat, Household, Member
@@ -146,7 +139,7 @@ class SqlNeedRepo:
         return None if row is None else self._values([row])[0]
 
     def list_by_status(
-        self, statuses: Collection[NeedStatus] = OPEN_STATUSES, visible_to: str | None = None
+        self, statuses: Collection[NeedStatus] = OPEN_NEED_STATUSES, visible_to: str | None = None
     ) -> list[StoredNeed]:
         stmt = select(Need).where(Need.status.in_(list(statuses)), self._visible(visible_to))
         return sorted(self._values(list(self.session.scalars(stmt))), key=need_order)

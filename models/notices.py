@@ -1,8 +1,9 @@
-"""Outbox inserts (one statement for many notices, skipping dedupe keys already queued) and
-the channel a group is reached on.
+"""The one outbox writer (one statement for many notices, skipping dedupe keys already
+queued) and the channel a group is reached on.
 
-Shared by the pipeline's effects (`bot.effects`), the scheduler's jobs and the campaign
-repository, so every writer shortens long keys the same way and none reads before it writes.
+Shared by the pipeline's effects (`bot.effects`), the web pages, the scheduler's jobs and the
+campaign repository, so every writer shortens long keys the same way and none reads before it
+writes.
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ def insert_notices(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
     session.flush()  # a Notice added to the session but not yet written counts as existing
     stmt = _UPSERTS[dialect](_notices).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return len(session.execute(stmt.returning(_notices.c.id), values).all())
+
+
+def queue_notice(
+    session: Session, channel: str, target: str, text: str, dedupe_key: str, **fields: Any
+) -> bool:
+    """Add an outbox row unless one with the same dedupe key exists; True if added.
+
+    `fields` are further Notice columns: kind, not_before_at, expires_at, order_id,
+    mention_mobile, needs_manual, status.
+    """
+    row = {"channel": channel, "target": target, "text": text, "dedupe_key": dedupe_key}
+    return insert_notices(session, [{**row, **fields}]) == 1
 
 
 def digest_key(dedupe_key: str) -> str:

@@ -16,9 +16,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.admin.auth import link_issuer
 from bot.channels.base import Channel
 from bot.config import Settings
+from bot.local_state import link_issuer
 from bot.pictures.fetch import MediaFetcher
 from models.base import utcnow
 from scheduler import jobs

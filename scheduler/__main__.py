@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import channels_from_settings
 from bot.config import ConfigError, Settings, load_settings
-from bot.runtime import data_dir
+from bot.local_state import data_dir
 from models.base import make_engine, make_session_factory
 from models.migrate import upgrade_to_head
 from scheduler import build_scheduler, build_sender, lock_retry

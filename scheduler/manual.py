@@ -12,11 +12,11 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session
 
-from bot.effects import queue_notice
 from handlers import texts
 from handlers.campaign_rules import mask_phone
 from models.campaign import Campaign, Order
 from models.community import Household
+from models.notices import queue_notice
 from models.staff import staff_of
 
 log = logging.getLogger(__name__)

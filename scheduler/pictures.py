@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import ChannelError
-from bot.effects import queue_notice
 from bot.pictures.decode import MAX_BYTES, PictureError, Reason, decode_picture
 from bot.pictures.fetch import Fetch
 from bot.pictures.ocr import read_boxes
@@ -24,6 +23,7 @@ from handlers import texts
 from handlers.picture_lines import PictureText, read_picture_lines
 from handlers.types import Incoming
 from models.base import utcnow
+from models.notices import queue_notice
 from models.pictures_repo import (
     MAX_ATTEMPTS,
     ClaimedPicture,

@@ -18,12 +18,13 @@ from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
-from bot.effects import insert_notices, queue_notice
 from handlers import texts
 from handlers.campaign_post import group_post_key
+from handlers.statuses import PICKABLE_STATUSES
 from models.campaign import Campaign, Order
 from models.campaign_groups import campaign_groups
 from models.messaging import Notice
+from models.notices import insert_notices, queue_notice
 from scheduler.destinations import (
     ResidentReach,
     address,
@@ -36,7 +37,6 @@ from scheduler.manual import tell_workers_manual
 
 log = logging.getLogger(__name__)
 
-REMINDABLE = ("confirmed", "ready")
 LOOKBACK = timedelta(days=1)  # older slots and arrivals are history, not work
 KEY_CHUNK = 200  # orders per existing-notice query: two key-range parameters each
 
@@ -78,7 +78,7 @@ def arrival_text(session: Session, campaign: Campaign) -> str:
             select(Order.slot_start_at).where(
                 Order.campaign_id == campaign.id,
                 Order.slot_start_at.is_not(None),
-                Order.status.in_(REMINDABLE),
+                Order.status.in_(PICKABLE_STATUSES),
             )
         ).all()
     )
@@ -130,7 +130,7 @@ def _orders(session: Session, condition: object, now: datetime) -> list[tuple[Or
             condition,  # type: ignore[arg-type]
             Order.slot_start_at > now - LOOKBACK,
             Order.picked_up_at.is_(None),
-            Order.status.in_(REMINDABLE),
+            Order.status.in_(PICKABLE_STATUSES),
         )
         .order_by(Order.id)
     ).all()

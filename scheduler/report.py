@@ -9,11 +9,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
-from bot.effects import queue_notice
 from handlers import texts
 from models.campaign import Campaign, Order
 from models.messaging import AuditLog, Notice
 from models.need import Need
+from models.notices import queue_notice
 from models.staff import staff_of
 from scheduler.destinations import SHANGHAI
 

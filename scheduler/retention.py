@@ -19,6 +19,7 @@ from models.chain import ChainEntry
 from models.community import Household, Member
 from models.messaging import InboxMessage, Notice
 from models.need import Need
+from models.outbox import PENDING, SENDING
 from models.picture import Picture
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def purge_expired_personal_data(
                 .where(
                     Notice.created_at < cutoff,
                     Notice.text != PURGED,
-                    Notice.status.not_in(("pending", "sending")),
+                    Notice.status.not_in((PENDING, SENDING)),
                 )
                 .values(text=PURGED, mention_mobile=None),
             ),

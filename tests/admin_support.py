@@ -18,8 +18,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.admin  # noqa: F401  (registers the worker page's tables on Base.metadata)
-from bot.admin.auth import link_issuer
 from bot.config import Settings
+from bot.local_state import link_issuer
 from bot.runtime import Runtime
 from models.base import Base
 from models.campaign import Campaign, Order, OrderLine, PickupSlot, Product

@@ -11,14 +11,8 @@ from datetime import UTC, datetime
 from handlers.context import Context
 from handlers.jielong.store import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
 from handlers.members_store import Household, Role
-from handlers.needs_store import (
-    OPEN_STATUSES,
-    NeedDraft,
-    NeedStatus,
-    StoredNeed,
-    WorkerRef,
-    need_order,
-)
+from handlers.needs_store import NeedDraft, StoredNeed, WorkerRef, need_order
+from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 
 
 @dataclass
@@ -165,7 +159,7 @@ class FakeNeedRepo:
         return self._with_household(found[0]) if found else None
 
     def list_by_status(
-        self, statuses: Collection[NeedStatus] = OPEN_STATUSES, visible_to: str | None = None
+        self, statuses: Collection[NeedStatus] = OPEN_NEED_STATUSES, visible_to: str | None = None
     ) -> list[StoredNeed]:
         chosen = [self._with_household(n) for n in self.needs if n.status in statuses]
         return sorted(chosen, key=need_order)

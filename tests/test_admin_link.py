@@ -91,7 +91,7 @@ def test_worker_gets_a_signed_link() -> None:
 def test_resident_is_refused_and_group_gets_no_link() -> None:
     issuer = SignedLinkIssuer("secret", "http://x")
     assert handle_admin_link(msg("后台", sender="r1"), "后台", context(issuer)) == [
-        Reply(texts.ADMIN_LINK_REFUSED)
+        Reply(texts.WORKER_ONLY.format(word="后台"))
     ]
     assert handle_admin_link(msg("后台", group=True), "后台", context(issuer)) == [
         Reply(texts.ADMIN_LINK_PRIVATE_ONLY)

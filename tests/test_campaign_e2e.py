@@ -66,7 +66,7 @@ def test_whole_lifecycle(world: tuple[Chat_, list[Person]]) -> None:
     assert template.startswith("#接龙\n硕诚蔬菜套餐")
 
     # a resident trying a worker command is refused
-    assert "只有社区工作人员" in chat.send(G1, g1[1].id, "确认全部")
+    assert "是社区工作人员用的命令" in chat.send(G1, g1[1].id, "确认全部")
 
     # ordering in group 1: cumulative reposts, one family over the limit, two at once
     lines: list[str] = []

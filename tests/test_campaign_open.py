@@ -97,7 +97,7 @@ def test_named_groups_only(town: Chat_) -> None:
         ("wa", "wa", OPEN + "\n发到：3号楼群、东风1号楼群", "“东风1号楼群”是「东风社区」的群"),
         ("wa", "wa", OPEN + "\n发到：9号楼群", "没有叫“9号楼群”的群。「和平里社区」的群：3号楼群"),
         ("g-new", "wa", OPEN, "本群还没有归属社区，接龙没有发出。请先发送“本群属于 和平里社区”"),
-        (A3, "r-9", OPEN, "“开团”只有社区工作人员可以用"),
+        (A3, "r-9", OPEN, "“开团”是社区工作人员用的命令"),
         ("wa", "wa", "开团：硕诚蔬菜套餐", "没看懂商品和价格"),
     ],
     ids=["other-worker", "other-group", "unknown-group", "unassigned", "resident", "no-product"],

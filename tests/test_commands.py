@@ -127,12 +127,12 @@ def test_query_shows_household_and_own_needs_with_status() -> None:
         handle_need(msg, draft, world.ctx())
     (reply,) = _send(world, "查询")
     assert isinstance(reply, Reply)
-    assert "3-2-201" in reply.text and "#1 咨询 · 待处理" in reply.text
+    assert "3-2-201" in reply.text and "#1 咨询 · 待接单" in reply.text
     assert "#2" not in reply.text  # another resident's need
 
 
 def test_resident_is_refused_worker_commands() -> None:
-    assert _send(World(), "接单 12") == [Reply(texts.COMMAND_WORKER_ONLY.format(word="接单"))]
+    assert _send(World(), "接单 12") == [Reply(texts.WORKER_ONLY.format(word="接单"))]
 
 
 def test_worker_sees_open_needs_with_view_command() -> None:

@@ -12,14 +12,7 @@ import pytest
 from handlers import texts
 from handlers.campaign_goal import progress_text, take_goal
 from handlers.campaign_parse import parse_campaign
-from handlers.campaign_store import (
-    CampaignDraft,
-    CampaignView,
-    LineView,
-    OrderStatus,
-    OrderView,
-    ProductSpec,
-)
+from handlers.campaign_store import CampaignDraft, CampaignView, LineView, OrderView, ProductSpec
 from handlers.import_columns import find_header, header_key, map_columns, source_of
 from handlers.import_rows import amount, pay_status, phone, quantity
 from handlers.members_store import Household
@@ -38,6 +31,7 @@ from handlers.money_ops import plan_paid, refund_reason
 from handlers.money_store import PaymentView
 from handlers.payment_parse import parse_pay_target, parse_transfer
 from handlers.ready_texts import announcement, ready_texts, unpaid_reminder
+from handlers.statuses import OrderStatus
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
 AT = datetime(2022, 4, 11, 2, 0, tzinfo=UTC)

@@ -84,9 +84,7 @@ def test_residents_are_refused(text: str) -> None:
     _need(world, MEDICINE)
     word = match_command(message(text), world.ctx())
     assert word is not None
-    assert _send(world, text, sender="r1") == [
-        Reply(texts.COMMAND_WORKER_ONLY.format(word=word.word))
-    ]
+    assert _send(world, text, sender="r1") == [Reply(texts.WORKER_ONLY.format(word=word.word))]
     assert world.needs.needs[0].status == "new"
 
 
@@ -201,7 +199,7 @@ def test_list_urgent_then_vulnerable_then_untaken() -> None:
     assert [ln.split()[0] for ln in lines[1:6]] == ["#3", "#2", "#4", "#1", "#5"]
     assert lines[1].startswith("#3 急·") and "3-2-201" in lines[1]
     assert "独居老人·" in lines[2] and "孕妇·" in lines[3]
-    assert lines[5].endswith("王芳已接") and lines[4].endswith("待接单")
+    assert lines[5].endswith("王芳已接单") and lines[4].endswith("待接单")
     assert all(len(ln) <= 48 for ln in lines[1:6])
     assert lines[-1] == texts.NEED_LIST_HINT
 

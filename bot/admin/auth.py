@@ -22,9 +22,9 @@ from bot.admin.security import (
     to_staff,
     too_many_failures,
 )
-from bot.config import Settings
-from bot.runtime import runtime, secret_key
-from handlers.admin_link import LoginClaim, SignedLinkIssuer, read_login_token
+from bot.local_state import secret_key
+from bot.runtime import runtime
+from handlers.admin_link import LoginClaim, read_login_token
 from models.admin import AdminCredential, UsedLoginToken
 from models.community import Member
 
@@ -34,12 +34,6 @@ bp = Blueprint("auth", __name__)
 
 # Compared against when the username is unknown, so both paths cost one scrypt.
 _DUMMY_HASH = generate_password_hash("linli-no-such-user", method="scrypt")
-
-
-def link_issuer(settings: Settings) -> SignedLinkIssuer:
-    """The issuer the bot's Context should carry so `后台` can answer with a link."""
-    base = settings.server.public_url or f"http://{settings.server.host}:{settings.server.port}"
-    return SignedLinkIssuer(secret_key(settings), base)
 
 
 def hash_password(password: str) -> str:

@@ -20,7 +20,6 @@ from handlers.campaign_store import (
     FLAG_NO_ADDRESS,
     FLAG_NOT_ON_ROSTER,
     FLAG_UNKNOWN_PRODUCT,
-    LIVE_STATUSES,
     AllocationRule,
     CampaignView,
     OrderView,
@@ -28,6 +27,7 @@ from handlers.campaign_store import (
 )
 from handlers.jielong.store import DOUBT_FLAGS
 from handlers.slots import building_key
+from handlers.statuses import LIVE_STATUSES
 from models.campaign import Order
 from models.chain import Chain, ChainEntry
 

@@ -20,24 +20,16 @@ from handlers.campaign_format import template_text
 from handlers.campaign_goal import goal_unit, progress_text
 from handlers.campaign_ops import reject_orders
 from handlers.campaign_rules import can_decide
-from handlers.campaign_store import (
-    OPEN_STATUSES,
-    REJECTABLE_STATUSES,
-    AllocationRule,
-    CampaignView,
-    OrderFilter,
-    OrderStatus,
-    OrderView,
-)
+from handlers.campaign_store import AllocationRule, CampaignView, OrderFilter, OrderView
 from handlers.money import order_money
 from handlers.ready_texts import ready_texts
+from handlers.statuses import CAMPAIGN_STATUSES, OPEN_STATUSES, REJECTABLE_STATUSES, OrderStatus
 from models.base import utcnow
 from models.campaign_groups import campaign_groups
 from models.campaigns_repo import SqlCampaignRepo
 
 bp = Blueprint("campaigns", __name__)
 
-ALL_CAMPAIGNS = ("open", "closed", "arrived", "done", "cancelled")
 MAX_QTY = 1000.0
 
 
@@ -55,7 +47,7 @@ def load(db: Session, campaign_id: int) -> tuple[SqlCampaignRepo, CampaignView]:
 def index() -> str:
     """Every visible campaign, newest first."""
     with runtime().session_factory() as db:
-        campaigns = campaign_summaries(db, g.staff, ALL_CAMPAIGNS)
+        campaigns = campaign_summaries(db, g.staff, CAMPAIGN_STATUSES)
     return render_template("admin/campaigns.html", campaigns=campaigns, labels=CAMPAIGN_LABELS)
 
 

@@ -18,7 +18,8 @@ from flask.typing import ResponseReturnValue
 
 from bot.admin.campaigns import load
 from bot.imports import ImportResult, file_digest, preview, run_import
-from bot.runtime import data_dir, runtime
+from bot.local_state import data_dir
+from bot.runtime import runtime
 from bot.xlsx_reader import MAX_IMPORT_BYTES, size_text
 from handlers import texts
 from handlers.import_columns import FIELDS

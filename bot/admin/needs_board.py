@@ -19,24 +19,20 @@ from sqlalchemy.orm import Session
 from bot.admin.charts import Chart, stacked_columns
 from bot.admin.scope import get_need, need_filter, staff_members
 from bot.admin.security import Staff
-from bot.effects import queue_notice
 from bot.runtime import runtime
+from handlers import texts
 from handlers.need_commands import tell_done, tell_taken
 from handlers.needs_store import CATEGORIES
+from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Notify
 from models.base import utcnow
 from models.need import Need
 from models.needs_repo import SqlNeedRepo
+from models.notices import queue_notice
 
 bp = Blueprint("needs", __name__)
 
-STATUS_LABELS = {
-    "new": "未接单",
-    "acknowledged": "已接单",
-    "in_progress": "处理中",
-    "resolved": "已完成",
-}
-OPEN = ("new", "acknowledged", "in_progress")
+STATUS_LABELS = texts.NEED_STATUS_LABELS  # the words chat uses too
 CHART_DAYS = 14
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -122,7 +118,7 @@ def finish(db: Session, staff: Staff, need_id: int, note: str, now: datetime) ->
 def index() -> str:
     """The board for one status tab (default: every open need)."""
     tab = request.args.get("status", "open")
-    statuses = OPEN if tab not in STATUS_LABELS else (tab,)
+    statuses = OPEN_NEED_STATUSES if tab not in STATUS_LABELS else (tab,)
     with runtime().session_factory() as db:
         needs = list_needs(db, g.staff, statuses)
         counts = status_counts(db, g.staff)

@@ -16,6 +16,7 @@ from bot.runtime import runtime
 from handlers.campaign_store import OrderView, SlotView
 from handlers.jielong.address import find_address
 from handlers.jielong.normalize import halfwidth
+from handlers.statuses import PICKABLE_STATUSES, PICKUP_CAMPAIGNS
 from models.base import utcnow
 from models.campaign import Campaign, Order
 from models.campaigns_repo import SqlCampaignRepo
@@ -23,16 +24,13 @@ from models.community import Household
 
 bp = Blueprint("pickup", __name__)
 
-PICKABLE = ("ready", "confirmed")
-DESK_CAMPAIGNS = ("closed", "arrived")
-
 
 def desk_campaign_ids(db: Session, staff: Staff) -> set[int]:
     """Visible campaigns whose goods can be picked up now."""
     ids = visible_campaign_ids(db, staff)
     return set(
         db.scalars(
-            select(Campaign.id).where(Campaign.id.in_(ids), Campaign.status.in_(DESK_CAMPAIGNS))
+            select(Campaign.id).where(Campaign.id.in_(ids), Campaign.status.in_(PICKUP_CAMPAIGNS))
         )
     )
 
@@ -77,7 +75,7 @@ def _render(
         verified=verified,
         refused=refused,
         labels=ORDER_LABELS,
-        pickable=PICKABLE,
+        pickable=PICKABLE_STATUSES,
         slot_text=_slot_text,
     )
     return html, status
@@ -114,7 +112,7 @@ def verify(order_id: int) -> tuple[str, int]:
             abort(404)
         repo = SqlCampaignRepo(db)
         order = repo.order_views([order_id])[0]
-        if order.status == "picked_up" or order.status not in PICKABLE:
+        if order.status == "picked_up" or order.status not in PICKABLE_STATUSES:
             return _render(refused=order, status=409)
         repo.mark_picked_up(order_id, g.staff.actor, utcnow())
         verified = repo.order_views([order_id])[0]

@@ -9,17 +9,17 @@ from flask import Blueprint, g, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.admin.needs_board import OPEN, list_needs
+from bot.admin.needs_board import list_needs
 from bot.admin.scope import campaign_filter, community_chats, community_members
 from bot.admin.security import Staff
 from bot.runtime import runtime
+from handlers.statuses import ACTIVE_CAMPAIGNS, GONE_STATUSES, OPEN_NEED_STATUSES, OPEN_STATUSES
 from models.campaign import Campaign, Order
 from models.messaging import Notice
 from models.outbox import dead_letters
 
 bp = Blueprint("today", __name__)
 
-ACTIVE_CAMPAIGNS = ("open", "closed", "arrived")
 CAMPAIGN_LABELS = {
     "open": "接龙中",
     "closed": "已截单",
@@ -41,13 +41,12 @@ class CampaignSummary:
     @property
     def total(self) -> int:
         """Orders that still count (not cancelled, withdrawn or rejected)."""
-        gone = ("cancelled", "withdrawn", "rejected")
-        return sum(n for s, n in self.counts.items() if s not in gone)
+        return sum(n for s, n in self.counts.items() if s not in GONE_STATUSES)
 
     @property
     def to_confirm(self) -> int:
         """Orders waiting for a worker."""
-        return self.counts.get("pending", 0) + self.counts.get("late", 0)
+        return sum(self.counts.get(s, 0) for s in OPEN_STATUSES)
 
     @property
     def picked(self) -> int:
@@ -90,7 +89,7 @@ def index() -> str:
     """The page a worker opens first."""
     with runtime().session_factory() as db:
         campaigns = campaign_summaries(db, g.staff, ACTIVE_CAMPAIGNS)
-        needs = list_needs(db, g.staff, OPEN, limit=50)
+        needs = list_needs(db, g.staff, OPEN_NEED_STATUSES, limit=50)
         notices = failed_notices(db, g.staff)
     pickups = [c for c in campaigns if c.status == "arrived"]
     return render_template(
