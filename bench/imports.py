@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from bot.imports import preview, run_import
 from bot.xlsx_reader import read_export
-from handlers.campaign_store import CampaignDraft, ProductSpec
+from handlers.campaign.repo import CampaignDraft, ProductSpec
 from models.base import make_engine, make_session_factory
 from models.campaigns_repo import SqlCampaignRepo
 from models.migrate import upgrade_to_head

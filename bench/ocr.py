@@ -35,7 +35,7 @@ from bot.config import DatabaseSettings, ServerSettings, Settings, WeChatSetting
 from bot.pictures.decode import decode_picture  # noqa: E402
 from bot.pictures.ocr import engine, read_boxes  # noqa: E402
 from bot.serve import init_db  # noqa: E402
-from handlers.picture_lines import read_picture_lines  # noqa: E402
+from handlers.pictures.lines import read_picture_lines  # noqa: E402
 from tests.wechat_client import make_text_xml, next_msg_id, sign  # noqa: E402
 
 SCREENSHOT = ROOT / "docs" / "screenshots" / "simulator.png"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.setup import group_notice
+from handlers.community.setup import group_notice
 from handlers.types import Action, Incoming, Notify, NotifyWorkers, Reply
 from models.notices import queue_notice
 from models.setup_repo import SqlSetupRepo

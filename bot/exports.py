@@ -14,10 +14,10 @@ from openpyxl import Workbook
 
 from bot.sheets import write_table
 from handlers import texts
-from handlers.campaign_format import address, items_text, slot_text, totals
-from handlers.campaign_rules import is_vulnerable, mask_phone
-from handlers.campaign_store import CampaignRepo, CampaignView, OrderFilter, OrderView, ProductSpec
-from handlers.slots import building_key
+from handlers.campaign.format import address, items_text, slot_text, totals
+from handlers.campaign.repo import CampaignRepo, CampaignView, OrderFilter, OrderView, ProductSpec
+from handlers.campaign.rules import is_vulnerable, mask_phone
+from handlers.campaign.slots import building_key
 from handlers.statuses import SHIPPED_STATUSES
 
 SHIPPED = OrderFilter(statuses=SHIPPED_STATUSES)

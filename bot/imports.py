@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.xlsx_reader import read_export
 from handlers import texts
-from handlers.campaign_format import when_text
-from handlers.campaign_store import CampaignView
-from handlers.import_rows import SheetTable
-from handlers.order_import import ImportPlan, plan_import, shown_problems
+from handlers.campaign.format import when_text
+from handlers.campaign.import_rows import SheetTable
+from handlers.campaign.order_import import ImportPlan, plan_import, shown_problems
+from handlers.campaign.repo import CampaignView
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.campaign import Campaign
 from models.campaigns_repo import SqlCampaignRepo

@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 from bot.config import Settings
-from handlers.admin_link import SignedLinkIssuer
+from handlers.community.admin_link import SignedLinkIssuer
 
 
 def data_dir(settings: Settings) -> Path:

@@ -1,7 +1,7 @@
 """The 收款表 of a campaign (issue 17): every order's money, the refund lines, and the totals.
 
 Amounts are numbers in 元 with two decimals (a spreadsheet can sum them); the figures come from
-`handlers.money`, the same functions the chat and the worker page use.
+`handlers.money.balance`, the same functions the chat and the worker page use.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.sheets import write_table
 from handlers import texts
-from handlers.campaign_format import address, items_text
-from handlers.campaign_store import CampaignView
-from handlers.money import MoneySummary, OrderMoney, summarize
+from handlers.campaign.format import address, items_text
+from handlers.campaign.repo import CampaignView
+from handlers.money.balance import MoneySummary, OrderMoney, summarize
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORDER_HEADERS = (

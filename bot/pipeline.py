@@ -42,9 +42,9 @@ from bot.inbox import (
     to_payload,
 )
 from handlers import texts
-from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.setup import announce_new_group
 from handlers.routes import dispatch
-from handlers.setup import announce_new_group
 from handlers.types import Incoming
 from models.base import utcnow
 from models.member_activity import note_message

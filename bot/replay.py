@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.pictures.decode import MAX_BYTES, PictureError
 from bot.pipeline import process
-from handlers.jielong.store import StoredEntry
+from handlers.jielong.repo import StoredEntry
 from handlers.types import Incoming
 from models.base import make_engine, make_session_factory
 from models.chains_repo import SqlChainRepo

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.roster_sheet import RosterFileError, read_sheet
-from handlers.roster import FIELD_LABELS, read_roster
+from handlers.household.roster import FIELD_LABELS, read_roster
 from models.community import Community
 from models.roster import RosterPlan, apply_roster, plan_roster
 

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from handlers.roster import FIELD_LABELS, HEADER_SEARCH_ROWS, Field, find_header
+from handlers.household.roster import FIELD_LABELS, HEADER_SEARCH_ROWS, Field, find_header
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from handlers.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.admin_link import NO_LINKS, LinkIssuer
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.admin.security import Staff, admin_now, load_staff
-from handlers.campaign_rules import mask_phones_in
+from handlers.campaign.rules import mask_phones_in
 from models.community import Member
 from models.staff import STAFF_ROLES
 

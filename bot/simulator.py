@@ -39,7 +39,7 @@ from models.base import parse_row_id
 from models.pictures_repo import store_upload
 
 log = logging.getLogger(__name__)
-BIND_WORD = "绑定"  # handlers.setup reads the rest of the message
+BIND_WORD = "绑定"  # handlers.community.setup reads the rest of the message
 
 bp = Blueprint("simulator", __name__, url_prefix="/sim")
 

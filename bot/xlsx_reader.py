@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers import texts
-from handlers.import_columns import HEADER_SCAN_ROWS, find_header
-from handlers.import_rows import SheetTable
+from handlers.campaign.import_columns import HEADER_SCAN_ROWS, find_header
+from handlers.campaign.import_rows import SheetTable
 
 log = logging.getLogger(__name__)
 

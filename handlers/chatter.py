@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import Context
-from handlers.need_answers import note_answer
-from handlers.needs_classify import is_ack
-from handlers.needs_lexicon import normalise
+from handlers.needs.answers import note_answer
+from handlers.needs.classify import is_ack
+from handlers.needs.lexicon import normalise
 from handlers.types import Action, Incoming, Reply
 
 SUBSCRIBE = "subscribe"

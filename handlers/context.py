@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.admin_link import NO_LINKS, LinkIssuer
-from handlers.campaign_store import NO_CAMPAIGNS, CampaignRepo
-from handlers.community_store import NO_COMMUNITY, CommunityRepo
-from handlers.jielong.store import ChainRepo
-from handlers.members_store import NO_CONSENT, ConsentRepo, MemberRepo
-from handlers.needs_store import NeedRepo
-from handlers.pictures_store import NO_PICTURES, PictureRepo
-from handlers.setup_store import NO_SETUP, SetupRepo
+from handlers.campaign.repo import NO_CAMPAIGNS, CampaignRepo
+from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_SETUP, SetupRepo
+from handlers.community.scope import NO_COMMUNITY, CommunityRepo
+from handlers.household.repo import NO_CONSENT, ConsentRepo, MemberRepo
+from handlers.jielong.repo import ChainRepo
+from handlers.needs.repo import NeedRepo
+from handlers.pictures.repo import NO_PICTURES, PictureRepo
 
 
 @dataclass(frozen=True, slots=True)

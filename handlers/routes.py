@@ -11,11 +11,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from handlers.admin_link import handle_admin_link, match_admin_link
-from handlers.campaigns import handle_campaign_command, match_campaign_command, with_campaign_sync
+from handlers.campaign.handler import (
+    handle_campaign_command,
+    match_campaign_command,
+    with_campaign_sync,
+)
+from handlers.campaign.resident_orders import handle_resident_order, match_resident_order
 from handlers.chatter import handle_chatter, match_chatter
-from handlers.commands import handle_command, match_command
+from handlers.community.admin_link import handle_admin_link, match_admin_link
+from handlers.community.setup import handle_setup, match_setup
 from handlers.context import Context
+from handlers.household.commands import handle_command, match_command
 from handlers.jielong.correction import (
     handle_catalogue_correction,
     match_catalogue_correction,
@@ -26,16 +32,14 @@ from handlers.jielong.handler import (
     match_chain_line,
     match_jielong,
 )
-from handlers.need_aggregate import with_flag_memory
-from handlers.needs import handle_need, match_need
-from handlers.pictures import (
+from handlers.needs.aggregate import with_flag_memory
+from handlers.needs.handler import handle_need, match_need
+from handlers.pictures.handler import (
     handle_picture,
     handle_picture_text,
     match_picture,
     match_picture_text,
 )
-from handlers.resident_orders import handle_resident_order, match_resident_order
-from handlers.setup import handle_setup, match_setup
 from handlers.types import Action, Incoming
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from handlers import texts
 from handlers.types import Incoming
 
-if TYPE_CHECKING:  # handlers.context imports handlers.admin_link, which asks here
+if TYPE_CHECKING:  # handlers.context imports handlers.community.admin_link, which asks here
     from handlers.context import Context
 
 

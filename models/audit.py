@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import AuditEntry
+from handlers.campaign.repo import AuditEntry
 from models.messaging import AuditLog
 
 _INSERT_AUDIT = insert(cast(Table, AuditLog.__table__))

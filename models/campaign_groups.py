@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_values import OutboxNotice
+from handlers.campaign.values import OutboxNotice
 from handlers.reach import GroupRef, can_post, one_per_chat
 from models.campaign import Campaign, CampaignGroup, Order
 from models.chain import Chain

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import AllocationRule, OrderFilter, OrderView, SyncReport
+from handlers.campaign.repo import AllocationRule, OrderFilter, OrderView, SyncReport
 from handlers.statuses import OrderStatus
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.money_store import PaymentDraft, PaymentKind, PaymentView
+from handlers.money.repo import PaymentDraft, PaymentKind, PaymentView
 from models.audit import write_audit
 from models.campaign import Campaign
 from models.payment import Payment

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import SlotPlan, SlotView
-from handlers.slots import building_key
+from handlers.campaign.repo import SlotPlan, SlotView
+from handlers.campaign.slots import building_key
 from handlers.statuses import LIVE_STATUSES
 from models.audit import write_audit
 from models.campaign import Order, PickupSlot

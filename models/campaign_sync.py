@@ -21,8 +21,8 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_rules import squash
-from handlers.campaign_store import SyncReport
+from handlers.campaign.repo import SyncReport
+from handlers.campaign.rules import squash
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.audit import write_audit
 from models.campaign import Campaign, Order

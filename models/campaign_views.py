@@ -8,9 +8,9 @@ from typing import Any, cast
 from sqlalchemy import Connection, Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import AllocationRule, CampaignView, LineView, OrderView, ProductSpec
-from handlers.members_store import Household as HouseholdValue
-from handlers.members_store import household_value as stored_household
+from handlers.campaign.repo import AllocationRule, CampaignView, LineView, OrderView, ProductSpec
+from handlers.household.repo import Household as HouseholdValue
+from handlers.household.repo import household_value as stored_household
 from handlers.statuses import CampaignStatus, OrderStatus
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.chain import ChainEntry

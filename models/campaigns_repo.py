@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import AuditEntry, CampaignDraft, CampaignView, OutboxNotice
+from handlers.campaign.repo import AuditEntry, CampaignDraft, CampaignView, OutboxNotice
 from handlers.reach import GroupRef
 from handlers.statuses import ACTIVE_CAMPAIGNS, CampaignStatus
 from models.audit import read_audit, write_audit

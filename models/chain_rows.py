@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.jielong.store import ChainRef, Item, ParsedEntry, Product, StoredEntry
+from handlers.jielong.repo import ChainRef, Item, ParsedEntry, Product, StoredEntry
 
 
 def chain_ref(row: Sequence[Any]) -> ChainRef:

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     ChainRef,
     NewEntry,
     ParsedEntry,

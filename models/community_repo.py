@@ -10,9 +10,9 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_values import CampaignView
-from handlers.community_store import StaffScope
-from handlers.members_store import Household as HouseholdValue
+from handlers.campaign.values import CampaignView
+from handlers.community.scope import StaffScope
+from handlers.household.repo import Household as HouseholdValue
 from handlers.reach import GroupRef
 from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.members_store import MENTION_CONSENT_FLAG, with_consent
-from handlers.members_store import Household as HouseholdValue
-from handlers.members_store import household_value as stored_household
+from handlers.household.repo import MENTION_CONSENT_FLAG, with_consent
+from handlers.household.repo import Household as HouseholdValue
+from handlers.household.repo import household_value as stored_household
 from models.audit import write_audit
 from models.campaign import Order
 from models.community import Household, Member

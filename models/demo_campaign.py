@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_arrival import arrive, pickup
-from handlers.campaign_ops import close, confirm_all
-from handlers.campaign_store import CampaignDraft, ProductSpec
+from handlers.campaign.arrival import arrive, pickup
+from handlers.campaign.ops import close, confirm_all
+from handlers.campaign.repo import CampaignDraft, ProductSpec
 from models.base import utcnow
 from models.campaign_sync import sync_campaign
 from models.campaigns_repo import SqlCampaignRepo

@@ -20,10 +20,10 @@ from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from handlers.campaign_store import LineView, OrderView
-from handlers.campaign_values import FLAG_NOT_ON_ROSTER
-from handlers.members_store import Household as HouseholdValue
-from handlers.members_store import household_value as stored_household
+from handlers.campaign.repo import LineView, OrderView
+from handlers.campaign.values import FLAG_NOT_ON_ROSTER
+from handlers.household.repo import Household as HouseholdValue
+from handlers.household.repo import household_value as stored_household
 from models.audit import audit_row, insert_audits
 from models.campaign import Campaign, Order, OrderLine
 from models.campaign_views import Record

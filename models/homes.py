@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.members_store import Household as HouseholdValue
+from handlers.household.repo import Household as HouseholdValue
 from models.community import Chat, Community, Household
 
 

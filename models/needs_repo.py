@@ -9,10 +9,10 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select, true
 from sqlalchemy.orm import Session
 
-from handlers.members_store import Household as HouseholdValue
-from handlers.members_store import Role
-from handlers.members_store import household_value as stored_household
-from handlers.needs_store import Category, NeedDraft, StoredNeed, WorkerRef, need_order
+from handlers.household.repo import Household as HouseholdValue
+from handlers.household.repo import Role
+from handlers.household.repo import household_value as stored_household
+from handlers.needs.repo import Category, NeedDraft, StoredNeed, WorkerRef, need_order
 from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 from models.audit import write_audit
 from models.base import core_connection

@@ -1,9 +1,9 @@
 """Store an import plan (issue 17): households, orders, lines, payments and the 台账, in the
 caller's transaction, so an import is stored whole or not at all.
 
-The plan comes from `handlers.order_import.plan_import`, made in the same transaction after the
-campaign row is locked: two workers importing at once take turns, and the file's digest is
-unique per campaign, so the same export is never taken twice.
+The plan comes from `handlers.campaign.order_import.plan_import`, made in the same transaction
+after the campaign row is locked: two workers importing at once take turns, and the file's
+digest is unique per campaign, so the same export is never taken twice.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign_store import CampaignView
-from handlers.money import order_money
-from handlers.money_store import METHOD_IMPORT, PaymentDraft, PaymentKind
-from handlers.order_import import ExistingOrder, ImportPlan, PlannedLine, PlannedOrder
-from handlers.payment_parse import Address
+from handlers.campaign.order_import import ExistingOrder, ImportPlan, PlannedLine, PlannedOrder
+from handlers.campaign.repo import CampaignView
+from handlers.money.balance import order_money
+from handlers.money.payment_parse import Address
+from handlers.money.repo import METHOD_IMPORT, PaymentDraft, PaymentKind
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.campaigns_repo import SqlCampaignRepo

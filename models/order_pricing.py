@@ -14,8 +14,8 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, select
 
-from handlers.campaign_rules import match_product, within_limit
-from handlers.campaign_store import ProductSpec
+from handlers.campaign.repo import ProductSpec
+from handlers.campaign.rules import match_product, within_limit
 from handlers.statuses import LIVE_STATUSES
 from models.campaign import Order, OrderLine
 from models.campaign_views import Record, product_rows, product_spec

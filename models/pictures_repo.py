@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.jielong.store import FLAG_UNREADABLE
-from handlers.picture_lines import PictureLine
-from handlers.pictures_store import FLAG_PICTURE, EntryMark
+from handlers.jielong.repo import FLAG_UNREADABLE
+from handlers.pictures.lines import PictureLine
+from handlers.pictures.repo import FLAG_PICTURE, EntryMark
 from handlers.types import Incoming
 from models.base import utcnow
 from models.chain import ChainEntry

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.members_store import MENTION_CONSENT_FLAG
+from handlers.household.repo import MENTION_CONSENT_FLAG
 from handlers.reach import (
     MANUAL_CHANNEL,
     Destination,

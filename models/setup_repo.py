@@ -20,8 +20,8 @@ from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers.setup import CODE_ALPHABET, normalize_code
-from handlers.setup_store import AssignOutcome, BindOutcome, BindStatus
+from handlers.community.repo import AssignOutcome, BindOutcome, BindStatus
+from handlers.community.setup import CODE_ALPHABET, normalize_code
 from models.audit import write_audit
 from models.base import core_connection
 from models.campaign import Campaign

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from handlers.members_store import MENTION_CONSENT_FLAG
+from handlers.household.repo import MENTION_CONSENT_FLAG
 from handlers.reach import Destination
 from models.community import Household
 from models.notices import chat_channel

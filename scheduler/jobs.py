@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
-from handlers.campaigns import arrive_due, close_due
-from handlers.goal_ops import remind_due
+from handlers.campaign.goal_ops import remind_due
+from handlers.campaign.handler import arrive_due, close_due
 from models.campaigns_repo import SqlCampaignRepo
 from scheduler.reminders import queue_arrival_notices, queue_follow_ups, queue_slot_reminders
 from scheduler.report import escalate_unacknowledged_needs, send_daily_report

@@ -13,7 +13,7 @@ from itertools import groupby
 from sqlalchemy.orm import Session
 
 from handlers import texts
-from handlers.campaign_rules import mask_phone
+from handlers.campaign.rules import mask_phone
 from models.campaign import Campaign, Order
 from models.community import Household
 from models.notices import queue_notice

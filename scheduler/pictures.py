@@ -20,7 +20,7 @@ from bot.pictures.fetch import Fetch
 from bot.pictures.ocr import read_boxes
 from bot.pipeline import process
 from handlers import texts
-from handlers.picture_lines import PictureText, read_picture_lines
+from handlers.pictures.lines import PictureText, read_picture_lines
 from handlers.types import Incoming
 from models.base import utcnow
 from models.notices import queue_notice

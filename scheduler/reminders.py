@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
 from handlers import texts
-from handlers.campaign_post import group_post_key
+from handlers.campaign.post import group_post_key
 from handlers.statuses import PICKABLE_STATUSES
 from models.campaign import Campaign, Order
 from models.campaign_groups import campaign_groups

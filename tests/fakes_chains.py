@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from handlers.context import Context
-from handlers.jielong.store import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
-from handlers.members_store import Household, Role
-from handlers.needs_store import NeedDraft, StoredNeed, WorkerRef, need_order
+from handlers.household.repo import Household, Role
+from handlers.jielong.repo import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
+from handlers.needs.repo import NeedDraft, StoredNeed, WorkerRef, need_order
 from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 
 

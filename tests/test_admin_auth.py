@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin.security import MAX_FAILURES, set_clock
 from bot.config import Settings
-from handlers.admin_link import LoginClaim, read_login_token, sign_login_token
+from handlers.community.admin_link import LoginClaim, read_login_token, sign_login_token
 from models.admin import AdminCredential, UsedLoginToken
 from tests.admin_support import (
     World,

@@ -8,7 +8,7 @@ from typing import cast
 from urllib.parse import urlsplit
 
 from handlers import texts
-from handlers.admin_link import (
+from handlers.community.admin_link import (
     NO_LINKS,
     SignedLinkIssuer,
     handle_admin_link,
@@ -16,7 +16,7 @@ from handlers.admin_link import (
     read_login_token,
 )
 from handlers.context import Context
-from handlers.members_store import Household, MemberRepo, Role
+from handlers.household.repo import Household, MemberRepo, Role
 from handlers.types import Incoming, Reply
 
 NOW = datetime(2024, 4, 12, 6, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.allocation import Demand, allocate, short_products
+from handlers.campaign.allocation import Demand, allocate, short_products
 
 DEMANDS = [
     Demand(1, "菜", 2, 1),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from handlers.campaigns import close_due
+from handlers.campaign.handler import close_due
 from models.campaign import Order, PickupSlot
 from models.campaigns_repo import SqlCampaignRepo
 from models.messaging import AuditLog

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from handlers.campaign_store import CampaignDraft, OrderView, ProductSpec
-from handlers.jielong.store import Item, NewEntry, ParsedEntry
+from handlers.campaign.repo import CampaignDraft, OrderView, ProductSpec
+from handlers.jielong.repo import Item, NewEntry, ParsedEntry
 from models.campaign import Campaign
 from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo

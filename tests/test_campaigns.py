@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from handlers.campaign_commands import parse_command
-from handlers.campaign_parse import SHANGHAI, ParseProblem, parse_campaign, parse_when
-from handlers.campaign_rules import mask_phone, match_product
-from handlers.campaign_store import CampaignDraft, ProductSpec
+from handlers.campaign.commands import parse_command
+from handlers.campaign.parse import SHANGHAI, ParseProblem, parse_campaign, parse_when
+from handlers.campaign.repo import CampaignDraft, ProductSpec
+from handlers.campaign.rules import mask_phone, match_product
 from models.campaigns_repo import SqlCampaignRepo
 from models.demo_campaign import seed_demo_campaign
 from models.messaging import AuditLog

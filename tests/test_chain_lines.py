@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.jielong.merge import MergeResult, merge_post
 from handlers.jielong.post import parse_jielong
-from handlers.jielong.store import NewEntry, ParsedEntry
+from handlers.jielong.repo import NewEntry, ParsedEntry
 from models import Chain, ChainLine
 from models.chain_lines import IN_LIST_MAX, line_hash
 from models.chains_repo import SqlChainRepo

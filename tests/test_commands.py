@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from handlers import texts
-from handlers.commands import Command, handle_command, match_command, parse_household
-from handlers.members_store import Household
-from handlers.needs import handle_need, match_need
+from handlers.household.commands import Command, handle_command, match_command, parse_household
+from handlers.household.repo import Household
+from handlers.needs.handler import handle_need, match_need
 from handlers.types import Reply
 from tests.fakes_needs import World, message
 

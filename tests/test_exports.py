@@ -16,8 +16,8 @@ from bot.exports import (
     save,
     supplier_sheet,
 )
-from handlers.campaign_store import CampaignView, LineView, OrderView, ProductSpec
-from handlers.members_store import Household
+from handlers.campaign.repo import CampaignView, LineView, OrderView, ProductSpec
+from handlers.household.repo import Household
 
 AT = datetime(2022, 4, 12, 7, 0, tzinfo=UTC)
 CAMPAIGN = CampaignView(

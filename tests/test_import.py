@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.imports import run_import
 from bot.xlsx_reader import MAX_IMPORT_ROWS
-from handlers.campaign_store import OrderFilter
+from handlers.campaign.repo import OrderFilter
 from models.base import utcnow
 from models.campaign import Order, OrderLine
 from models.community import Household
@@ -243,9 +243,9 @@ def test_another_communitys_worker_cannot_import(
 
 def test_import_and_money_on_sqlite_and_postgresql(db_factory: sessionmaker[Session]) -> None:
     """The same import and payments on both engines (row locks, RETURNING, JSON text)."""
-    from handlers.campaign_store import CampaignDraft, ProductSpec
-    from handlers.money_ops import mark_paid, money_of, record_refunds
-    from handlers.payment_parse import PayTarget
+    from handlers.campaign.repo import CampaignDraft, ProductSpec
+    from handlers.money.ops import mark_paid, money_of, record_refunds
+    from handlers.money.payment_parse import PayTarget
     from models.campaigns_repo import SqlCampaignRepo
 
     at = utcnow()

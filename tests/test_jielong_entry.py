@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from handlers.jielong.entry import parse_entry
-from handlers.jielong.store import Product
+from handlers.jielong.repo import Product
 
 VEG = (Product("硕诚蔬菜套餐", 38, "份"),)
 GRAIN = (Product("东北大米", 55, "袋"), Product("金龙鱼花生油", 98, "桶"), Product("挂面", 9, "包"))

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from handlers.household.repo import Household
 from handlers.jielong.handler import (
     handle_chain_line,
     handle_jielong,
     match_chain_line,
     match_jielong,
 )
-from handlers.jielong.store import FLAG_SENTENCE
-from handlers.members_store import Household
+from handlers.jielong.repo import FLAG_SENTENCE
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 from tests.fakes_chains import FakeChainRepo, FakeMemberRepo, make_context
 

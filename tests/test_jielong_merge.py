@@ -10,7 +10,7 @@ import pytest
 from handlers.jielong import merge as merge_module
 from handlers.jielong.merge import MergeResult, merge_post
 from handlers.jielong.post import parse_jielong
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
     FLAG_UNREADABLE,

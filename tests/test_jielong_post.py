@@ -17,7 +17,7 @@ from handlers.jielong.post_lines import (
     group_entries,
     read_line,
 )
-from handlers.jielong.store import Product
+from handlers.jielong.repo import Product
 
 VEG = "硕诚蔬菜套餐 38元/份\n每户限2份，今晚8点截单\n\n例 3-2-201 王 2份\n\n"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.jielong.repo import Item, ParsedEntry, Product, StoredEntry
 from handlers.jielong.sentence import (
     cancel_targets,
     is_cancel,
     parse_sentence_order,
     reply_part,
 )
-from handlers.jielong.store import Item, ParsedEntry, Product, StoredEntry
 
 DUMPLINGS = (Product("手工水饺 猪肉白菜馅", 30, "袋"),)
 GRAIN = (Product("东北大米", 55, "袋"), Product("金龙鱼花生油", 98, "桶"))

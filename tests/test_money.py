@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from handlers import texts
-from handlers.campaign_goal import progress_text, take_goal
-from handlers.campaign_parse import parse_campaign
-from handlers.campaign_store import CampaignDraft, CampaignView, LineView, OrderView, ProductSpec
-from handlers.import_columns import find_header, header_key, map_columns, source_of
-from handlers.import_rows import amount, pay_status, phone, quantity
-from handlers.members_store import Household
-from handlers.money import (
+from handlers.campaign.goal import progress_text, take_goal
+from handlers.campaign.import_columns import find_header, header_key, map_columns, source_of
+from handlers.campaign.import_rows import amount, pay_status, phone, quantity
+from handlers.campaign.parse import parse_campaign
+from handlers.campaign.ready_texts import announcement, ready_texts, unpaid_reminder
+from handlers.campaign.repo import CampaignDraft, CampaignView, LineView, OrderView, ProductSpec
+from handlers.household.repo import Household
+from handlers.money.balance import (
     OrderMoney,
     amount_of,
     order_money,
@@ -27,10 +28,9 @@ from handlers.money import (
     to_fen,
     yuan,
 )
-from handlers.money_ops import plan_paid, refund_reason
-from handlers.money_store import PaymentView
-from handlers.payment_parse import parse_pay_target, parse_transfer
-from handlers.ready_texts import announcement, ready_texts, unpaid_reminder
+from handlers.money.ops import plan_paid, refund_reason
+from handlers.money.payment_parse import parse_pay_target, parse_transfer
+from handlers.money.repo import PaymentView
 from handlers.statuses import OrderStatus
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
@@ -258,7 +258,7 @@ def test_resident_saying_yifu_is_thanked_and_workers_asked(tmp_path: Path) -> No
 
 
 def test_cutoff_reminder_once_and_never_after_the_cutoff(tmp_path: Path) -> None:
-    from handlers.goal_ops import remind_due
+    from handlers.campaign.goal_ops import remind_due
     from models.campaigns_repo import SqlCampaignRepo
 
     factory = new_factory(tmp_path)

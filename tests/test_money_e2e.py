@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
-from handlers.campaign_parse import parse_when
+from handlers.campaign.parse import parse_when
 from models.messaging import AuditLog, Notice
 from models.payment import Payment
 from scheduler.jobs import close_due_campaigns

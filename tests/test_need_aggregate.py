@@ -8,17 +8,17 @@ from datetime import datetime
 import pytest
 
 from handlers import texts
-from handlers.campaign_store import CampaignDraft, CampaignView, NoCampaigns
-from handlers.commands import handle_command, match_command
-from handlers.members_store import Household
-from handlers.need_aggregate import (
+from handlers.campaign.repo import CampaignDraft, CampaignView, NoCampaigns
+from handlers.household.commands import handle_command, match_command
+from handlers.household.repo import Household
+from handlers.needs.aggregate import (
     find_group,
     item_groups,
     need_groups,
     own_household_flag,
     with_flag_memory,
 )
-from handlers.needs_store import NeedDraft
+from handlers.needs.repo import NeedDraft
 from handlers.types import Action, Incoming, Notify, Reply
 from tests.fakes_needs import T0, World, message
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.need_answers import answers, same_question
+from handlers.needs.answers import answers, same_question
 from handlers.routes import dispatch
 from tests.fakes_needs import T0, World, message
 

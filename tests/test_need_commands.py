@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from handlers import texts
-from handlers.commands import handle_command, match_command
-from handlers.members_store import Household
-from handlers.need_commands import parse_ticket, short
-from handlers.needs_store import NeedDraft, StoredNeed
+from handlers.household.commands import handle_command, match_command
+from handlers.household.repo import Household
+from handlers.needs.commands import parse_ticket, short
+from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Action, Notify, Reply
 from tests.fakes_needs import T0, World, message
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from handlers.jielong.store import Product
-from handlers.members_store import Household
-from handlers.needs import classify_need, handle_need, match_need, product_words
-from handlers.needs_classify import split_quote
-from handlers.needs_store import CATEGORIES
+from handlers.household.repo import Household
+from handlers.jielong.repo import Product
+from handlers.needs.classify import split_quote
+from handlers.needs.handler import classify_need, handle_need, match_need, product_words
+from handlers.needs.repo import CATEGORIES
 from handlers.types import NotifyWorkers, Reply
 from tests.fakes_needs import T0, World, message
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from handlers.needs import classify_need
-from handlers.needs_store import CATEGORIES
+from handlers.needs.handler import classify_need
+from handlers.needs.repo import CATEGORIES
 
 DATA = Path(__file__).resolve().parent / "data" / "needs_heldout.jsonl"
 HOLDOUT = 80  # the last lines, never used for tuning

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from handlers.jielong.store import ParsedEntry, StoredEntry
-from handlers.picture_lines import PictureLine, Rgb, TextBox, read_picture_lines
-from handlers.picture_typed import as_typed
-from handlers.pictures import LOW_CONFIDENCE, mark_entries
+from handlers.jielong.repo import ParsedEntry, StoredEntry
+from handlers.pictures.handler import LOW_CONFIDENCE, mark_entries
+from handlers.pictures.lines import PictureLine, Rgb, TextBox, read_picture_lines
+from handlers.pictures.typed import as_typed
 
 PAGE = (237, 237, 237)  # the chat's background
 GREEN = (149, 236, 105)  # my bubble

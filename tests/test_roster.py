@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.roster import compose_address, header_field, read_address, read_flags, read_roster
+from handlers.household.roster import (
+    compose_address,
+    header_field,
+    read_address,
+    read_flags,
+    read_roster,
+)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
 from bot.serve import demo_worker_link
 from handlers import texts
-from handlers.campaign_rules import mask_phones_in
+from handlers.campaign.rules import mask_phones_in
 from models.messaging import InboxMessage, Notice
 from models.notices import queue_notice
 from tests.admin_support import use_link

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from handlers.campaign_store import SlotView
-from handlers.slots import Pickup, assign_slots, building_key, pickup_codes
+from handlers.campaign.repo import SlotView
+from handlers.campaign.slots import Pickup, assign_slots, building_key, pickup_codes
 
 START = datetime(2022, 4, 12, 7, 0, tzinfo=UTC)
 

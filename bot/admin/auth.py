@@ -24,7 +24,7 @@ from bot.admin.security import (
 )
 from bot.local_state import secret_key
 from bot.runtime import runtime
-from handlers.admin_link import LoginClaim, read_login_token
+from handlers.community.admin_link import LoginClaim, read_login_token
 from models.admin import AdminCredential, UsedLoginToken
 from models.community import Member
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.admin.charts import Chart, SlotLoad, bar_chart, slot_chart
-from handlers.allocation import Demand, allocate
-from handlers.campaign_store import (
+from handlers.campaign.allocation import Demand, allocate
+from handlers.campaign.repo import (
     FLAG_NO_ADDRESS,
     FLAG_NOT_ON_ROSTER,
     FLAG_UNKNOWN_PRODUCT,
@@ -25,8 +25,8 @@ from handlers.campaign_store import (
     OrderView,
     SlotView,
 )
-from handlers.jielong.store import DOUBT_FLAGS
-from handlers.slots import building_key
+from handlers.campaign.slots import building_key
+from handlers.jielong.repo import DOUBT_FLAGS
 from handlers.statuses import LIVE_STATUSES
 from models.campaign import Order
 from models.chain import Chain, ChainEntry

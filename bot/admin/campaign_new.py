@@ -1,5 +1,5 @@
 """开团 on the worker page: the same text as in chat, the community's groups ticked (all by
-default), and the one rule of `handlers.campaign_open` — the page only gathers the choices."""
+default), and the one rule of `handlers.campaign.opening` — the page only gathers the choices."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from bot.admin.security import Staff, admin_now
 from bot.runtime import runtime
 from handlers import texts
-from handlers.campaign_open import OpenRequest, open_campaign
-from handlers.campaign_parse import is_open_command
+from handlers.campaign.opening import OpenRequest, open_campaign
+from handlers.campaign.parse import is_open_command
 from handlers.reach import GroupRef
 from models.community import Community, Member
 from models.reach import community_groups

@@ -16,13 +16,13 @@ from bot.admin.exports import export_links
 from bot.admin.scope import require_campaign
 from bot.admin.today import CAMPAIGN_LABELS, campaign_summaries
 from bot.runtime import runtime
-from handlers.campaign_format import template_text
-from handlers.campaign_goal import goal_unit, progress_text
-from handlers.campaign_ops import reject_orders
-from handlers.campaign_rules import can_decide
-from handlers.campaign_store import AllocationRule, CampaignView, OrderFilter, OrderView
-from handlers.money import order_money
-from handlers.ready_texts import ready_texts
+from handlers.campaign.format import template_text
+from handlers.campaign.goal import goal_unit, progress_text
+from handlers.campaign.ops import reject_orders
+from handlers.campaign.ready_texts import ready_texts
+from handlers.campaign.repo import AllocationRule, CampaignView, OrderFilter, OrderView
+from handlers.campaign.rules import can_decide
+from handlers.money.balance import order_money
 from handlers.statuses import CAMPAIGN_STATUSES, OPEN_STATUSES, REJECTABLE_STATUSES, OrderStatus
 from models.base import utcnow
 from models.campaign_groups import campaign_groups

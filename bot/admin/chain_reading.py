@@ -17,7 +17,7 @@ from bot.admin.audit import record_audit
 from bot.admin.scope import require_campaign
 from bot.runtime import runtime
 from handlers.jielong.reading import catalogue_text, corrected_products, reread_chain
-from handlers.jielong.store import ChainRef, Product
+from handlers.jielong.repo import ChainRef, Product
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 from models.chain import Chain

@@ -20,7 +20,7 @@ from bot.admin.security import Staff
 from bot.roster_import import plan_file
 from bot.roster_sheet import MAX_BYTES, RosterFileError
 from bot.runtime import runtime
-from handlers.roster import FIELD_LABELS
+from handlers.household.roster import FIELD_LABELS
 from models.base import parse_row_id, utcnow
 from models.community import Chat, Community, RosterUpload
 from models.groups_repo import add_wechat_group, group_rows, name_group

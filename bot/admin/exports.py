@@ -15,7 +15,7 @@ from bot.admin.scope import require_campaign
 from bot.exports import DOWNLOADS, export, workbook_bytes
 from bot.money_sheet import money_workbook
 from bot.runtime import runtime
-from handlers.money_ops import money_of
+from handlers.money.ops import money_of
 from models.campaigns_repo import SqlCampaignRepo
 
 bp = Blueprint("exports", __name__)

@@ -15,7 +15,7 @@ from bot.admin.audit import record_audit
 from bot.admin.scope import get_household, household_filter
 from bot.admin.security import Staff
 from bot.runtime import runtime
-from handlers.members_store import MENTION_CONSENT_FLAG, care_flags
+from handlers.household.repo import MENTION_CONSENT_FLAG, care_flags
 from models.base import utcnow
 from models.community import Household, Member
 from models.consent import set_consent

@@ -22,7 +22,7 @@ from bot.local_state import data_dir
 from bot.runtime import runtime
 from bot.xlsx_reader import MAX_IMPORT_BYTES, size_text
 from handlers import texts
-from handlers.import_columns import FIELDS
+from handlers.campaign.import_columns import FIELDS
 from models.base import utcnow
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """收款 pages of a campaign (issue 17): the money view, tick-and-confirm payments, a pasted
 transfer note, refund lines sent back, and the 成团 minimum. Decisions come from
-`handlers.money_ops`, the same functions the chat commands use; writes are audited by the repo.
+`handlers.money.ops`, the same functions the chat commands use; writes are audited by the repo.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from bot.admin.campaigns import load
 from bot.admin.charts import Chart, split_bars
 from bot.runtime import runtime
 from handlers import texts
-from handlers.campaign_goal import goal_line, progress_text
-from handlers.campaign_store import CampaignView, OrderView
-from handlers.money import OrderMoney, by_building, summarize, unpaid, yuan
-from handlers.money_ops import PaidPlan, apply_paid, chosen, money_of, plan_paid, target_label
-from handlers.money_store import METHOD_PAGE, METHOD_TRANSFER
-from handlers.payment_parse import parse_transfer
-from handlers.payment_scan import clean_scan, plan_scan
-from handlers.slots import building_key
+from handlers.campaign.goal import goal_line, progress_text
+from handlers.campaign.repo import CampaignView, OrderView
+from handlers.campaign.slots import building_key
+from handlers.money.balance import OrderMoney, by_building, summarize, unpaid, yuan
+from handlers.money.ops import PaidPlan, apply_paid, chosen, money_of, plan_paid, target_label
+from handlers.money.payment_parse import parse_transfer
+from handlers.money.payment_scan import clean_scan, plan_scan
+from handlers.money.repo import METHOD_PAGE, METHOD_TRANSFER
 from models.base import utcnow
 
 bp = Blueprint("money", __name__)

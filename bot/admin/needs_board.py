@@ -21,8 +21,8 @@ from bot.admin.scope import get_need, need_filter, staff_members
 from bot.admin.security import Staff
 from bot.runtime import runtime
 from handlers import texts
-from handlers.need_commands import tell_done, tell_taken
-from handlers.needs_store import CATEGORIES
+from handlers.needs.commands import tell_done, tell_taken
+from handlers.needs.repo import CATEGORIES
 from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Notify
 from models.base import utcnow
@@ -81,7 +81,7 @@ def needs_chart(db: Session, staff: Staff, now: datetime) -> Chart:
 
 
 def _tell_resident(db: Session, notice: Notify, need_id: int, key: str) -> None:
-    """Queue a resident notice built by handlers.need_commands, as the chat commands do."""
+    """Queue a resident notice built by handlers.needs.commands, as the chat commands do."""
     if notice.channel:
         dedupe_key = f"admin:need:{need_id}:{key}"
         queue_notice(db, notice.channel, notice.chat_id, notice.text, dedupe_key)

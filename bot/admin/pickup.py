@@ -13,7 +13,7 @@ from bot.admin.campaign_data import ORDER_LABELS, order_ids_by_code, slot_label
 from bot.admin.scope import visible_campaign_ids
 from bot.admin.security import Staff
 from bot.runtime import runtime
-from handlers.campaign_store import OrderView, SlotView
+from handlers.campaign.repo import OrderView, SlotView
 from handlers.jielong.address import find_address
 from handlers.jielong.normalize import halfwidth
 from handlers.statuses import PICKABLE_STATUSES, PICKUP_CAMPAIGNS

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from bot.pictures.spaces import Quad, RawBox, spaced
-from handlers.picture_lines import Rgb, TextBox
+from handlers.pictures.lines import Rgb, TextBox
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from handlers.jielong.normalize import halfwidth, nfkc, squash
 from handlers.jielong.quantity import UNIT_RE
+from handlers.jielong.repo import Product
 from handlers.jielong.spec import SIZE, SPEC, is_spec
-from handlers.jielong.store import Product
 
 _PRICE = re.compile(
     r"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱|装)|圆|rmb|RMB|[rR](?![A-Za-z]))"

@@ -17,7 +17,7 @@ from handlers.jielong.reading import (
     match_correction,
     reread_chain,
 )
-from handlers.jielong.store import ChainRef
+from handlers.jielong.repo import ChainRef
 from handlers.types import Incoming, Reply
 
 WORKER_ROLES = ("worker", "admin")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from handlers.jielong.items import pack_only
 from handlers.jielong.products import match_product
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     DOUBT_FLAGS,
     FLAG_DOUBT_NO_ADDRESS,
     FLAG_DOUBT_QTY_RANGE,

@@ -25,8 +25,8 @@ from handlers.jielong.normalize import (
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import match_product
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
+from handlers.jielong.repo import ParsedEntry, Product
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
-from handlers.jielong.store import ParsedEntry, Product
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import is_decorative, is_punctuation_only, strip_enclosing
 from handlers.jielong.products import default_product, match_product, product_of_pack
 from handlers.jielong.quantity import Pair
-from handlers.jielong.store import Item, Product
+from handlers.jielong.repo import Item, Product
 
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
 _TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it

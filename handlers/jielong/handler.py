@@ -21,15 +21,7 @@ from handlers.jielong.merge import Added, MergeResult, merge_post
 from handlers.jielong.normalize import line_key
 from handlers.jielong.post import JielongPost, parse_jielong
 from handlers.jielong.reading import reading_text
-from handlers.jielong.sentence import (
-    cancel_targets,
-    is_cancel,
-    mentions_self,
-    parse_sentence_order,
-    plus_only,
-    reply_part,
-)
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
     ChainRef,
@@ -37,6 +29,14 @@ from handlers.jielong.store import (
     NewEntry,
     ParsedEntry,
     StoredEntry,
+)
+from handlers.jielong.sentence import (
+    cancel_targets,
+    is_cancel,
+    mentions_self,
+    parse_sentence_order,
+    plus_only,
+    reply_part,
 )
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 

@@ -17,8 +17,8 @@ from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import squash
 from handlers.jielong.products import match_product
 from handlers.jielong.quantity import QTY, UNIT_RE, Pair, read_qty
+from handlers.jielong.repo import Product
 from handlers.jielong.spec import CONTENT_BEFORE_COUNT, pure_specs
-from handlers.jielong.store import Product
 
 MAX_ITEM_CHARS = 16
 _MODEL = re.compile(r"(?<![A-Za-z])(?![xX×]\d)[A-Za-z]{1,4}\d{1,4}(?![\d.])")  # KN95, N95, P40

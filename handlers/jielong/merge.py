@@ -28,7 +28,7 @@ from handlers.jielong.entry import parse_entry
 from handlers.jielong.normalize import halfwidth
 from handlers.jielong.post import JielongPost
 from handlers.jielong.post_lines import PostLine
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     FLAG_POSSIBLE_DUPLICATE,
     FLAG_SENTENCE,
     ChainRef,

@@ -33,7 +33,7 @@ from handlers.jielong.post_lines import (
     starts_household,
 )
 from handlers.jielong.quantity import NUM_RE, UNIT_RE
-from handlers.jielong.store import Product
+from handlers.jielong.repo import Product
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from handlers.jielong.normalize import squash
-from handlers.jielong.store import Product
+from handlers.jielong.repo import Product
 
 _SYNONYMS = (
     ("鸡蛋", "蛋", "土鸡蛋"),

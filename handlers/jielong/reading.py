@@ -19,8 +19,7 @@ from handlers.jielong.doubts import entry_doubts
 from handlers.jielong.entry import parse_entry
 from handlers.jielong.normalize import halfwidth, nfkc
 from handlers.jielong.quantity import UNIT_RE
-from handlers.jielong.sentence import parse_sentence_order
-from handlers.jielong.store import (
+from handlers.jielong.repo import (
     DOUBT_FLAGS,
     FLAG_SENTENCE,
     ChainRef,
@@ -29,6 +28,7 @@ from handlers.jielong.store import (
     Product,
     StoredEntry,
 )
+from handlers.jielong.sentence import parse_sentence_order
 
 _CORRECT = re.compile(
     r"^\s*(?:更正商品|商品更正|改商品|商品改为|更正单位|单位改为)\s*[:：]?\s*(?P<rest>.*)$"

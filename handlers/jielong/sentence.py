@@ -15,7 +15,7 @@ from handlers.jielong.normalize import clean, halfwidth
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import default_product, match_product, units_of
 from handlers.jielong.quantity import NUM_RE, QTY, UNIT_RE, read_qty
-from handlers.jielong.store import Item, ParsedEntry, Product, StoredEntry
+from handlers.jielong.repo import Item, ParsedEntry, Product, StoredEntry
 
 MAX_SENTENCE_CHARS = 120
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$", re.M)

@@ -1,0 +1,141 @@
+"""Questions answered in the group: the answer is kept with the 咨询, a repeat is not a need.
+
+'请问明天几点发菜？' — a worker answers '明天上午9点南门发菜' — '明天几点发菜啊？' asked after that
+is already answered in the chat, so it is not a second need (REPLAY.md: questions already
+answered are not needs). Before the answer, the same question is a need of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from handlers.context import Context
+from handlers.needs.classify import is_ack, leads_metoo, split_quote
+from handlers.needs.lexicon import clean, lexicon, normalise
+from handlers.needs.repo import NeedDraft, StoredNeed
+from handlers.types import Incoming
+
+ANSWER_WINDOW = timedelta(hours=6)
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[a-z]{3,}")
+_FUNCTION = frozenset(
+    [
+        *("请问", "问一", "一下", "什么", "时候", "怎么", "是不", "不是", "有没", "没有", "可以"),
+        *("能不", "不能", "大家", "我们", "你们", "我家", "哪里", "哪儿", "在哪", "知道", "晓得"),
+        *("哪个", "要带", "一个", "这个", "那个", "的话"),
+    ]
+)
+_FUNCTION_WORDS = frozenset(
+    ["what", "when", "where", "time", "does", "the", "and", "for", "you", "anyone", "please"]
+)
+_ASKS_TIME = re.compile(
+    r"几点|幾點|什么时候|什麼時候|啥时候|嘛时候|么时候|啥时间|好久|几时|幾時|啥辰光|哪天|几号"
+    r"|what time|when"
+)
+_GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
+_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|啥地方|where")
+_ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
+_GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口")
+
+
+def keywords(text: str) -> set[str]:
+    """Content bigrams of the Chinese and content words of the English in a message."""
+    norm = normalise(text)
+    grams = {run[i : i + 2] for run in _CJK.findall(norm) for i in range(len(run) - 1)}
+    words = set(_WORD.findall(norm)) - _FUNCTION_WORDS
+    return (grams - _FUNCTION) | words
+
+
+def same_question(a: str, b: str) -> bool:
+    """Two residents asking the same thing ('请问明天几点发菜？' / '明天几点发菜啊？')."""
+    ka, kb = keywords(a), keywords(b)
+    shared = len(ka & kb)
+    kinds = _kind(a), _kind(b)
+    if None not in kinds and kinds[0] != kinds[1]:
+        return False  # '几点' and '带什么' about the same 核酸 are two questions
+    return shared >= 2 and shared >= 0.3 * min(len(ka), len(kb))
+
+
+def _kind(text: str) -> str | None:
+    """What a question asks for: a time, a place, or something else (None when unclear)."""
+    norm = normalise(text)
+    if _ASKS_TIME.search(norm):
+        return "time"
+    if _ASKS_PLACE.search(norm):
+        return "place"
+    return "what" if _ASKS_WHAT.search(norm) else None
+
+
+def answers(question: str, text: str) -> bool:
+    """Does `text` (not itself a question) answer `question`? Shared words, or the time or
+    place the question asks for."""
+    norm = normalise(text)
+    if lexicon().patterns["question"].search(norm) or is_ack(norm):
+        return False
+    if keywords(question) & keywords(text):
+        return True
+    q = normalise(question)
+    return bool(
+        (_ASKS_TIME.search(q) and _GIVES_TIME.search(norm))
+        or (_ASKS_PLACE.search(q) and _GIVES_PLACE.search(norm))
+    )
+
+
+def note_answer(msg: Incoming, ctx: Context) -> None:
+    """Keep a group message that answers the chat's open question from someone else (a quote
+    of the question above the answer counts as answering it)."""
+    if not msg.is_group or msg.kind != "text":
+        return
+    quoted, reply = split_quote(clean(msg.text))
+    question = _open_question(msg, ctx, quoted)
+    if question is None:
+        return
+    if leads_metoo(reply):
+        return  # '同问，我家也…' asks again, it does not answer
+    if (quoted is not None and not _asks(reply)) or answers(question.draft.text, reply):
+        ctx.needs.record_answer(question.id, reply, msg.sender_id, msg.received_at)
+
+
+def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
+    """The same question the chat has already had answered: not a need of its own."""
+    if draft.urgent or not msg.is_group or not _asks(draft.text):
+        return False
+    since = msg.received_at - ANSWER_WINDOW
+    return any(
+        q.answer is not None and _settled_by(draft.text, q.draft.text, q.answer)
+        for q in ctx.needs.recent_needs(msg.chat_id, since)
+    )
+
+
+def _settled_by(text: str, question: str, answer: str) -> bool:
+    return same_question(question, text) or _asked_again(text, question, answer)
+
+
+def _asked_again(text: str, question: str, answer: str) -> bool:
+    """A bare question in other words whose answer is already in the chat: '隔离的午饭几点送啊？'
+    after '隔离户的午餐晚餐社区统一配送，11点和5点送到门口'. It names no one of the sender's own,
+    shares a word with the question or its answer, and the answer gives the time or place
+    it asks for."""
+    if lexicon().patterns["own"].search(normalise(text)):
+        return False  # '我家老人…能不能送上楼' is this household's own need
+    gives = {"time": _GIVES_TIME, "place": _GIVES_PLACE}.get(_kind(text) or "")
+    if gives is None or gives.search(normalise(answer)) is None:
+        return False
+    return bool(keywords(text) & (keywords(question) | keywords(answer)))
+
+
+def _asks(text: str) -> bool:
+    return lexicon().patterns["question"].search(normalise(text)) is not None
+
+
+def _open_question(msg: Incoming, ctx: Context, quoted: str | None) -> StoredNeed | None:
+    """The newest unanswered question of the chat (the quoted one, when a quote is given)."""
+    since = msg.received_at - ANSWER_WINDOW
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == msg.sender_id or not _asks(need.draft.text):
+            continue
+        if quoted is not None and not same_question(need.draft.text, quoted):
+            continue
+        return None if need.answer is not None else need
+    return None

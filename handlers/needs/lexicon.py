@@ -1,0 +1,144 @@
+"""The needs word lists (handlers/needs/data/needs.toml), compiled once, and text normalisation.
+
+Every list is data, so a worker's new phrasing is a one-line change to the TOML file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+from handlers.needs.repo import CATEGORIES, Category
+
+DATA_FILE = Path(__file__).with_name("data") / "needs.toml"
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One ordered category rule: cues plus the features that must also be present."""
+
+    category: Category
+    pattern: re.Pattern[str]
+    requires: frozenset[str]
+    excludes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Compiled word lists; `groups` are named (label, pattern) lists such as urgency."""
+
+    t2s: dict[int, str]
+    patterns: Mapping[str, re.Pattern[str]]
+    rules: tuple[Rule, ...]
+    urgent: tuple[tuple[str, re.Pattern[str]], ...]
+    for_whom: tuple[tuple[str, re.Pattern[str]], ...]
+    negation: tuple[str, ...]
+    metoo_window_hours: float
+    not_vulnerable: frozenset[str] = frozenset()
+    hurry_groups: frozenset[str] = frozenset()
+    alone_groups: frozenset[str] = frozenset()
+    metoo_rest: int = 0
+
+
+def _alternation(words: Sequence[str]) -> str:
+    """`(?:a|b|c)`, longest first so the leftmost match is the most specific word."""
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+def _expand(word: str, named: Mapping[str, str]) -> str:
+    """Replace `{name}` with the alternation of list `name` (unknown names fail loudly)."""
+    return _PLACEHOLDER.sub(lambda m: named[m.group(1)], word)
+
+
+def _compile(words: Sequence[str], named: Mapping[str, str]) -> re.Pattern[str]:
+    return re.compile(_alternation([_expand(w, named) for w in words]), re.IGNORECASE)
+
+
+def _named_lists(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Alternations that other entries may refer to as `{name}`."""
+    named = {k: _alternation(v) for k, v in raw["lists"].items()}
+    named["item"] = named["items"]
+    named["symptom"] = _alternation(raw["symptom"]["cues"])
+    for key in ("question", "topic", "ask"):
+        named[key] = _alternation(raw["signal"][key])
+    named["info"] = _alternation([_expand(w, named) for w in raw["signal"]["info"]])
+    return named
+
+
+def _rules(raw: Sequence[Mapping[str, Any]], named: Mapping[str, str]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for entry in raw:
+        category = entry["category"]
+        if category not in CATEGORIES:
+            raise ValueError(f"needs.toml: unknown category {category!r}")
+        pattern = _compile(entry["cues"], named)
+        requires = frozenset(entry.get("requires", ()))
+        excludes = frozenset(entry.get("excludes", ()))
+        rules.append(Rule(cast(Category, category), pattern, requires, excludes))
+    return tuple(rules)
+
+
+def _t2s_table(pairs: str) -> dict[int, str]:
+    chars = "".join(pairs.split())
+    return {ord(t): s for t, s in zip(chars[0::2], chars[1::2], strict=True)}
+
+
+def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
+    """Compile the parsed TOML; a malformed file raises at start-up, not on a message."""
+    named = _named_lists(raw)
+    patterns = {f"reject.{k}": _compile(v, named) for k, v in raw["reject"].items()}
+    patterns |= {
+        k: _compile([_expand(w, named) for w in raw["signal"][k]], named)
+        for k in ("question", "topic", "info", "ask", "own")
+    }
+    patterns["item"] = _compile(raw["lists"]["items"], named)
+    patterns["symptom"] = _compile(raw["symptom"]["cues"], named)
+    patterns["distress"] = _compile(raw["distress"]["cues"], named)
+    patterns["not_urgent"] = _compile(raw["distress"]["not_urgent"], named)
+    patterns["scheduled"] = _compile(raw["distress"]["scheduled"], named)
+    patterns["hurry"] = _compile(raw["distress"]["hurry"], named)
+    patterns["hardship"] = _compile(raw["distress"]["hardship"], named)
+    patterns["alone"] = _compile(raw["distress"]["alone"], named)
+    patterns["metoo"] = _compile(raw["metoo"]["cues"], named)
+    patterns["metoo.leading"] = re.compile(
+        "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE
+    )
+    return Lexicon(
+        t2s=_t2s_table(raw["normalise"]["t2s"]),
+        patterns=patterns,
+        rules=_rules(raw["rule"], named),
+        urgent=tuple((u["reason"], _compile(u["cues"], named)) for u in raw["urgent"]),
+        for_whom=tuple((f["label"], _compile(f["cues"], named)) for f in raw["for_whom"]),
+        negation=tuple(raw["symptom"]["negation"]),
+        metoo_window_hours=float(raw["metoo_window_hours"]),
+        not_vulnerable=frozenset(raw["distress"].get("not_vulnerable", ())),
+        hurry_groups=frozenset(raw["distress"].get("hurry_groups", ())),
+        alone_groups=frozenset(raw["distress"].get("alone_groups", ())),
+        metoo_rest=int(raw["metoo"].get("max_rest", 0)),
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The compiled word lists, loaded once per process."""
+    with DATA_FILE.open("rb") as fh:
+        return build_lexicon(tomllib.load(fh))
+
+
+def clean(text: str) -> str:
+    """Remove invisible characters (zero-width, BOM, soft hyphen) and trim."""
+    return _INVISIBLE.sub("", text).replace("\u00a0", " ").strip()
+
+
+def normalise(text: str) -> str:
+    """Text for matching: NFKC (full-width forms), traditional → simplified, lower-case."""
+    folded = unicodedata.normalize("NFKC", clean(text))
+    return folded.translate(lexicon().t2s).lower()
