@@ -7,6 +7,7 @@ from handlers.context import Context
 from handlers.needs.answers import note_answer
 from handlers.needs.classify import is_ack
 from handlers.needs.lexicon import normalise
+from handlers.routing import Route
 from handlers.types import Action, Incoming, Reply
 
 SUBSCRIBE = "subscribe"
@@ -44,3 +45,6 @@ def handle_chatter(msg: Incoming, label: str, ctx: Context) -> list[Action]:
     if label == THANKS:
         return [Reply(texts.CHATTER_THANKS)]
     return [Reply(texts.CHATTER_HINT)]
+
+
+CHATTER_ROUTES = (Route("chatter", match_chatter, handle_chatter),)  # last: whatever is left

@@ -1,85 +1,46 @@
-"""The one ordered route table: first match wins; each matcher returns its parsed payload.
+"""The one ordered route table: the features' tables in order; first match wins.
 
-Matchers take the Context as well as the message because some forms mean something only
-while a chain is open in the chat (a sentence order, a 取消); they only read from it.
+Where a feature appears twice, its forms must be tried on both sides of another feature's: a
+campaign's 1:1 order sentence comes after a 接龙 post but before a sentence aimed at a chain
+open in the chat, and the community's `后台` after pictures (one is text, the other an image,
+so only the order of the log lines is at stake there). A new worker command goes into its
+feature's table (`handlers/<feature>/routes.py`), never here.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from handlers.campaign.handler import (
-    handle_campaign_command,
-    match_campaign_command,
-    with_campaign_sync,
-)
-from handlers.campaign.resident_orders import handle_resident_order, match_resident_order
-from handlers.chatter import handle_chatter, match_chatter
-from handlers.community.admin_link import handle_admin_link, match_admin_link
-from handlers.community.setup import handle_setup, match_setup
+from handlers.campaign.handler import follow_chain_changes
+from handlers.campaign.routes import COMMAND_ROUTES as CAMPAIGN_COMMANDS
+from handlers.campaign.routes import RESIDENT_ORDER_ROUTES
+from handlers.chatter import CHATTER_ROUTES
+from handlers.community.routes import LINK_ROUTES, SETUP_ROUTES
 from handlers.context import Context
-from handlers.household.commands import handle_command, match_command
-from handlers.jielong.correction import (
-    handle_catalogue_correction,
-    match_catalogue_correction,
-)
-from handlers.jielong.handler import (
-    handle_chain_line,
-    handle_jielong,
-    match_chain_line,
-    match_jielong,
-)
-from handlers.needs.aggregate import with_flag_memory
-from handlers.needs.handler import handle_need, match_need
-from handlers.pictures.handler import (
-    handle_picture,
-    handle_picture_text,
-    match_picture,
-    match_picture_text,
-)
+from handlers.household.routes import ROUTES as HOUSEHOLD_COMMANDS
+from handlers.jielong.routes import LINE_ROUTES, POST_ROUTES
+from handlers.needs.routes import COMMAND_ROUTES as NEED_COMMANDS
+from handlers.needs.routes import NEED_ROUTES
+from handlers.pictures.routes import ROUTES as PICTURE_ROUTES
+from handlers.routing import Route, run_first
 from handlers.types import Action, Incoming
 
-log = logging.getLogger(__name__)
-P = TypeVar("P")
-
-
-@dataclass(frozen=True, slots=True)
-class Route(Generic[P]):
-    """A named (matcher → handler) pair."""
-
-    name: str
-    match: Callable[[Incoming, Context], P | None]
-    handle: Callable[[Incoming, P, Context], list[Action]]
-
-
 ROUTES: tuple[Route[Any], ...] = (  # order is priority; first match wins
-    Route("setup", match_setup, handle_setup),
-    Route("picture", match_picture, handle_picture),
-    Route("picture_text", match_picture_text, handle_picture_text),
-    Route("admin_link", match_admin_link, handle_admin_link),
-    Route("campaign_command", match_campaign_command, handle_campaign_command),
-    Route("command", match_command, handle_command),
-    Route(
-        "catalogue_correction",
-        match_catalogue_correction,
-        with_campaign_sync(handle_catalogue_correction),
-    ),
-    Route("jielong", match_jielong, with_campaign_sync(handle_jielong)),
-    Route("resident_order", match_resident_order, handle_resident_order),  # 1:1 (issue 20)
-    Route("chain_line", match_chain_line, with_campaign_sync(handle_chain_line)),
-    Route("need", match_need, with_flag_memory(handle_need)),
-    Route("chatter", match_chatter, handle_chatter),
+    *SETUP_ROUTES,
+    *PICTURE_ROUTES,
+    *LINK_ROUTES,
+    *CAMPAIGN_COMMANDS,
+    *HOUSEHOLD_COMMANDS,
+    *NEED_COMMANDS,
+    *POST_ROUTES,
+    *RESIDENT_ORDER_ROUTES,  # 1:1 (issue 20)
+    *LINE_ROUTES,
+    *NEED_ROUTES,
+    *CHATTER_ROUTES,
 )
 
 
-def dispatch(msg: Incoming, ctx: Context, routes: Sequence[Route[Any]] = ROUTES) -> list[Action]:
-    """Run the first route whose matcher returns a payload; [] if none match."""
-    for route in routes:
-        payload = route.match(msg, ctx)
-        if payload is not None:
-            log.info("route=%s channel=%s msg_id=%s", route.name, msg.channel, msg.msg_id)
-            return route.handle(msg, payload, ctx)
-    return []
+def dispatch(msg: Incoming, ctx: Context, routes: tuple[Route[Any], ...] = ROUTES) -> list[Action]:
+    """The first matching route's actions, after the campaign has followed the 接龙 entries they
+    changed (the one consumer of `ChainChanged`)."""
+    return follow_chain_changes(run_first(msg, ctx, routes), ctx)

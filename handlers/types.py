@@ -59,7 +59,22 @@ class NotifyWorkers:
     dedupe_key: str = ""
 
 
-Action = Reply | Notify | NotifyWorkers
+@dataclass(frozen=True, slots=True)
+class ChainChanged:
+    """A 接龙 message opened its chain and/or added, edited or withdrew these entries (seqs).
+
+    Consumed inside handlers: `handlers/routes.py` hands it to the campaign feature, which turns
+    just these entries into orders, so an adapter never receives it. `doubts` is the chain's
+    own 待核实 reply in the same actions: a linked campaign's notes say it instead.
+    """
+
+    chain_id: int
+    seqs: tuple[int, ...] = ()
+    created: bool = False
+    doubts: Reply | None = None
+
+
+Action = Reply | Notify | NotifyWorkers | ChainChanged
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,25 @@ from __future__ import annotations
 import pytest
 
 from handlers import texts
-from handlers.household.commands import Command, handle_command, match_command, parse_household
+from handlers.context import Context
+from handlers.household.commands import parse_household
 from handlers.household.repo import Household
+from handlers.household.routes import COMMANDS as HOUSEHOLD_WORDS
 from handlers.needs.handler import handle_need, match_need
-from handlers.types import Reply
+from handlers.needs.routes import COMMANDS as NEED_WORDS
+from handlers.routing import Command
+from handlers.types import Action, Incoming, Reply
 from tests.fakes_needs import World, message
+
+
+def match_command(msg: Incoming, ctx: Context) -> Command | None:
+    """The household's words, then the workers' need words, as the route table tries them."""
+    return HOUSEHOLD_WORDS.match(msg, ctx) or NEED_WORDS.match(msg, ctx)
+
+
+def handle_command(msg: Incoming, cmd: Command, ctx: Context) -> list[Action]:
+    words = HOUSEHOLD_WORDS if cmd.word in HOUSEHOLD_WORDS.specs else NEED_WORDS
+    return words.handle(msg, cmd, ctx)
 
 
 def _match(text: str) -> Command | None:

@@ -7,13 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.household.repo import Household
-from handlers.jielong.handler import (
-    handle_chain_line,
-    handle_jielong,
-    match_chain_line,
-    match_jielong,
-)
+from handlers.jielong.handler import match_chain_line, match_jielong
 from handlers.jielong.repo import FLAG_SENTENCE
+from handlers.jielong.routes import LINE_ROUTES, POST_ROUTES
+from handlers.routes import dispatch
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 from tests.fakes_chains import FakeChainRepo, FakeMemberRepo, make_context
 
@@ -34,11 +31,7 @@ class Group:
         self.n += 1
         self.clock += timedelta(minutes=1)
         msg = Incoming("sim", f"m{self.n}", sender, chat, text, self.clock)
-        post = match_jielong(msg, self.ctx)
-        if post is not None:
-            return handle_jielong(msg, post, self.ctx)
-        line = match_chain_line(msg, self.ctx)
-        return handle_chain_line(msg, line, self.ctx) if line is not None else []
+        return dispatch(msg, self.ctx, (*POST_ROUTES, *LINE_ROUTES))
 
     def matched(self, sender: str, text: str) -> bool:
         msg = Incoming("sim", "probe", sender, "g1", text, self.clock)

@@ -14,12 +14,9 @@ from typing import Any
 import pytest
 
 from handlers.context import Context
-from handlers.jielong.handler import (
-    handle_chain_line,
-    handle_jielong,
-    match_chain_line,
-    match_jielong,
-)
+from handlers.jielong.handler import match_chain_line, match_jielong
+from handlers.jielong.routes import LINE_ROUTES, POST_ROUTES
+from handlers.routes import dispatch
 from handlers.types import Action, Incoming
 from tests.contract import order_differences
 from tests.fakes_chains import FakeChainRepo, make_context
@@ -53,11 +50,7 @@ def messages(path: Path) -> list[Incoming]:
 
 def route(msg: Incoming, ctx: Context) -> list[Action]:
     """The 接龙 part of the route table, in its order."""
-    post = match_jielong(msg, ctx)
-    if post is not None:
-        return handle_jielong(msg, post, ctx)
-    line = match_chain_line(msg, ctx)
-    return handle_chain_line(msg, line, ctx) if line is not None else []
+    return dispatch(msg, ctx, (*POST_ROUTES, *LINE_ROUTES))
 
 
 def orders(repo: FakeChainRepo) -> list[dict[str, Any]]:

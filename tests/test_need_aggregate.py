@@ -9,7 +9,6 @@ import pytest
 
 from handlers import texts
 from handlers.campaign.repo import CampaignDraft, CampaignView, NoCampaigns
-from handlers.household.commands import handle_command, match_command
 from handlers.household.repo import Household
 from handlers.needs.aggregate import (
     find_group,
@@ -19,6 +18,7 @@ from handlers.needs.aggregate import (
     with_flag_memory,
 )
 from handlers.needs.repo import NeedDraft
+from handlers.needs.routes import COMMANDS
 from handlers.types import Action, Incoming, Notify, Reply
 from tests.fakes_needs import T0, World, message
 
@@ -61,9 +61,9 @@ def _ask(world: World, draft: NeedDraft, sender: str, chat: str = "g1") -> None:
 
 def _send(world: World, text: str, group: bool = True) -> list[Action]:
     msg = message(text, sender="w1", chat="g-work", is_group=group)
-    cmd = match_command(msg, world.ctx())
+    cmd = COMMANDS.match(msg, world.ctx())
     assert cmd is not None
-    return handle_command(msg, cmd, world.ctx())
+    return COMMANDS.handle(msg, cmd, world.ctx())
 
 
 def test_groups_count_households_not_messages() -> None:
@@ -126,9 +126,9 @@ def test_open_campaign_from_a_group_invites_the_households() -> None:
     _ask(world, ALCOHOL, "r3", "r3")  # asked 1:1
     _ask(world, MEDICINE, "r2")
     msg = message("汇总开团 酒精 12元/瓶 截单：明晚8点", sender="w1", chat="g-work")
-    cmd = match_command(msg, world.ctx())
+    cmd = COMMANDS.match(msg, world.ctx())
     assert cmd is not None
-    actions = handle_command(msg, cmd, replace(world.ctx(), campaigns=campaigns))
+    actions = COMMANDS.handle(msg, cmd, replace(world.ctx(), campaigns=campaigns))
     (c,) = campaigns.created
     assert c.title == "酒精团购" and c.chat_id == "g-work" and c.cutoff_at is not None
     assert (c.products[0].name, c.products[0].price, c.products[0].unit) == ("酒精", 12.0, "瓶")
@@ -160,9 +160,9 @@ def test_open_campaign_in_private_replies_the_template() -> None:
     campaigns = RecordingCampaigns()
     _ask(world, ALCOHOL, "r1")
     msg = message("汇总开团：酒精", sender="w1", is_group=False)
-    cmd = match_command(msg, world.ctx())
+    cmd = COMMANDS.match(msg, world.ctx())
     assert cmd is not None
-    actions = handle_command(msg, cmd, replace(world.ctx(), campaigns=campaigns))
+    actions = COMMANDS.handle(msg, cmd, replace(world.ctx(), campaigns=campaigns))
     assert isinstance(actions[1], Reply) and actions[1].text.startswith("#接龙")
     assert campaigns.created[0].products[0].price is None  # price to be announced
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from handlers import texts
-from handlers.household.commands import handle_command, match_command
 from handlers.household.repo import Household
 from handlers.needs.commands import parse_ticket, short
 from handlers.needs.repo import NeedDraft, StoredNeed
+from handlers.needs.routes import COMMANDS
 from handlers.types import Action, Notify, Reply
 from tests.fakes_needs import T0, World, message
 
@@ -37,9 +37,9 @@ def _need(world: World, draft: NeedDraft, sender: str = "r1", group: bool = True
 
 def _send(world: World, text: str, sender: str = "w1", group: bool = False) -> list[Action]:
     msg = message(text, sender=sender, is_group=group, name=sender)
-    cmd = match_command(msg, world.ctx())
+    cmd = COMMANDS.match(msg, world.ctx())
     assert cmd is not None, text
-    return handle_command(msg, cmd, world.ctx())
+    return COMMANDS.handle(msg, cmd, world.ctx())
 
 
 def _reply(actions: list[Action]) -> str:
@@ -68,12 +68,12 @@ def test_parse_ticket(args: str, parsed: tuple[int, str] | None) -> None:
     ["接单 12", "接单12号", "接单 #12", "转 12 王芳", "转12给王芳", "完成 #3 送到了", "完成12"],
 )
 def test_worker_forms_are_commands(text: str) -> None:
-    assert match_command(message(text), World().ctx()) is not None
+    assert COMMANDS.match(message(text), World().ctx()) is not None
 
 
 @pytest.mark.parametrize("text", ["转发一下", "完成了吗？", "接单了吗", "查看需求的人多吗"])
 def test_sentences_are_not_commands(text: str) -> None:
-    assert match_command(message(text), World().ctx()) is None
+    assert COMMANDS.match(message(text), World().ctx()) is None
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_sentences_are_not_commands(text: str) -> None:
 def test_residents_are_refused(text: str) -> None:
     world = _world()
     _need(world, MEDICINE)
-    word = match_command(message(text), world.ctx())
+    word = COMMANDS.match(message(text), world.ctx())
     assert word is not None
     assert _send(world, text, sender="r1") == [Reply(texts.WORKER_ONLY.format(word=word.word))]
     assert world.needs.needs[0].status == "new"

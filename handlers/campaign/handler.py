@@ -1,17 +1,14 @@
 """The campaign route: worker and resident commands, and the sync after every 接龙 message.
 
 `match_campaign_command` / `handle_campaign_command` form the route placed before the general
-commands; `with_campaign_sync` wraps the 接龙 handlers so each repost or sentence order becomes
-orders at once, with a friendly word about limits, unknown products, late or unaddressed lines.
-The scheduler calls `close_due` and `arrive_due`.
+commands; `follow_chain_changes` takes the `ChainChanged` a 接龙 handler reports, so each repost
+or sentence order becomes orders at once. The scheduler calls `close_due` and `arrive_due`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 from handlers import texts
 from handlers.campaign.arrival import allocate, arrive, delivery_list, not_picked, pickup
@@ -35,21 +32,19 @@ from handlers.campaign.repo import (
 from handlers.campaign.residents import handle_resident, has_orders, orders_notes
 from handlers.campaign.values import FLAG_NOT_ON_ROSTER
 from handlers.context import Context
-from handlers.jielong.handler import ChainActions
 from handlers.money.commands import claim_payment, money_command
 from handlers.staff_only import refuse_resident
-from handlers.types import Action, Incoming, NotifyWorkers, Reply
+from handlers.types import Action, ChainChanged, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
-P = TypeVar("P")
 MAX_ROSTER_DETAILS = 5
 
 __all__ = [
     "arrive_due",
     "close_due",
+    "follow_chain_changes",
     "handle_campaign_command",
     "match_campaign_command",
-    "with_campaign_sync",
 ]
 
 
@@ -120,25 +115,21 @@ def _open(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
     return [Reply(open_campaign(req, cmd.text, ctx).reply)]
 
 
-def with_campaign_sync(
-    handle: Callable[[Incoming, P, Context], ChainActions],
-) -> Callable[[Incoming, P, Context], list[Action]]:
-    """Wrap a 接龙 handler: after it stores entries, turn just those entries into orders.
+def follow_chain_changes(actions: list[Action], ctx: Context) -> list[Action]:
+    """The campaign's side of a 接龙 message: the entries it changed (each `ChainChanged`)
+    become orders at once, with a friendly word about limits, unknown products, late or
+    unaddressed lines; the ChainChanged actions themselves are used up here.
 
     A message that changed nothing in its chain (a repost carrying no new line) costs nothing.
     """
-
-    def handle_and_sync(msg: Incoming, payload: P, ctx: Context) -> list[Action]:
-        actions = handle(msg, payload, ctx)
-        if actions.change is None:
-            return list(actions)
-        change = actions.change
-        reports = ctx.campaigns.sync_chain(change.chain_id, change.seqs, ctx.now())
-        own = [a for a in actions if not (reports and a is actions.doubts)]
-        return [*own, *_notes(reports, ctx)]
-
-    handle_and_sync.__name__ = getattr(handle, "__name__", "handle") + "_with_campaign_sync"
-    return handle_and_sync
+    changes = [a for a in actions if isinstance(a, ChainChanged)]
+    if not changes:
+        return actions
+    now = ctx.now()
+    reports = [r for c in changes for r in ctx.campaigns.sync_chain(c.chain_id, c.seqs, now)]
+    replaced = {id(c.doubts) for c in changes if c.doubts is not None} if reports else set()
+    own = [a for a in actions if not isinstance(a, ChainChanged) and id(a) not in replaced]
+    return [*own, *_notes(reports, ctx)]
 
 
 def _notes(reports: list[SyncReport], ctx: Context) -> list[Action]:

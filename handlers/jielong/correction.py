@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from handlers import texts
 from handlers.context import Context
-from handlers.jielong.handler import ChainActions, ChainChange
 from handlers.jielong.reading import (
     catalogue_text,
     corrected_products,
@@ -18,7 +17,7 @@ from handlers.jielong.reading import (
     reread_chain,
 )
 from handlers.jielong.repo import ChainRef
-from handlers.types import Incoming, Reply
+from handlers.types import Action, ChainChanged, Incoming, Reply
 
 WORKER_ROLES = ("worker", "admin")
 _HEAD = 200  # as the command matchers do: a long message is looked at by its start first
@@ -48,21 +47,21 @@ def match_catalogue_correction(msg: Incoming, ctx: Context) -> CatalogueCorrecti
 
 def handle_catalogue_correction(
     msg: Incoming, fix: CatalogueCorrection, ctx: Context
-) -> ChainActions:
+) -> list[Action]:
     """Store the corrected catalogue, read every entry again, say what changed."""
     chain = fix.chain
     if chain is None:
-        return ChainActions([Reply(texts.CORRECT_NO_CHAIN)])
+        return [Reply(texts.CORRECT_NO_CHAIN)]
     allowed = chain.opened_by == msg.sender_id or (
         ctx.members.role(msg.channel, msg.sender_id) in WORKER_ROLES
     )
     if not allowed:
-        return ChainActions([Reply(texts.CORRECT_NOT_ALLOWED)])
+        return [Reply(texts.CORRECT_NOT_ALLOWED)]
     products = corrected_products(chain.products, fix.written)
     if products is None:
-        return ChainActions([Reply(texts.CORRECT_USAGE)])
+        return [Reply(texts.CORRECT_USAGE)]
     seqs = reread_chain(ctx.chains, chain, products, msg.received_at)
     catalogue = catalogue_text(products)
     template = texts.CORRECTED if seqs else texts.CORRECTED_NOTHING
     reply = Reply(template.format(title=chain.title, catalogue=catalogue, count=len(seqs)))
-    return ChainActions([reply], ChainChange(chain.id, seqs=tuple(seqs)))
+    return [reply, ChainChanged(chain.id, tuple(seqs))]

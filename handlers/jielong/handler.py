@@ -8,7 +8,7 @@ that could not be read); workers are told about possible duplicates and unreadab
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -38,42 +38,13 @@ from handlers.jielong.sentence import (
     plus_only,
     reply_part,
 )
-from handlers.types import Action, Incoming, NotifyWorkers, Reply
+from handlers.types import Action, ChainChanged, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
 
 IMPORT_MIN_LINES = 5  # a paste adding this many lines at once gets a count back
 OPEN_FOR = timedelta(days=7)  # sentence orders join a chain opened within this time
 _WORKER_FLAGS = frozenset((*DOUBTS, FLAG_POSSIBLE_DUPLICATE))
-
-
-@dataclass(frozen=True, slots=True)
-class ChainChange:
-    """What one message did to its chain: opened it, and/or added, edited or withdrew these."""
-
-    chain_id: int
-    created: bool = False
-    seqs: tuple[int, ...] = ()
-
-
-class ChainActions(list[Action]):
-    """A 接龙 handler's actions, carrying the ChainChange (None: the message changed nothing).
-
-    The campaign sync that wraps these handlers reads it, so a repost costs the entries it
-    changed rather than the whole chat; a linked campaign's notes say what `doubts` would.
-    """
-
-    __slots__ = ("change", "doubts")
-
-    def __init__(
-        self,
-        actions: Iterable[Action] = (),
-        change: ChainChange | None = None,
-        doubts: Reply | None = None,
-    ) -> None:
-        super().__init__(actions)
-        self.change = change
-        self.doubts = doubts  # the chain's own 待核实 reply: a campaign's notes replace it
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +66,7 @@ def match_jielong(msg: Incoming, ctx: Context) -> JielongPost | None:
     return parse_jielong(msg.text)
 
 
-def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> ChainActions:
+def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> list[Action]:
     """Merge the snapshot into its chain; speak only when it helps."""
     result = merge_post(ctx.chains, msg.chat_id, msg.sender_id, post, msg.received_at)
     log.info(
@@ -106,29 +77,28 @@ def handle_jielong(msg: Incoming, post: JielongPost, ctx: Context) -> ChainActio
         len(result.withdrawn),
     )
     if not result.chain.is_order_list:
-        return ChainActions()
-    actions = ChainActions(change=_change(result))
+        return []
     reply = _reply_text(result, post)
-    if reply:
-        actions.append(Reply(reply))
-    doubts = doubt_parts(result.added, with_raw=False)
-    if doubts:
-        title = _short(result.chain.title)
-        actions.doubts = Reply(
-            texts.JIELONG_DOUBTS_REPLY.format(title=title, doubts="；".join(doubts))
-        )
-        actions.append(actions.doubts)
+    actions: list[Action] = [Reply(reply)] if reply else []
+    doubts = _doubts_reply(result)
+    if doubts is not None:
+        actions.append(doubts)
     notice = _workers_notice(result)
     if notice is not None:
         actions.append(notice)
+    if result.created or result.changed:
+        seqs = (*(a.seq for a in result.added), *result.edited, *result.withdrawn)
+        actions.append(ChainChanged(result.chain.id, seqs, result.created, doubts))
     return actions
 
 
-def _change(result: MergeResult) -> ChainChange | None:
-    if not (result.created or result.changed):
+def _doubts_reply(result: MergeResult) -> Reply | None:
+    """待核实 lines among those just added, in one short reply."""
+    doubts = doubt_parts(result.added, with_raw=False)
+    if not doubts:
         return None
-    seqs = [a.seq for a in result.added] + result.edited + result.withdrawn
-    return ChainChange(result.chain.id, result.created, tuple(seqs))
+    title = _short(result.chain.title)
+    return Reply(texts.JIELONG_DOUBTS_REPLY.format(title=title, doubts="；".join(doubts)))
 
 
 def _reply_text(result: MergeResult, post: JielongPost) -> str:
@@ -246,15 +216,15 @@ def _with_household(msg: Incoming, parsed: ParsedEntry, ctx: Context) -> ParsedE
     )
 
 
-def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> ChainActions:
+def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
     """Add the sentence order as the next entry, or withdraw what the 取消 names."""
     if line.kind == "cancel":
         return _handle_cancel(msg, line, ctx)
     if line.parsed is None:
-        return ChainActions()
+        return []
     repo = ctx.chains
     if repo.seen_counts(line.chain.id, [line.line_key]).get(line.line_key, 0) > 0:
-        return ChainActions()  # the same sentence again: once is enough
+        return []  # the same sentence again: once is enough
     entry = NewEntry(
         author_id=msg.sender_id,
         line_key=line.line_key,
@@ -271,19 +241,19 @@ def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> ChainActi
     )
     summary = summarize(line.parsed)
     reply = Reply(template.format(title=_short(line.chain.title), seq=seq, summary=summary))
-    return ChainActions([reply], ChainChange(line.chain.id, seqs=(seq,)))
+    return [reply, ChainChanged(line.chain.id, (seq,))]
 
 
-def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> ChainActions:
+def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
     title = _short(line.chain.title)
     if not line.targets:
         seqs = [e.seq for e in line.candidates]
         text = texts.JIELONG_CANCEL_WHICH.format(title=title, count=len(seqs), seqs=_seqs(seqs))
-        return ChainActions([Reply(text)])
+        return [Reply(text)]
     ctx.chains.withdraw([e.id for e in line.targets], msg.received_at)
     seqs = [e.seq for e in line.targets]
     reply = Reply(texts.JIELONG_CANCELLED.format(title=title, seqs=_seqs(seqs)))
-    return ChainActions([reply], ChainChange(line.chain.id, seqs=tuple(seqs)))
+    return [reply, ChainChanged(line.chain.id, tuple(seqs))]
 
 
 def summarize(parsed: ParsedEntry) -> str:

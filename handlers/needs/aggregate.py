@@ -13,7 +13,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from handlers import texts
 from handlers.campaign.format import products_text, template_text, when_text
@@ -22,11 +21,9 @@ from handlers.campaign.repo import CampaignView
 from handlers.context import Context
 from handlers.needs.lexicon import normalise
 from handlers.needs.repo import NeedDraft, NeedRepo, StoredNeed
+from handlers.routing import Command
 from handlers.statuses import WAITING_NEED_STATUSES
 from handlers.types import Action, Incoming, Notify, Reply
-
-if TYPE_CHECKING:  # handlers.household.commands imports this module for its table
-    from handlers.household.commands import Command
 
 log = logging.getLogger(__name__)
 

@@ -3,23 +3,20 @@
 Each handler reads the need through `NeedRepo`, changes it there (an audit row each time) and
 describes who must hear about it: the resident in the chat where they asked (their 1:1 chat,
 or quietly in the group without the worker's note), and the colleague a need is handed to.
-The command table in `handlers.household.commands` restricts these to workers and admins.
+The command table in `handlers.needs.routes` restricts these to workers and admins.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from handlers import texts
 from handlers.context import Context
 from handlers.needs.repo import StoredNeed, WorkerRef
+from handlers.routing import Command
 from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Action, Incoming, Notify, Reply
-
-if TYPE_CHECKING:  # handlers.household.commands imports this module for its table
-    from handlers.household.commands import Command
 
 log = logging.getLogger(__name__)
 

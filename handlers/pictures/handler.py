@@ -14,17 +14,16 @@ import difflib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers import texts
-from handlers.campaign.handler import with_campaign_sync
 from handlers.context import Context
-from handlers.jielong.handler import ChainActions, handle_jielong
+from handlers.jielong.handler import handle_jielong
 from handlers.jielong.post import JielongPost, parse_jielong
 from handlers.jielong.repo import FLAG_UNREADABLE, ChainRef, StoredEntry
 from handlers.pictures.lines import PictureLine
 from handlers.pictures.repo import EntryMark
-from handlers.types import Action, Incoming, NotifyWorkers, Reply
+from handlers.types import Action, ChainChanged, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)
 
@@ -106,27 +105,26 @@ def handle_picture_text(msg: Incoming, read: PictureRead, ctx: Context) -> list[
     """Merge the picture's list into its chain; tell the sender what was read and added."""
     if read.post is None:
         return [Reply(texts.PICTURE_NO_LIST.format(picture=msg.picture_id))]
-    return _merge_and_sync(msg, read, ctx)
+    return _merge_post(msg, read, ctx)
 
 
-def _merge_post(msg: Incoming, read: PictureRead, ctx: Context) -> ChainActions:
+def _merge_post(msg: Incoming, read: PictureRead, ctx: Context) -> list[Action]:
+    """The list merged as a repost: the picture's own summary replaces the 接龙 replies (the
+    workers' notice and the chain's change, for the campaign, are kept)."""
     assert read.post is not None
     ctx.pictures.keep_text(msg.picture_id, read.text)
     merged = handle_jielong(msg, read.post, ctx)
-    entries = _changed_entries(merged, ctx)
+    change = next((a for a in merged if isinstance(a, ChainChanged)), None)
+    entries = _changed_entries(change, ctx)
     marks = mark_entries(entries, read.lines)
     ctx.pictures.mark_entries(msg.picture_id, marks)
     to_check = [e.seq for e, m in zip(entries, marks, strict=True) if m.to_check]
     summary = _summary(msg.picture_id, read, len(entries), to_check)
     kept = [a for a in merged if isinstance(a, NotifyWorkers)]
-    return ChainActions([Reply(summary), *kept], merged.change)
+    return [Reply(summary), *kept, *([replace(change, doubts=None)] if change else [])]
 
 
-_merge_and_sync = with_campaign_sync(_merge_post)
-
-
-def _changed_entries(merged: ChainActions, ctx: Context) -> list[StoredEntry]:
-    change = merged.change
+def _changed_entries(change: ChainChanged | None, ctx: Context) -> list[StoredEntry]:
     if change is None or not change.seqs:
         return []
     seqs = set(change.seqs)
