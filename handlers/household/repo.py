@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+Address = tuple[str | None, str | None, str | None]  # building, unit, room
+
 Role = Literal["resident", "worker", "admin"]
 # Kept in the household's stored flags, but no vulnerability flag: the resident agreed to be
 # @-mentioned (by phone) when a notice about them goes to their group.
