@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.campaign.arrival import arrive, pickup
+from handlers.campaign.ops import close, confirm_all
+from models.base import utcnow
+from models.campaign_sync import sync_campaign
+from models.campaigns_repo import SqlCampaignRepo
 from models.community import Chat, Community, Household, Member
+from models.demo_campaign import RICE, VEG, add_chain, demo_homes, timed
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +122,46 @@ def _add_residents(session: Session, community_id: int) -> None:
                 household_id=household.id,
             )
         )
+
+
+def seed_demo_campaign(
+    session: Session,
+    community_id: int,
+    group_chat_id: str,
+    second_chat_id: str | None = None,
+    worker_id: str = "",
+    channel: str = "sim",
+    now: datetime | None = None,
+) -> list[int]:
+    """Seed two campaigns in the caller's transaction; return their ids (ordering, arrived)."""
+    now = now or utcnow()
+    repo = SqlCampaignRepo(session)
+    homes = demo_homes(session, community_id)
+    actor = worker_id or "demo"
+    veg = repo.create_campaign(timed(VEG, now, 1), group_chat_id, channel, actor, now)
+    add_chain(session, veg.id, group_chat_id, VEG, homes, channel, now, eggs=True)
+    if second_chat_id:
+        add_chain(session, veg.id, second_chat_id, VEG, homes[::2], channel, now, eggs=False)
+    sync_campaign(session, veg.id, now)
+    rice_at = now - timedelta(days=2)
+    rice = repo.create_campaign(timed(RICE, rice_at, 0), group_chat_id, channel, actor, rice_at)
+    add_chain(session, rice.id, group_chat_id, RICE, homes, channel, rice_at, eggs=False)
+    _run_to_pickup(repo, rice.id, actor, now)
+    log.info("seeded demo campaigns %s and %s", veg.id, rice.id)
+    return [veg.id, rice.id]
+
+
+def _run_to_pickup(repo: SqlCampaignRepo, campaign_id: int, actor: str, now: datetime) -> None:
+    """截单, confirm all, 到货 (short stock allocated, slots, codes), one household picked up."""
+    campaign = repo.get_campaign(campaign_id)
+    assert campaign is not None
+    close(repo, campaign, actor, now - timedelta(days=1))
+    confirm_all(repo, campaign, actor, now - timedelta(hours=20))
+    campaign = repo.get_campaign(campaign_id)
+    assert campaign is not None
+    arrive(repo, campaign, actor, now - timedelta(hours=1), now - timedelta(minutes=30))
+    ready = [o for o in repo.list_orders(campaign_id) if o.status == "ready" and o.pickup_code]
+    if ready:
+        campaign = repo.get_campaign(campaign_id)
+        assert campaign is not None and ready[0].pickup_code is not None
+        pickup(repo, campaign, ready[0].pickup_code, actor, now - timedelta(minutes=10))

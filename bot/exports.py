@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.campaign.format import address, items_text, slot_text, totals
 from handlers.campaign.repo import CampaignRepo, CampaignView, OrderFilter, OrderView, ProductSpec
 from handlers.campaign.rules import is_vulnerable, mask_phone
-from handlers.campaign.slots import building_key
+from handlers.campaign.values import building_key
 from handlers.statuses import SHIPPED_STATUSES
 
 SHIPPED = OrderFilter(statuses=SHIPPED_STATUSES)

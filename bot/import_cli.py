@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.imports import ImportResult, preview, run_import
 from handlers import texts
-from handlers.campaign.order_import import ImportPlan
+from handlers.campaign.values import ImportPlan
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.base import make_engine, make_session_factory, utcnow
 from models.campaign import Campaign

@@ -21,8 +21,9 @@ from bot.xlsx_reader import read_export
 from handlers import texts
 from handlers.campaign.format import when_text
 from handlers.campaign.import_rows import SheetTable
-from handlers.campaign.order_import import ImportPlan, plan_import, shown_problems
+from handlers.campaign.order_import import import_payments, plan_import, shown_problems
 from handlers.campaign.repo import CampaignView
+from handlers.campaign.values import ImportPlan
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.campaign import Campaign
 from models.campaigns_repo import SqlCampaignRepo
@@ -89,7 +90,7 @@ def run_import(
             plan = _plan(session, c, table, digest)
             if not plan.ok:
                 raise _Refused(texts.IMPORT_REFUSED.format(problems=shown_problems(plan.problems)))
-            import_id = ImportWriter(session, c, actor, at).write(plan, digest, filename)
+            import_id = _write(session, c, plan, (digest, filename), (actor, at))
     except _Refused as refusal:
         return ImportResult(False, str(refusal), table=table)
     except IntegrityError:  # the same file, imported at the same moment by someone else
@@ -98,6 +99,23 @@ def run_import(
             return ImportResult(False, _already(session, campaign_id, digest))
     log.info("import %s into campaign %s: %s", import_id, campaign_id, plan.counts())
     return ImportResult(True, summary_text(c, plan), plan, table, import_id)
+
+
+def _write(
+    session: Session,
+    c: CampaignView,
+    plan: ImportPlan,
+    file: tuple[str, str],
+    by: tuple[str, datetime],
+) -> int:
+    """Store the plan: its orders, what the export says was paid for them (as money decides),
+    then the import's record; returns the record's id."""
+    writer = ImportWriter(session, c, *by)
+    written = writer.write_orders(plan)
+    repo = SqlCampaignRepo(session)
+    drafts = import_payments(c, repo.list_orders(c.id), repo.list_payments(c.id), written)
+    repo.add_payments(c.id, drafts, *by)
+    return writer.record(plan, *file)
 
 
 def _plan(session: Session, c: CampaignView, table: SheetTable, digest: str) -> ImportPlan:

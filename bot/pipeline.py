@@ -42,7 +42,7 @@ from bot.inbox import (
     to_payload,
 )
 from handlers import texts
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_LINKS, LinkIssuer
 from handlers.community.setup import announce_new_group
 from handlers.routes import dispatch
 from handlers.types import Incoming

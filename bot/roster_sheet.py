@@ -19,7 +19,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from handlers.household.roster import FIELD_LABELS, HEADER_SEARCH_ROWS, Field, find_header
+from handlers.household.repo import Field
+from handlers.household.roster import FIELD_LABELS, HEADER_SEARCH_ROWS, find_header
 
 log = logging.getLogger(__name__)
 

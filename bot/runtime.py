@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_LINKS, LinkIssuer
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from bot.callbacks import (
 from bot.config import WeChatSettings
 from bot.pipeline import accept
 from bot.runtime import runtime
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_LINKS, LinkIssuer
 from handlers.types import Incoming
 
 log = logging.getLogger(__name__)

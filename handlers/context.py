@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.campaign.repo import NO_CAMPAIGNS, CampaignRepo
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
-from handlers.community.repo import NO_SETUP, SetupRepo
+from handlers.community.repo import NO_LINKS, NO_SETUP, LinkIssuer, SetupRepo
 from handlers.community.scope import NO_COMMUNITY, CommunityRepo
 from handlers.household.repo import NO_CONSENT, ConsentRepo, MemberRepo
 from handlers.jielong.repo import ChainRepo

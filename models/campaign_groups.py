@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.values import OutboxNotice
-from handlers.reach import GroupRef, can_post, one_per_chat
+from handlers.community.values import GroupRef
+from handlers.reach import can_post, one_per_chat
 from models.campaign import Campaign, CampaignGroup, Order
 from models.chain import Chain
 from models.notices import insert_notices

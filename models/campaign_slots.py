@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.repo import SlotPlan, SlotView
-from handlers.campaign.slots import building_key
+from handlers.campaign.values import building_key
 from handlers.statuses import LIVE_STATUSES
 from models.audit import write_audit
 from models.campaign import Order, PickupSlot

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.repo import AuditEntry, CampaignDraft, CampaignView, OutboxNotice
-from handlers.reach import GroupRef
+from handlers.community.values import GroupRef
 from handlers.statuses import ACTIVE_CAMPAIGNS, CampaignStatus
 from models.audit import read_audit, write_audit
 from models.campaign import Campaign, Product

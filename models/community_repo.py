@@ -11,9 +11,8 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.values import CampaignView
-from handlers.community.scope import StaffScope
+from handlers.community.values import GroupRef, StaffScope
 from handlers.household.repo import Household as HouseholdValue
-from handlers.reach import GroupRef
 from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit
 from models.base import core_connection

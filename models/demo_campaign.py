@@ -1,9 +1,9 @@
-"""Demo 团购 data so `make run` shows the whole lifecycle: one campaign taking orders, one
-already arrived with slots, codes and a pickup. Called by bot/demo.py on a new database."""
+"""Demo 团购 data so `make run` shows the whole lifecycle: the two campaigns' drafts and their
+接龙 chains as residents would have built them. `bot.demo.seed_demo_campaign` stores them and
+runs one campaign through the handlers' operations (截单, confirm, 到货, a pickup)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -11,16 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign.arrival import arrive, pickup
-from handlers.campaign.ops import close, confirm_all
-from handlers.campaign.repo import CampaignDraft, ProductSpec
-from models.base import utcnow
-from models.campaign_sync import sync_campaign
-from models.campaigns_repo import SqlCampaignRepo
+from handlers.campaign.values import CampaignDraft, ProductSpec
 from models.chain import Chain, ChainEntry
 from models.community import Household, Member
-
-log = logging.getLogger(__name__)
 
 VEG = CampaignDraft(
     title="硕诚蔬菜套餐",
@@ -38,36 +31,8 @@ RICE = CampaignDraft(
 )
 
 
-def seed_demo_campaign(
-    session: Session,
-    community_id: int,
-    group_chat_id: str,
-    second_chat_id: str | None = None,
-    worker_id: str = "",
-    channel: str = "sim",
-    now: datetime | None = None,
-) -> list[int]:
-    """Seed two campaigns in the caller's transaction; return their ids (ordering, arrived)."""
-    now = now or utcnow()
-    repo = SqlCampaignRepo(session)
-    homes = session.scalars(
-        select(Household).where(Household.community_id == community_id).order_by(Household.id)
-    ).all()
-    actor = worker_id or "demo"
-    veg = repo.create_campaign(_times(VEG, now, 1), group_chat_id, channel, actor, now)
-    _chain(session, veg.id, group_chat_id, VEG, homes, channel, now, eggs=True)
-    if second_chat_id:
-        _chain(session, veg.id, second_chat_id, VEG, homes[::2], channel, now, eggs=False)
-    sync_campaign(session, veg.id, now)
-    rice_at = now - timedelta(days=2)
-    rice = repo.create_campaign(_times(RICE, rice_at, 0), group_chat_id, channel, actor, rice_at)
-    _chain(session, rice.id, group_chat_id, RICE, homes, channel, rice_at, eggs=False)
-    _run_to_pickup(repo, rice.id, actor, now)
-    log.info("seeded demo campaigns %s and %s", veg.id, rice.id)
-    return [veg.id, rice.id]
-
-
-def _times(draft: CampaignDraft, at: datetime, days: int) -> CampaignDraft:
+def timed(draft: CampaignDraft, at: datetime, days: int) -> CampaignDraft:
+    """The draft with its cut-off `days` after `at` and the goods a day later."""
     return replace(
         draft,
         cutoff_at=at + timedelta(days=days, hours=6),
@@ -75,7 +40,7 @@ def _times(draft: CampaignDraft, at: datetime, days: int) -> CampaignDraft:
     )
 
 
-def _chain(
+def add_chain(
     session: Session,
     campaign_id: int,
     chat_id: str,
@@ -137,17 +102,8 @@ def _chain(
     session.flush()
 
 
-def _run_to_pickup(repo: SqlCampaignRepo, campaign_id: int, actor: str, now: datetime) -> None:
-    """截单, confirm all, 到货 (short stock allocated, slots, codes), one household picked up."""
-    campaign = repo.get_campaign(campaign_id)
-    assert campaign is not None
-    close(repo, campaign, actor, now - timedelta(days=1))
-    confirm_all(repo, campaign, actor, now - timedelta(hours=20))
-    campaign = repo.get_campaign(campaign_id)
-    assert campaign is not None
-    arrive(repo, campaign, actor, now - timedelta(hours=1), now - timedelta(minutes=30))
-    ready = [o for o in repo.list_orders(campaign_id) if o.status == "ready" and o.pickup_code]
-    if ready:
-        campaign = repo.get_campaign(campaign_id)
-        assert campaign is not None and ready[0].pickup_code is not None
-        pickup(repo, campaign, ready[0].pickup_code, actor, now - timedelta(minutes=10))
+def demo_homes(session: Session, community_id: int) -> Sequence[Household]:
+    """The community's households, oldest first (one 接龙 entry each)."""
+    return session.scalars(
+        select(Household).where(Household.community_id == community_id).order_by(Household.id)
+    ).all()

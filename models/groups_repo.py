@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.reach import WECHAT_GROUP, GroupRef, group_key
+from handlers.community.values import WECHAT_GROUP, GroupRef, group_key
 from models.audit import write_audit
 from models.community import Chat, Community
 from models.reach import community_groups

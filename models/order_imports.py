@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.campaign.order_import import ExistingOrder, ImportPlan, PlannedLine, PlannedOrder
-from handlers.campaign.repo import CampaignView
-from handlers.money.balance import order_money
-from handlers.money.payment_parse import Address
-from handlers.money.repo import METHOD_IMPORT, PaymentDraft, PaymentKind
+from handlers.campaign.values import (
+    CampaignView,
+    ExistingOrder,
+    ImportPlan,
+    PlannedLine,
+    PlannedOrder,
+)
+from handlers.household.repo import Address
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.campaigns_repo import SqlCampaignRepo
@@ -61,8 +64,9 @@ class ImportWriter:
         }
         self.orders: list[tuple[Order, PlannedOrder]] = []
 
-    def write(self, plan: ImportPlan, digest: str, filename: str) -> int:
-        """Every order of the plan, then its payments, then the import's own record."""
+    def write_orders(self, plan: ImportPlan) -> list[tuple[int, PlannedOrder]]:
+        """Every order of the plan (households, orders, lines, audit): each order's id with
+        what it came from, in writing order (a merged order comes more than once)."""
         kept = [(i, p) for i, p in enumerate(plan.orders) if p.outcome != "skipped"]
         fresh = [(i, p) for i, p in kept if p.merge_into is None and p.merge_with is None]
         homes = self._households([p for _, p in fresh])
@@ -83,7 +87,10 @@ class ImportWriter:
                 self._merge(order, planned)
             self.orders.append((order, planned))
         self.session.flush()
-        self._payments()
+        return [(order.id, planned) for order, planned in self.orders]
+
+    def record(self, plan: ImportPlan, digest: str, filename: str) -> int:
+        """The import's own record (after its orders and payments); returns its id."""
         record = OrderImport(
             campaign_id=self.c.id,
             digest=digest,
@@ -186,29 +193,6 @@ class ImportWriter:
         known.update((address, h.id) for address, h in new.items())
         return known
 
-    def _payments(self) -> None:
-        """What the export says was paid (and refunded), one row per order, with the states."""
-        repo = SqlCampaignRepo(self.session)
-        ids = [o.id for o, p in self.orders if p.paid and (p.amount or p.refund)]
-        views = [v for v in repo.list_orders(self.c.id) if v.id in set(ids)]
-        monies = {m.order.id: m for m in order_money(self.c, views, repo.list_payments(self.c.id))}
-        drafts: list[PaymentDraft] = []
-        for order, planned in self.orders:
-            m = monies.get(order.id)
-            if m is None or not planned.paid:
-                continue
-            note = planned.ref or planned.key
-            for kind, amount in _money_rows(planned):
-                after = m.plus(kind, amount)
-                drafts.append(
-                    PaymentDraft(
-                        order.id, kind, amount, METHOD_IMPORT, note, True, m.state, after.state
-                    )
-                )
-                m = after
-            monies[order.id] = m
-        repo.add_payments(self.c.id, drafts, self.actor, self.at)
-
     def _audit(
         self, order: Order, action: str, before: dict[str, Any] | None, planned: PlannedOrder
     ) -> None:
@@ -221,15 +205,6 @@ class ImportWriter:
             "flags": list(planned.flags),
         }
         write_audit(self.session, self.actor, action, "order", order.id, before, after, self.at)
-
-
-def _money_rows(planned: PlannedOrder) -> list[tuple[PaymentKind, int]]:
-    """The export's payment and refund of one order, those above zero."""
-    rows: list[tuple[PaymentKind, int]] = [
-        ("payment", planned.amount or 0),
-        ("refund", planned.refund),
-    ]
-    return [(kind, amount) for kind, amount in rows if amount > 0]
 
 
 def _note(planned: PlannedOrder) -> str | None:

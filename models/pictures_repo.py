@@ -17,8 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.jielong.repo import FLAG_UNREADABLE
-from handlers.pictures.lines import PictureLine
-from handlers.pictures.repo import FLAG_PICTURE, EntryMark
+from handlers.pictures.repo import FLAG_PICTURE, EntryMark, PictureLine
 from handlers.types import Incoming
 from models.base import utcnow
 from models.chain import ChainEntry

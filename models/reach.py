@@ -15,17 +15,15 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.household.repo import MENTION_CONSENT_FLAG
-from handlers.reach import (
+from handlers.community.values import (
     MANUAL_CHANNEL,
     Destination,
     Follower,
     GroupRef,
     ResidentFacts,
-    can_post,
-    one_per_chat,
-    reach_resident,
 )
+from handlers.household.repo import MENTION_CONSENT_FLAG
+from handlers.reach import can_post, one_per_chat, reach_resident
 from models.campaign import Campaign, Order
 from models.community import Chat, Community, Household, Member
 from models.notices import IN_CHUNK

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_LINKS, LinkIssuer
 from handlers.context import Context
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo

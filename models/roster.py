@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.household.roster import Field, RosterRead, RosterRow
+from handlers.household.repo import Field, RosterRead, RosterRow
 from models.audit import write_audit
 from models.community import Community, Household
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.community.repo import AssignOutcome, BindOutcome, BindStatus
-from handlers.community.setup import CODE_ALPHABET, normalize_code
+from handlers.community.values import CODE_ALPHABET, normalize_code
 from models.audit import write_audit
 from models.base import core_connection
 from models.campaign import Campaign

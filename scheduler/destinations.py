@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from handlers.community.values import Destination
 from handlers.household.repo import MENTION_CONSENT_FLAG
-from handlers.reach import Destination
 from models.community import Household
 from models.notices import chat_channel
 from models.reach import (

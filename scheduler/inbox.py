@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.pipeline import sweep_row
-from handlers.community.admin_link import NO_LINKS, LinkIssuer
+from handlers.community.repo import NO_LINKS, LinkIssuer
 from models.messaging import InboxMessage
 
 log = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 from handlers import texts
 from handlers.community.admin_link import (
-    NO_LINKS,
     SignedLinkIssuer,
     handle_admin_link,
     match_admin_link,
     read_login_token,
 )
+from handlers.community.repo import NO_LINKS
 from handlers.context import Context
 from handlers.household.repo import Household, MemberRepo, Role
 from handlers.types import Incoming, Reply

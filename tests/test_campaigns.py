@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.demo import seed_demo_campaign
 from handlers.campaign.commands import parse_command
 from handlers.campaign.parse import SHANGHAI, ParseProblem, parse_campaign, parse_when
 from handlers.campaign.repo import CampaignDraft, ProductSpec
 from handlers.campaign.rules import mask_phone, match_product
 from models.campaigns_repo import SqlCampaignRepo
-from models.demo_campaign import seed_demo_campaign
 from models.messaging import AuditLog
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 

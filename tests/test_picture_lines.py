@@ -8,7 +8,8 @@ import pytest
 
 from handlers.jielong.repo import ParsedEntry, StoredEntry
 from handlers.pictures.handler import LOW_CONFIDENCE, mark_entries
-from handlers.pictures.lines import PictureLine, Rgb, TextBox, read_picture_lines
+from handlers.pictures.lines import Rgb, TextBox, read_picture_lines
+from handlers.pictures.repo import PictureLine
 from handlers.pictures.typed import as_typed
 
 PAGE = (237, 237, 237)  # the chat's background

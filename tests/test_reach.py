@@ -6,16 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.reach import (
-    Destination,
-    Follower,
-    GroupRef,
-    ResidentFacts,
-    can_post,
-    find_group,
-    one_per_chat,
-    reach_resident,
-)
+from handlers.community.values import Destination, Follower, GroupRef, ResidentFacts
+from handlers.reach import can_post, find_group, one_per_chat, reach_resident
 
 NOW = datetime(2022, 4, 13, 6, 30, tzinfo=UTC)
 WINDOW = timedelta(hours=48)

@@ -6,7 +6,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from handlers.campaign.repo import SlotView
-from handlers.campaign.slots import Pickup, assign_slots, building_key, pickup_codes
+from handlers.campaign.slots import Pickup, assign_slots, pickup_codes
+from handlers.campaign.values import building_key
 
 START = datetime(2022, 4, 12, 7, 0, tzinfo=UTC)
 

@@ -25,7 +25,7 @@ from handlers.campaign.repo import (
     OrderView,
     SlotView,
 )
-from handlers.campaign.slots import building_key
+from handlers.campaign.values import building_key
 from handlers.jielong.repo import DOUBT_FLAGS
 from handlers.statuses import LIVE_STATUSES
 from models.campaign import Order

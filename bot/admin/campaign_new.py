@@ -13,7 +13,7 @@ from bot.runtime import runtime
 from handlers import texts
 from handlers.campaign.opening import OpenRequest, open_campaign
 from handlers.campaign.parse import is_open_command
-from handlers.reach import GroupRef
+from handlers.community.values import GroupRef
 from models.community import Community, Member
 from models.reach import community_groups
 from models.repos import sql_context

@@ -14,7 +14,7 @@ from bot.runtime import runtime
 from handlers import texts
 from handlers.campaign.goal import goal_line, progress_text
 from handlers.campaign.repo import CampaignView, OrderView
-from handlers.campaign.slots import building_key
+from handlers.campaign.values import building_key
 from handlers.money.balance import OrderMoney, by_building, summarize, unpaid, yuan
 from handlers.money.ops import PaidPlan, apply_paid, chosen, money_of, plan_paid, target_label
 from handlers.money.payment_parse import parse_transfer

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from handlers import texts
+from handlers.household.repo import Address
 from handlers.money.balance import to_fen
-from handlers.money.payment_parse import Address, read_address
+from handlers.money.payment_parse import read_address
 
 PayStatus = Literal["paid", "unpaid", "cancelled"]
 MAX_QTY = 1000.0

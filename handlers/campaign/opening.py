@@ -21,9 +21,9 @@ from handlers.campaign.parse import ParseProblem, parse_campaign
 from handlers.campaign.post import group_post_key
 from handlers.campaign.repo import CampaignDraft, CampaignView, OutboxNotice
 from handlers.campaign.rules import squash
-from handlers.community.scope import StaffScope
+from handlers.community.values import GroupRef, StaffScope
 from handlers.context import Context
-from handlers.reach import GroupRef, can_post, find_group
+from handlers.reach import can_post, find_group
 from handlers.statuses import ACTIVE_CAMPAIGNS
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from handlers.campaign.repo import (
     OrderView,
 )
 from handlers.campaign.rules import can_decide, can_reject, match_product, qty_text, squash
+from handlers.community.values import GroupRef
 from handlers.money.ops import record_refunds
-from handlers.reach import GroupRef
 from handlers.statuses import LIVE_STATUSES
 
 log = logging.getLogger(__name__)

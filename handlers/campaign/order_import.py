@@ -13,8 +13,7 @@ the whole import: the plan carries the problems and the caller stores nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from handlers import texts
 from handlers.campaign.import_columns import map_columns, missing_columns, source_of
@@ -34,77 +33,20 @@ from handlers.campaign.repo import (
     ProductSpec,
 )
 from handlers.campaign.rules import match_product, qty_text
-from handlers.money.balance import amount_of, prices, yuan
-from handlers.money.payment_parse import Address, orders_at
+from handlers.campaign.values import (
+    ExistingOrder,
+    ImportPlan,
+    Outcome,
+    PlannedLine,
+    PlannedOrder,
+)
+from handlers.household.repo import Address
+from handlers.money.balance import amount_of, order_money, prices, yuan
+from handlers.money.payment_parse import orders_at
+from handlers.money.repo import METHOD_IMPORT, PaymentDraft, PaymentKind, PaymentView
 from handlers.statuses import LIVE_STATUSES
 
-Outcome = Literal["placed", "merged", "unplaced", "skipped"]
 MAX_PROBLEMS_SHOWN = 20
-
-
-@dataclass(frozen=True, slots=True)
-class ExistingOrder:
-    """An order already in the campaign, with the export rows it came from (快团团:123 …)."""
-
-    order: OrderView
-    refs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedLine:
-    """One product line of an imported order."""
-
-    name: str
-    product: str | None
-    qty: float
-    unit: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedOrder:
-    """What one export order becomes."""
-
-    rows: tuple[int, ...]
-    key: str
-    ref: str | None  # kept on the order so a later file does not bring it twice
-    address: Address | None
-    name: str
-    phone: str | None
-    where: str
-    note: str
-    lines: tuple[PlannedLine, ...]
-    amount: int | None  # fen, what the export says the order cost
-    refund: int  # fen already refunded in the export
-    paid: bool
-    outcome: Outcome
-    merge_into: int | None = None  # an existing order's id
-    merge_with: int | None = None  # index of an earlier planned order (same household)
-    why: str = ""  # the preview's word on merges, 待核实 and skips
-    flags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ImportPlan:
-    """The preview: what each row becomes, or the problems that stop the import."""
-
-    source: str  # ktt / jielong / sheet
-    sheet: str
-    orders: tuple[PlannedOrder, ...]
-    problems: tuple[str, ...] = ()
-    filled: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Nothing stops the import."""
-        return not self.problems
-
-    def counts(self) -> dict[str, int]:
-        """Rows per outcome, and all rows."""
-        out = {"rows": 0, "placed": 0, "merged": 0, "unplaced": 0, "skipped": 0}
-        for o in self.orders:
-            out[o.outcome] += len(o.rows)
-            out["rows"] += len(o.rows)
-        return out
 
 
 def plan_import(
@@ -248,3 +190,41 @@ def shown_problems(problems: Sequence[str]) -> str:
     if len(problems) > MAX_PROBLEMS_SHOWN:
         lines.append(texts.IMPORT_MORE_PROBLEMS.format(count=len(problems) - MAX_PROBLEMS_SHOWN))
     return "\n".join(lines)
+
+
+def import_payments(
+    c: CampaignView,
+    orders: Sequence[OrderView],
+    payments: Sequence[PaymentView],
+    written: Sequence[tuple[int, PlannedOrder]],
+) -> list[PaymentDraft]:
+    """What the export says was paid (and refunded) for the orders just written (order id and
+    what it came from, in writing order; a merged order comes more than once): one row each
+    above zero, with the payment state before and after it."""
+    paid = {i for i, p in written if p.paid and (p.amount or p.refund)}
+    monies = {m.order.id: m for m in order_money(c, [o for o in orders if o.id in paid], payments)}
+    drafts: list[PaymentDraft] = []
+    for order_id, planned in written:
+        m = monies.get(order_id)
+        if m is None or not planned.paid:
+            continue
+        for kind, amount in _money_rows(planned):
+            after = m.plus(kind, amount)
+            note = planned.ref or planned.key
+            drafts.append(
+                PaymentDraft(
+                    order_id, kind, amount, METHOD_IMPORT, note, True, m.state, after.state
+                )
+            )
+            m = after
+        monies[order_id] = m
+    return drafts
+
+
+def _money_rows(planned: PlannedOrder) -> list[tuple[PaymentKind, int]]:
+    """The export's payment and refund of one order, those above zero."""
+    rows: list[tuple[PaymentKind, int]] = [
+        ("payment", planned.amount or 0),
+        ("refund", planned.refund),
+    ]
+    return [(kind, amount) for kind, amount in rows if amount > 0]

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from handlers import texts
 from handlers.campaign.repo import CampaignRepo, CampaignView, OrderView, OutboxNotice
-from handlers.reach import GroupRef
+from handlers.community.values import GroupRef
 
 
 def group_post_key(key: str, chat_id: str) -> str:

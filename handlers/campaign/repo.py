@@ -32,8 +32,8 @@ from handlers.campaign.values import (
     SlotView,
     SyncReport,
 )
+from handlers.community.values import GroupRef
 from handlers.money.repo import NoPayments, PaymentRepo
-from handlers.reach import GroupRef
 from handlers.statuses import (
     CampaignStatus,
     OrderStatus,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.campaign.repo import SlotPlan, SlotView
+from handlers.campaign.values import building_key
 
 CODE_DIGITS = 4
 
@@ -27,14 +27,6 @@ class SlotResult:
 
     new_slots: tuple[SlotPlan, ...]
     assignment: dict[int, int]
-
-
-def building_key(building: str | None) -> tuple[int, int, str]:
-    """Natural order: 2 before 10, letters after numbers, no building last."""
-    if building is None:
-        return (2, 0, "")
-    digits = re.match(r"\d+", building)
-    return (0, int(digits[0]), building) if digits else (1, 0, building)
 
 
 def assign_slots(

@@ -6,12 +6,13 @@ Protocol that produces them lives in `handlers.campaign.repo` (which re-exports 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from handlers.household.repo import Household
+from handlers.household.repo import Address, Household
 from handlers.statuses import CampaignStatus, OrderStatus
 
 AllocationRule = Literal["first_come", "proportional"]
@@ -189,3 +190,82 @@ class OutboxNotice:
     not_before_at: datetime | None = None
     expires_at: datetime | None = None
     order_id: int | None = None
+
+
+def building_key(building: str | None) -> tuple[int, int, str]:
+    """A building name's natural order (2 before 10, letters after numbers, no building last):
+    how buildings compare, so storage and every list sort them alike."""
+    if building is None:
+        return (2, 0, "")
+    digits = re.match(r"\d+", building)
+    return (0, int(digits[0]), building) if digits else (1, 0, building)
+
+
+# --- an import of a 快团团 / 群接龙 export (issue 17): the plan `order_import` makes ------
+
+Outcome = Literal["placed", "merged", "unplaced", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingOrder:
+    """An order already in the campaign, with the export rows it came from (快团团:123 …)."""
+
+    order: OrderView
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    """One product line of an imported order."""
+
+    name: str
+    product: str | None
+    qty: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOrder:
+    """What one export order becomes."""
+
+    rows: tuple[int, ...]
+    key: str
+    ref: str | None  # kept on the order so a later file does not bring it twice
+    address: Address | None
+    name: str
+    phone: str | None
+    where: str
+    note: str
+    lines: tuple[PlannedLine, ...]
+    amount: int | None  # fen, what the export says the order cost
+    refund: int  # fen already refunded in the export
+    paid: bool
+    outcome: Outcome
+    merge_into: int | None = None  # an existing order's id
+    merge_with: int | None = None  # index of an earlier planned order (same household)
+    why: str = ""  # the preview's word on merges, 待核实 and skips
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """The preview: what each row becomes, or the problems that stop the import."""
+
+    source: str  # ktt / jielong / sheet
+    sheet: str
+    orders: tuple[PlannedOrder, ...]
+    problems: tuple[str, ...] = ()
+    filled: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Nothing stops the import."""
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        """Rows per outcome, and all rows."""
+        out = {"rows": 0, "placed": 0, "merged": 0, "unplaced": 0, "skipped": 0}
+        for o in self.orders:
+            out[o.outcome] += len(o.rows)
+            out["rows"] += len(o.rows)
+        return out

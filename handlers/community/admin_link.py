@@ -16,7 +16,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from handlers import texts
 from handlers.staff_only import refuse_resident
@@ -29,23 +29,6 @@ LINK_TTL = timedelta(minutes=10)
 LOGIN_PATH = "/admin/login/link#"  # the token rides in the fragment: never sent, never logged
 COMMANDS = frozenset({"后台", "工作台", "后台登录"})
 _KEY_LABEL = b"linli admin login link v1"
-
-
-class LinkIssuer(Protocol):
-    """Makes the worker-page login link for a member (None when links cannot be made)."""
-
-    def login_link(self, channel: str, sender_id: str, now: datetime) -> str | None:
-        """A signed, single-use, short-lived URL, or None."""
-
-
-class NoLinkIssuer:
-    """The issuer of a Context built without the web app's secret: no links."""
-
-    def login_link(self, channel: str, sender_id: str, now: datetime) -> str | None:
-        return None
-
-
-NO_LINKS = NoLinkIssuer()
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,3 +82,20 @@ class NoSetup:
 
 
 NO_SETUP = NoSetup()
+
+
+class LinkIssuer(Protocol):
+    """Makes the worker-page login link for a member (None when links cannot be made)."""
+
+    def login_link(self, channel: str, sender_id: str, now: datetime) -> str | None:
+        """A signed, single-use, short-lived URL, or None."""
+
+
+class NoLinkIssuer:
+    """The issuer of a Context built without the web app's secret: no links."""
+
+    def login_link(self, channel: str, sender_id: str, now: datetime) -> str | None:
+        return None
+
+
+NO_LINKS: LinkIssuer = NoLinkIssuer()

@@ -8,24 +8,12 @@ their order joins. `models.community_repo.SqlCommunityRepo` implements it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from handlers.campaign.values import CampaignView
+from handlers.community.values import GroupRef, StaffScope
 from handlers.household.repo import Household
-from handlers.reach import GroupRef
-
-
-@dataclass(frozen=True, slots=True)
-class StaffScope:
-    """The community a message's sender serves, and the one its chat belongs to."""
-
-    community_id: int | None = None  # the sender's (a worker's community; admins: often none)
-    community: str = ""
-    chat_community_id: int | None = None  # the group's, when the message came from a group
-    chat_community: str = ""
-    communities: tuple[tuple[int, str], ...] = ()  # every community, oldest first
 
 
 class CommunityRepo(Protocol):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from handlers import texts
+from handlers.community.values import normalize_code
 from handlers.context import Context
 from handlers.staff_only import refuse_resident
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 _MENTION = re.compile(r"^(?:@\S+\s+)+")
 _BIND = re.compile(r"绑定(?:码)?[\s:：]*(?P<code>[A-Za-z0-9][A-Za-z0-9\-\s]{0,30})?[\s。.!！]*")
 _ASSIGN = re.compile(r"本群(?:属于|归属)[\s:：]*(?P<name>[^\n]{0,100}?)[\s。.!！]*")
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by hand
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,6 @@ class SetupCommand:
 
     kind: Literal["bind", "assign"]
     arg: str
-
-
-def normalize_code(text: str) -> str:
-    """`k7qm-3xpa`, `Ｋ７ＱＭ３ＸＰＡ` → `K7QM3XPA` (spaces and dashes dropped)."""
-    folded = unicodedata.normalize("NFKC", text).upper()
-    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def match_setup(msg: Incoming, ctx: Context) -> SetupCommand | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
+
+Address = tuple[str | None, str | None, str | None]  # building, unit, room
+Field = Literal["building", "unit", "room", "address", "name", "phone", "note"]  # a roster column
 
 Role = Literal["resident", "worker", "admin"]
 # Kept in the household's stored flags, but no vulnerability flag: the resident agreed to be
@@ -101,3 +104,50 @@ class _NoConsent:
 
 
 NO_CONSENT: ConsentRepo = _NoConsent()
+
+
+# --- a roster sheet as read (household.roster reads it, models stores it) ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """One household read from the sheet (`line` is the sheet's row number)."""
+
+    line: int
+    building: str | None
+    unit: str | None
+    room: str | None
+    name: str | None = None
+    phone: str | None = None
+    flags: tuple[str, ...] = ()
+    note: str | None = None
+
+    def label(self) -> str:
+        """3-2-201."""
+        return "-".join(p for p in (self.building, self.unit, self.room) if p)
+
+    @property
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        """The address as households are keyed."""
+        return self.building, self.unit, self.room
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A row left for a worker (待核实): its text as written and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRead:
+    """What was read: the columns found (field → header as written), rows placed, rows to review."""
+
+    header_line: int
+    columns: dict[Field, str]
+    rows: tuple[RosterRow, ...] = ()
+    review: tuple[ReviewRow, ...] = ()
+    blank: int = 0
+    flags: dict[str, int] = field(default_factory=dict)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
+from handlers.household.repo import Field, ReviewRow, RosterRead, RosterRow
 from handlers.jielong.address import find_address
 from handlers.jielong.phone import find_phone
 
-Field = Literal["building", "unit", "room", "address", "name", "phone", "note"]
 FIELD_LABELS: dict[Field, str] = {
     "building": "楼号",
     "unit": "单元",
@@ -51,50 +49,6 @@ FLAG_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _BUILDING_SUFFIX = re.compile(r"(?:号楼|栋|棟|幢|座|号|#|楼|区|期)$")
 _UNIT_SUFFIX = re.compile(r"(?:单元|门|梯)$")
 _ROOM_TAIL = " 室房号"
-
-
-@dataclass(frozen=True, slots=True)
-class RosterRow:
-    """One household read from the sheet (`line` is the sheet's row number)."""
-
-    line: int
-    building: str | None
-    unit: str | None
-    room: str | None
-    name: str | None = None
-    phone: str | None = None
-    flags: tuple[str, ...] = ()
-    note: str | None = None
-
-    def label(self) -> str:
-        """3-2-201."""
-        return "-".join(p for p in (self.building, self.unit, self.room) if p)
-
-    @property
-    def key(self) -> tuple[str | None, str | None, str | None]:
-        """The address as households are keyed."""
-        return self.building, self.unit, self.room
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
-    """A row left for a worker (待核实): its text as written and why."""
-
-    line: int
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class RosterRead:
-    """What was read: the columns found (field → header as written), rows placed, rows to review."""
-
-    header_line: int
-    columns: dict[Field, str]
-    rows: tuple[RosterRow, ...] = ()
-    review: tuple[ReviewRow, ...] = ()
-    blank: int = 0
-    flags: dict[str, int] = field(default_factory=dict)
 
 
 def _fold(text: str) -> str:

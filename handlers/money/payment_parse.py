@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.campaign.repo import OrderView
+from handlers.household.repo import Address
 from handlers.jielong.address import find_address
 from handlers.money.balance import to_fen
-
-Address = tuple[str | None, str | None, str | None]  # building, unit, room
 
 _AMOUNT = re.compile(r"[¥￥]\s*(\d{1,6}(?:\.\d{1,2})?)|(\d{1,6}(?:\.\d{1,2})?)\s*(?:元|块)")
 _NOS = re.compile(r"\d{1,4}(?:\s*[,，、\s]\s*\d{1,4})*\s*号?")

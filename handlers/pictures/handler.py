@@ -21,8 +21,7 @@ from handlers.context import Context
 from handlers.jielong.handler import handle_jielong
 from handlers.jielong.post import JielongPost, parse_jielong
 from handlers.jielong.repo import FLAG_UNREADABLE, ChainRef, StoredEntry
-from handlers.pictures.lines import PictureLine
-from handlers.pictures.repo import EntryMark
+from handlers.pictures.repo import EntryMark, PictureLine
 from handlers.types import Action, ChainChanged, Incoming, NotifyWorkers, Reply
 
 log = logging.getLogger(__name__)

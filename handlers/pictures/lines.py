@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from handlers.pictures.repo import PictureLine
 from handlers.pictures.typed import as_typed
 
 Rgb = tuple[int, int, int]
@@ -105,15 +106,6 @@ class _Row:
             gap = box.x0 - prev.x1
             out += (" " if gap > WORD_GAP * self.height else "") + box.text.strip()
         return out.strip()
-
-
-@dataclass(frozen=True, slots=True)
-class PictureLine:
-    """One line of the list as a resident would have typed it, with how sure the OCR was."""
-
-    text: str
-    confidence: float
-    crop: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original picture
 
 
 @dataclass(frozen=True, slots=True)

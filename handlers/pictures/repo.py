@@ -6,10 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from handlers.pictures.lines import PictureLine
 from handlers.types import Incoming
 
 FLAG_PICTURE = "picture:{picture}"  # an entry read from picture #N (the worker's crop link)
+
+
+@dataclass(frozen=True, slots=True)
+class PictureLine:
+    """One line of the list as a resident would have typed it, with how sure the OCR was."""
+
+    text: str
+    confidence: float
+    crop: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original picture
 
 
 @dataclass(frozen=True, slots=True)
