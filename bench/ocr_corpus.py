@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import requests
@@ -124,27 +125,29 @@ def paper(lines: list[str], font: ImageFont.FreeTypeFont, seed: int) -> Image.Im
     noise = np.random.default_rng(seed).normal(0, 6, pixels.shape).astype(np.int16)
     sheet = Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8))
     table = (118, 104, 92)
-    turned = sheet.rotate(rng.uniform(-1.5, 1.5), expand=True, fillcolor=table, resample=3)
+    turned = sheet.rotate(
+        rng.uniform(-1.5, 1.5), expand=True, fillcolor=table, resample=Image.Resampling.BICUBIC
+    )
     framed = Image.new("RGB", (turned.width + 40, turned.height + 40), table)
     framed.paste(turned, (20, 20))
     return framed.filter(ImageFilter.GaussianBlur(0.6))
 
 
-def shoot_chat(driver: object, base: str, text: str, index: int, path: Path) -> None:
+def shoot_chat(driver: Any, base: str, text: str, index: int, path: Path) -> None:
     """Send the chain as a resident and photograph the chat around its bubble."""
     author = AUTHORS[index % 2]
     viewer = AUTHORS[(index // 2) % 2]  # own (green) and others' (white) bubbles, alternately
     body = {"chat": GROUP, "sender": author, "text": text}
     requests.post(f"{base}/sim/api/send", json=body, timeout=60).raise_for_status()
-    drv = driver  # selenium's Chrome; typed loosely to keep selenium out of the type check
-    drv.get(f"{base}/sim?chat={GROUP}&as={viewer}")  # type: ignore[attr-defined]
+    drv = driver
+    drv.get(f"{base}/sim?chat={GROUP}&as={viewer}")
     first = text.split("\n", 1)[0]
-    wait = WebDriverWait(drv, 30)  # type: ignore[arg-type]
+    wait = WebDriverWait(drv, 30)
     height = wait.until(lambda d: d.execute_script(_MEASURE, first))
     metrics = {"width": 390, "height": int(height), "deviceScaleFactor": 2, "mobile": False}
-    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
-    drv.execute_script("document.getElementById('messages').scrollTop = 1e9")  # type: ignore[attr-defined]
-    drv.save_screenshot(str(path))  # type: ignore[attr-defined]
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    drv.execute_script("document.getElementById('messages').scrollTop = 1e9")
+    drv.save_screenshot(str(path))
 
 
 _MEASURE = """

@@ -163,7 +163,9 @@ def database(workdir: Path, postgres: bool) -> Iterator[str]:
         cluster.stop()
 
 
-def run_round(server: Server, msgs: Sequence[Message], args: argparse.Namespace, rate: float):
+def run_round(
+    server: Server, msgs: Sequence[Message], args: argparse.Namespace, rate: float
+) -> Outcome:
     """Send the round's messages (signed now) to one server; count what its database lost."""
     now = int(time.time())
     requests = [request_bytes(m, f"127.0.0.1:{server.port}", now) for m in msgs]

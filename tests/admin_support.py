@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -284,7 +284,7 @@ def _seed_campaigns(db: Session, w: World, household_b: int) -> None:
 def login(client: FlaskClient, member_id: int) -> str:
     """Log the member in through the real one-time link (as `后台` in chat gives it); return
     the CSRF token of the new session."""
-    rt = runtime_of(cast(Flask, client.application))
+    rt = runtime_of(client.application)
     with rt.session_factory() as db:
         member = db.get_one(Member, member_id)
         channel, ext = member.channel, member.external_id

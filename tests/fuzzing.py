@@ -42,7 +42,8 @@ from models.community import Member
 from models.migrate import upgrade_to_head
 from tests import wechat_client as wc
 from tests import wecom_client as wcc
-from tests.fuzz_bodies import BODIES, BRIDGE_SECRET, HUGE_INTS, generic
+from tests.fuzz_bodies import BODIES, HUGE_INTS, generic
+from tests.fuzz_bodies import BRIDGE_SECRET as BRIDGE_SECRET  # the fuzz test signs with it
 
 WORKER, PASSWORD = "fuzz-worker", "fuzz password 123"
 ODD_TEXT = ["", " ", "帮助", "\ud800", "a\udfffb", "\x00", "]]>", "<xml>", "😀" * 50, "x" * 5000]

@@ -40,7 +40,9 @@ def sheet_png(text: str = CHAIN, angle: float = 0.8) -> bytes:
     draw = ImageDraw.Draw(sheet)
     for i, line in enumerate(lines):
         draw.text((60, 60 + 48 * i), line, font=font, fill=(35, 35, 50))
-    turned = sheet.rotate(angle, expand=True, fillcolor=(120, 105, 95), resample=3)
+    turned = sheet.rotate(
+        angle, expand=True, fillcolor=(120, 105, 95), resample=Image.Resampling.BICUBIC
+    )
     return png(turned)
 
 

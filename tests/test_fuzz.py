@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from tests import fuzzing
 from tests import wechat_client as wc
 from tests import wecom_client as wcc
+from tests.channels.test_bridge import signed_headers
 from tests.fuzzing import BRIDGE_SECRET, fuzz_app, logged_in
-from tests.test_bridge import signed_headers
 
 FUZZ_REQUESTS = 3000
 SURROGATE = "malformed JSON: a string holds a lone surrogate (not Unicode text)"

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -69,7 +70,7 @@ class Burst:
                 return
             self._fail(str(response.status_code))
 
-    def _request(self, xml: str) -> dict[str, object]:
+    def _request(self, xml: str) -> dict[str, Any]:
         ts, nonce = str(int(time.time())), str(random.randrange(10**9))
         encrypted = wc.encrypt(xml)
         query = {
@@ -149,7 +150,7 @@ def outcome(factory: sessionmaker[Session]) -> tuple[dict[int, float], Counter[i
             )
         ).all()
         needs = session.scalars(select(Need.text)).all()
-    at = {int(key) - 7 * 10**18: when.astimezone(UTC).timestamp() for key, when in handled}
+    at = {int(key) - 7 * 10**18: when.astimezone(UTC).timestamp() for key, when in handled if when}
     made = Counter(int(text.rsplit("K", 1)[1]) for text in needs)
     return at, made
 
@@ -170,7 +171,8 @@ def test_kill_9_of_web_workers_loses_nothing_answered(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'linli.db'}")
     try:
         wait_for_200(f"http://127.0.0.1:{port}/", proc)
-        burst, done, killed = Burst(f"http://127.0.0.1:{port}"), threading.Event(), []
+        burst, done = Burst(f"http://127.0.0.1:{port}"), threading.Event()
+        killed: list[int] = []
         watcher = threading.Thread(target=killer, args=(burst, proc.pid, done, killed))
         watcher.start()
         started = time.monotonic()

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from subprocess import PIPE
 from typing import Any
@@ -47,8 +48,8 @@ from models.migrate import upgrade_to_head
 from models.outbox import claim_due
 from scheduler.lock import AdvisoryLock, make_lock
 from tests.contract import load_sample, sample_names
+from tests.scheduler.test_scheduler_process import ROOT, _start, _wait
 from tests.scheduler_support import T0, add_notices
-from tests.test_scheduler_process import ROOT, _start, _wait
 
 pytestmark = pytest.mark.postgres
 
@@ -230,12 +231,8 @@ def test_simultaneous_reposts_lose_no_entry_and_share_no_seq(
     for r in range(rounds):
         a, b = f"{3 + 2 * r}. {10 + r}-1-101 甲{r} 1份", f"{4 + 2 * r}. {30 + r}-1-101 乙{r} 2份"
         _together(
-            lambda a=a, r=r, seen=list(base): process(
-                factory, _post(10 + 2 * r, f"a{r}", [*seen, a])
-            ),
-            lambda b=b, r=r, seen=list(base): process(
-                factory, _post(11 + 2 * r, f"b{r}", [*seen, b])
-            ),
+            partial(process, factory, _post(10 + 2 * r, f"a{r}", [*base, a])),
+            partial(process, factory, _post(11 + 2 * r, f"b{r}", [*base, b])),
         )
         base += [a, b]
     entries = _entries(factory)
@@ -430,7 +427,7 @@ def test_advisory_lock_admits_one_scheduler_and_passes_on_release(pg_migrated_ur
         assert not second.acquire()  # the second copy stays idle
         assert first.renew()
         assert first.conn is not None
-        pid = first.conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        pid = first.conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
         first.conn.commit()
         assert second.holder() == f"backend pid {pid}"
         first.release()
@@ -446,7 +443,7 @@ def test_advisory_lock_dies_with_its_connection(pg_migrated_url: str) -> None:
     try:
         first, second = AdvisoryLock(first_engine), AdvisoryLock(second_engine)
         assert first.acquire() and first.conn is not None
-        pid = first.conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        pid = first.conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
         first.conn.commit()
         with second_engine.connect() as conn:  # the holder's process dies: its backend ends
             conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})

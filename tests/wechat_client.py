@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests import tencent_crypto
-from tests.tencent_crypto import sign
+from tests.tencent_crypto import sign as sign  # tests sign through the client module
 
 # The Tencent documentation's safe-mode vector.
 TOKEN = "spamtest"

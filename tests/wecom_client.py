@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests import tencent_crypto
-from tests.tencent_crypto import sign
+from tests.tencent_crypto import sign as sign  # tests sign through the client module
 
 # WeCom's published sample vector (URL verification).
 TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"

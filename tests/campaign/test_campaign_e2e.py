@@ -165,4 +165,4 @@ def test_whole_lifecycle(world: tuple[Chat_, list[Person]]) -> None:
     assert "张秀英" in delivery and "独居老人" in delivery and "138****" in delivery
 
     with chat.factory() as s:
-        assert s.scalar(select(func.count()).select_from(AuditLog)) > 100
+        assert (s.scalar(select(func.count()).select_from(AuditLog)) or 0) > 100

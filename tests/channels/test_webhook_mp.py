@@ -313,7 +313,8 @@ def test_unsubscribe_is_answered_success(wechat: WeChatActions) -> None:
 def test_an_image_is_queued_for_ocr_and_a_video_gets_the_polite_reply(
     wechat: WeChatActions,
 ) -> None:
-    """Pictures of a 接龙 are read by the OCR job (tests/test_pictures.py); a video is not."""
+    """Pictures of a 接龙 are read by the OCR job (tests/pictures/test_pictures.py); a video
+    is not."""
     xml = make_text_xml(
         None, MsgType="image", PicUrl="http://mmbiz/x.jpg", MediaId="m", MsgId=wc.next_msg_id()
     )

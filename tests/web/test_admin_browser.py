@@ -29,7 +29,7 @@ from tests.browser import chromium, live_server, require_chromium, require_cjk_f
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRET = "browser-test"  # what tests.browser.live_server configures
 
 

@@ -22,7 +22,7 @@ import pytest
 from handlers.needs.handler import classify_need
 from handlers.needs.repo import CATEGORIES
 
-DATA = Path(__file__).resolve().parent / "data" / "needs_heldout.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data" / "needs_heldout.jsonl"
 HOLDOUT = 80  # the last lines, never used for tuning
 
 CATEGORY_FLOOR = 0.90

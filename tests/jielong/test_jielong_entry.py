@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def row(
     u: str | None,
     r: str | None,
     name: str | None,
-    items: list[tuple[str, float, str | None]],
+    items: Sequence[tuple[str, float, str | None]],
     phone: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def repost(client: FlaskClient, template: str, n: int) -> None:
 def money_sheet(client: FlaskClient, campaign_id: int) -> dict[str, list[tuple[Any, ...]]]:
     response = client.get(f"/admin/campaigns/{campaign_id}/export/money.xlsx")
     assert response.status_code == 200
-    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert (response.mimetype or "").endswith("spreadsheetml.sheet")
     wb = load_workbook(BytesIO(response.data))
     return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb}
 

@@ -14,9 +14,11 @@ from handlers.community.admin_link import (
     match_admin_link,
     read_login_token,
 )
-from handlers.community.repo import NO_LINKS
+from handlers.community.repo import NO_LINKS, LinkIssuer
 from handlers.context import Context
 from handlers.household.repo import Household, MemberRepo, Role
+from handlers.jielong.repo import ChainRepo
+from handlers.needs.repo import NeedRepo
 from handlers.types import Incoming, Reply
 
 NOW = datetime(2024, 4, 12, 6, 0, tzinfo=UTC)
@@ -43,15 +45,16 @@ class FakeMembers:
         raise AssertionError("not used")
 
 
-def context(issuer: object = NO_LINKS) -> Context:
+def context(issuer: LinkIssuer = NO_LINKS) -> Context:
+    """Only members and the link issuer are asked; the other repositories are never reached."""
     members = cast(MemberRepo, FakeMembers({"w1": "worker"}))
     return Context(
-        chains=cast(object, None),
-        needs=cast(object, None),  # type: ignore[arg-type]
+        chains=cast(ChainRepo, None),
+        needs=cast(NeedRepo, None),
         members=members,
         now=lambda: NOW,
         links=issuer,
-    )  # type: ignore[arg-type]
+    )
 
 
 def msg(text: str, sender: str = "w1", group: bool = False) -> Incoming:

@@ -21,7 +21,7 @@ from models.migrate import upgrade_to_head
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.scheduler_support import T0
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(tmp_path: Path, base: str, db: Path) -> Path:

@@ -23,7 +23,7 @@ from tests.admin_support import login, member_id
 from tests.import_samples import jielong_rows, jielong_workbook, xlsx_bytes
 from tests.import_support import WORKER, open_campaign, say, snapshot, upload
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = (
     "群接龙导出导入「硕诚蔬菜套餐」：共 9 行，新建订单 5 行，合并到已有订单 1 行，"
     "待核实 2 行，未导入 1 行（已取消 1 行）。"

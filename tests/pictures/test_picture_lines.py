@@ -18,8 +18,17 @@ H = 32.0  # a text line's height in a 2x phone screenshot
 PITCH = 42.0
 
 
-def box(text: str, x0: float, row: float, *, width: float = 0.0, bg: Rgb = GREEN, conf=0.99,
-        room_left: float = 20.0, room_right: float = 200.0) -> TextBox:  # fmt: skip
+def box(
+    text: str,
+    x0: float,
+    row: float,
+    *,
+    width: float = 0.0,
+    bg: Rgb = GREEN,
+    conf: float = 0.99,
+    room_left: float = 20.0,
+    room_right: float = 200.0,
+) -> TextBox:
     y0 = 300 + row * PITCH
     x1 = x0 + (width or 29 * len(text))
     crop = (int(x0), int(y0), int(x1), int(y0 + H))

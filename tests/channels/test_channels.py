@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import webhook_mp
-from bot.channels import MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
+from bot.channels import Channel, MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
 from bot.config import SchedulerSettings
@@ -298,7 +298,10 @@ def test_a_registered_resident_who_wrote_gets_the_pickup_reminder_1_to_1(  # typ
             )
         )
     assert jobs.queue_campaign_notices(mp_factory, clock.now, SchedulerSettings()) == 1
-    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    senders: dict[str, Channel] = {
+        "mp": mp_channel(mp_factory, base, clock),
+        "wecom_robot": robot(mp_factory, base),
+    }
     assert push_due_notices(mp_factory, senders, clock.now) == 1
     [sent] = state.mp_sent
     assert sent["touser"] == "o_reg" and "A7" in sent["text"]["content"]
@@ -327,7 +330,7 @@ def _order_in_group(factory: sessionmaker[Session], clock: Clock) -> int:
         )
         s.add(order)
         s.flush()
-        s.execute(Member.__table__.update().values(household_id=hh.id))
+        s.execute(update(Member).values(household_id=hh.id))
         return order.id
 
 
@@ -373,7 +376,10 @@ def test_outside_window_falls_back_to_the_group_the_order_came_from(  # type: ig
         order_id=order_id,
         expires_at=clock.now + timedelta(minutes=20),
     )
-    senders = {"mp": mp_channel(mp_factory, base, clock), "wecom_robot": robot(mp_factory, base)}
+    senders: dict[str, Channel] = {
+        "mp": mp_channel(mp_factory, base, clock),
+        "wecom_robot": robot(mp_factory, base),
+    }
     assert push_due_notices(mp_factory, senders, clock.now) == 1  # the group notice
     with mp_factory() as s:
         rows = s.scalars(select(Notice).order_by(Notice.id)).all()

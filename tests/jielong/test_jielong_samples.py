@@ -21,7 +21,7 @@ from handlers.types import Action, Incoming
 from tests.contract import order_differences
 from tests.fakes_chains import FakeChainRepo, make_context
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in SAMPLES.glob("*.expected.json"))
 
 

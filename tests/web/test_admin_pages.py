@@ -105,8 +105,8 @@ def test_take_transfer_done(
     with session_factory() as db:
         need = db.get_one(Need, world.need_urgent)
         assert (need.status, need.resolution) == ("resolved", "已送药上门")
-        told = [n.text for n in db.scalars(select(Notice)) if "已处理完成" in n.text]
-        assert told and not any("已送药上门" in t for t in told)  # the group never sees the note
+        sent = [n.text for n in db.scalars(select(Notice)) if "已处理完成" in n.text]
+        assert sent and not any("已送药上门" in t for t in sent)  # the group never sees the note
     assert [r.actor for r in audit_rows(session_factory, "need.take")] == ["w-a"]
     assert len(audit_rows(session_factory, "need.done")) == 1
     again = client.post(url, data={"csrf_token": csrf, "action": "done"})

@@ -184,7 +184,7 @@ def _bad_quantity() -> bytes:
     return xlsx_bytes(workbook(orders))
 
 
-BAD = {
+BAD: dict[str, tuple[Callable[[], bytes], str]] = {
     "merged across columns": (lambda: _edited(_merged_across), "F3:G3 是横向合并的单元格"),
     "wrong sheet": (_summary_sheet_only, "没找到订单表：「商品汇总」"),
     "10,000 rows": (_ten_thousand_rows, f"有 10000 行，一次最多导入 {MAX_IMPORT_ROWS} 行"),

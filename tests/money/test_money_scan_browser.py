@@ -20,7 +20,7 @@ from handlers.types import Incoming
 from models.base import make_engine, make_session_factory
 from tests.admin_support import create_tables, link_for
 from tests.browser import chromium, live_server, require_chromium
-from tests.test_money_browser import SECRET, wait_text
+from tests.money.test_money_browser import SECRET, wait_text
 
 pytestmark = pytest.mark.browser
 

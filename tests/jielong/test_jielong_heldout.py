@@ -29,7 +29,7 @@ from bot.pipeline import process
 from bot.replay import BadLine, collect, fresh_database, read_transcript
 from tests.contract import order_differences
 
-DATA = Path(__file__).resolve().parent / "data" / "jielong_heldout"
+DATA = Path(__file__).resolve().parents[1] / "data" / "jielong_heldout"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in DATA.glob("*.expected.json"))
 SECOND_BATCH = 13  # transcripts numbered from here came in the second batch
 EXACT_FLOOR = 0.97

@@ -62,7 +62,7 @@ def town(tmp_path: Path) -> Chat_:
 
 def _count(town: Chat_, model: type[object]) -> int:
     with town.factory() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)  # type: ignore[arg-type]
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def _heping(s: Session) -> int:

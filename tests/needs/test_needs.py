@@ -16,7 +16,7 @@ from handlers.needs.repo import CATEGORIES
 from handlers.types import NotifyWorkers, Reply
 from tests.fakes_needs import T0, World, message
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 
 # (text, category or None when it is not a need, urgent)
 CASES: list[tuple[str, str | None, bool]] = [

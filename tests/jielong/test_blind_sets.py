@@ -27,7 +27,7 @@ from bot.pipeline import process
 from bot.replay import BadLine, collect, fresh_database, read_transcript
 from tests.contract import order_differences
 
-DATA = Path(__file__).resolve().parent / "data" / "blind_2026_12"
+DATA = Path(__file__).resolve().parents[1] / "data" / "blind_2026_12"
 ORDER_FLOOR, CATEGORY_FLOOR, URGENT_FLOOR = 0.97, 0.90, 0.95
 # Scored at first sight, before any tuning on the batch: (orders exact, needs category, urgent).
 FIRST_SIGHT = {

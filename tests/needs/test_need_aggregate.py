@@ -34,7 +34,13 @@ class RecordingCampaigns(NoCampaigns):
     created: list[CampaignView] = field(default_factory=list)
 
     def create_campaign(
-        self, draft: CampaignDraft, chat_id: str, channel: str, actor: str, at: datetime
+        self,
+        draft: CampaignDraft,
+        chat_id: str,
+        channel: str,
+        actor: str,
+        at: datetime,
+        community_id: int | None = None,
     ) -> CampaignView:
         view = CampaignView(
             len(self.created) + 1, chat_id, channel, draft.title, "open", draft.products,

@@ -20,7 +20,7 @@ from tests.browser import chromium, live_server, require_chromium, require_cjk_f
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "simulator.png"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "simulator.png"
 GROUP_BUY = "sim-g-tuangou"
 CHAIN_HEAD = "#接龙\n周六蔬菜团购 周五晚8点截单 周六上午9点3号楼下取货\n例 3-2-201 张三 土豆2斤\n"
 CHAIN_1 = CHAIN_HEAD + "1. 3-2-502 李建国 西红柿3斤 鸡蛋1板"

@@ -37,7 +37,7 @@ def cli(tmp_path: Path, settings: Settings, app: Flask, capsys: pytest.CaptureFi
 
 def _count(factory: sessionmaker[Session], model: type[object]) -> int:
     with factory() as db:
-        return int(db.scalar(select(func.count()).select_from(model)) or 0)  # type: ignore[arg-type]
+        return int(db.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_a_community_set_up_without_sql(

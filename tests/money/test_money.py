@@ -30,7 +30,7 @@ from handlers.money.balance import (
 )
 from handlers.money.ops import plan_paid, refund_reason
 from handlers.money.payment_parse import parse_pay_target, parse_transfer
-from handlers.money.repo import PaymentView
+from handlers.money.repo import PaymentKind, PaymentView
 from handlers.statuses import OrderStatus
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
@@ -57,7 +57,7 @@ def _order(
     return OrderView(no, 1, no, status, home, tuple(lines), "g1", "u", no, AT)
 
 
-def _paid(order_id: int, fen: int, kind: str = "payment", done: bool = True) -> PaymentView:
+def _paid(order_id: int, fen: int, kind: PaymentKind = "payment", done: bool = True) -> PaymentView:
     return PaymentView(
         order_id,
         order_id,
@@ -67,7 +67,7 @@ def _paid(order_id: int, fen: int, kind: str = "payment", done: bool = True) -> 
         "",
         "w1",
         AT,
-        AT if done else None,  # type: ignore[arg-type]
+        AT if done else None,
     )
 
 

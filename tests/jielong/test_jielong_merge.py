@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.jielong import merge as merge_module
+from handlers.jielong.entry import parse_entry
 from handlers.jielong.merge import MergeResult, merge_post
 from handlers.jielong.post import parse_jielong
 from handlers.jielong.repo import (
@@ -197,7 +198,7 @@ def test_only_new_lines_are_parsed_and_the_repo_is_asked_once(
     chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = merge_module.parse_entry
+    real = parse_entry
 
     def counting(line: str, products: object) -> ParsedEntry:
         parsed.append(line)
