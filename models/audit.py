@@ -1,4 +1,4 @@
-"""Write and read 台账 rows (AuditLog): who did what to which record, before → after."""
+"""The 台账 (AuditLog): who did what to which record, before → after; written and read here."""
 
 from __future__ import annotations
 
@@ -6,11 +6,28 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Index, String, Table, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from handlers.campaign.repo import AuditEntry
-from models.messaging import AuditLog
+from models.base import Base, JSONText, UTCDateTime, utcnow
+
+
+class AuditLog(Base):
+    """台账: who did what to which record, when, before and after. Never deleted."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(50))
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[str] = mapped_column(String(50))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 _INSERT_AUDIT = insert(cast(Table, AuditLog.__table__))
 

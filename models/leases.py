@@ -5,11 +5,22 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from models.messaging import Lease
+from models.base import Base, UTCDateTime
+
+
+class Lease(Base):
+    """A named lease row (the scheduler's single-instance lock on SQLite)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The inbox (every accepted message, committed before handling), the outbox and the audit log."""
+"""Messages in and out: the inbox (every accepted message, committed before handling) and the
+outbox (every notice Linli sends)."""
 
 from __future__ import annotations
 
@@ -56,29 +57,3 @@ class Notice(Base):
     mention_mobile: Mapped[str | None] = mapped_column(String(20))
     # 需人工通知: the resident could not be reached 1:1; a worker should call or visit.
     needs_manual: Mapped[bool] = mapped_column(default=False)
-
-
-class AuditLog(Base):
-    """台账: who did what to which record, when, before and after. Never deleted."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_record", "record_type", "record_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(50))
-    record_type: Mapped[str] = mapped_column(String(30))
-    record_id: Mapped[str] = mapped_column(String(50))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Lease(Base):
-    """A named lease row (the scheduler's single-instance lock on SQLite)."""
-
-    __tablename__ = "leases"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(100))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

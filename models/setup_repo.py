@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from handlers.community.repo import AssignOutcome, BindOutcome, BindStatus
 from handlers.community.values import CODE_ALPHABET, normalize_code
-from models.audit import write_audit
+from models.audit import AuditLog, write_audit
 from models.base import core_connection
 from models.campaign import Campaign
 from models.community import Chat, Community, Household, Invitation, Member
-from models.messaging import AuditLog, InboxMessage
+from models.messaging import InboxMessage
 from models.need import Need
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import AuditLog
 from models.campaign import Campaign, Order
-from models.messaging import AuditLog, Notice
+from models.messaging import Notice
 from models.notices import queue_notice
 from models.outbox import DEAD, FALLBACK, MANUAL
 from scheduler.destinations import ResidentReach, flag_manual

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import SchedulerSettings
 from handlers import texts
+from models.audit import AuditLog
 from models.campaign import Campaign, Order
-from models.messaging import AuditLog, Notice
+from models.messaging import Notice
 from models.need import Need
 from models.notices import queue_notice
 from models.staff import staff_of

@@ -13,9 +13,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import TestResponse, encode_multipart
 
 from bot.demo import DEMO_GROUPS, DEMO_WORKER, seed_demo
+from models.audit import AuditLog
 from models.campaign import Order, OrderLine
 from models.community import Household
-from models.messaging import AuditLog
 from models.payment import OrderImport, Payment
 from tests.admin_support import create_tables, login, member_id, runtime_of
 

@@ -17,11 +17,10 @@ from bot.admin.scope import (
 )
 from bot.admin.security import Staff
 from bot.runtime import runtime
-from models.audit import write_audit
+from models.audit import AuditLog, write_audit
 from models.base import utcnow
 from models.campaign import Campaign, Order
 from models.community import Household
-from models.messaging import AuditLog
 from models.need import Need
 
 bp = Blueprint("audit", __name__)

@@ -48,7 +48,7 @@ _WORKER_FLAGS = frozenset((*DOUBTS, FLAG_POSSIBLE_DUPLICATE))
 
 
 @dataclass(frozen=True, slots=True)
-class ChainLine:
+class ChainRequest:
     """A sentence order or a 取消 aimed at the chat's open chain."""
 
     chain: ChainRef
@@ -151,7 +151,7 @@ def doubt_parts(added: Sequence[Added], *, with_raw: bool) -> list[str]:
     return parts
 
 
-def match_chain_line(msg: Incoming, ctx: Context) -> ChainLine | None:
+def match_chain_line(msg: Incoming, ctx: Context) -> ChainRequest | None:
     """While an order chain is open here: a sentence order, or the author's 取消."""
     if msg.kind != "text":
         return None
@@ -175,7 +175,7 @@ def match_chain_line(msg: Incoming, ctx: Context) -> ChainLine | None:
         parsed = _with_household(msg, parsed, ctx)
         if parsed.room is None and ctx.chains.entries_by_author(chain.id, msg.sender_id):
             return None  # '改一下，口罩要两盒' from someone already in the list: no new entry
-    return ChainLine(chain=chain, kind="order", parsed=parsed, line_key=line_key(text))
+    return ChainRequest(chain=chain, kind="order", parsed=parsed, line_key=line_key(text))
 
 
 def _is_open(chain: ChainRef, at: datetime) -> bool:
@@ -185,14 +185,14 @@ def _is_open(chain: ChainRef, at: datetime) -> bool:
     return at - opened <= OPEN_FOR
 
 
-def _match_cancel(msg: Incoming, text: str, chain: ChainRef, ctx: Context) -> ChainLine | None:
+def _match_cancel(msg: Incoming, text: str, chain: ChainRef, ctx: Context) -> ChainRequest | None:
     mine = ctx.chains.entries_by_author(chain.id, msg.sender_id)
     if not mine:
         return None
     targets = cancel_targets(text, mine, chain.products)
     if not targets and not mentions_self(text):
         return None
-    return ChainLine(chain=chain, kind="cancel", targets=tuple(targets), candidates=tuple(mine))
+    return ChainRequest(chain=chain, kind="cancel", targets=tuple(targets), candidates=tuple(mine))
 
 
 def _plus_one(text: str, chain: ChainRef) -> ParsedEntry | None:
@@ -216,7 +216,7 @@ def _with_household(msg: Incoming, parsed: ParsedEntry, ctx: Context) -> ParsedE
     )
 
 
-def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+def handle_chain_line(msg: Incoming, line: ChainRequest, ctx: Context) -> list[Action]:
     """Add the sentence order as the next entry, or withdraw what the 取消 names."""
     if line.kind == "cancel":
         return _handle_cancel(msg, line, ctx)
@@ -244,7 +244,7 @@ def handle_chain_line(msg: Incoming, line: ChainLine, ctx: Context) -> list[Acti
     return [reply, ChainChanged(line.chain.id, (seq,))]
 
 
-def _handle_cancel(msg: Incoming, line: ChainLine, ctx: Context) -> list[Action]:
+def _handle_cancel(msg: Incoming, line: ChainRequest, ctx: Context) -> list[Action]:
     title = _short(line.chain.title)
     if not line.targets:
         seqs = [e.seq for e in line.candidates]

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.campaign.handler import close_due
+from models.audit import AuditLog
 from models.campaign import Order, PickupSlot
 from models.campaigns_repo import SqlCampaignRepo
-from models.messaging import AuditLog
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
 OPEN = (

@@ -13,8 +13,8 @@ from handlers.campaign.commands import parse_command
 from handlers.campaign.parse import SHANGHAI, ParseProblem, parse_campaign, parse_when
 from handlers.campaign.repo import CampaignDraft, ProductSpec
 from handlers.campaign.rules import mask_phone, match_product
+from models.audit import AuditLog
 from models.campaigns_repo import SqlCampaignRepo
-from models.messaging import AuditLog
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
 NOW = datetime(2022, 4, 11, 10, 0, tzinfo=SHANGHAI)

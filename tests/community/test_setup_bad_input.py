@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from models.audit import AuditLog
 from models.base import utcnow
 from models.community import Household, Invitation
-from models.messaging import AuditLog
 from models.setup_repo import create_invitation, find_community
 from tests.setup_support import Cli, Sim, code_in, roster_workbook, write_config
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from models.audit import AuditLog
 from models.campaign import Campaign, Order
 from models.community import Chat, Community, Household
-from models.messaging import AuditLog
 from models.need import Need
 from tests.admin_support import login, member_id
 from tests.setup_support import Cli, Sim, code_in, roster_workbook, write_config

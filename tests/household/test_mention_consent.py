@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from models.audit import AuditLog
 from models.community import Household
-from models.messaging import AuditLog
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.reach_support import (
     GROUPS,

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
 from handlers.campaign.parse import parse_when
-from models.messaging import AuditLog, Notice
+from models.audit import AuditLog
+from models.messaging import Notice
 from models.payment import Payment
 from scheduler.jobs import close_due_campaigns
 from tests.admin_support import create_tables, login, member_id, runtime_of

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
-from models.messaging import AuditLog
+from models.audit import AuditLog
 from models.payment import Payment
 from tests.admin_support import create_tables, login, member_id, runtime_of
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import SchedulerSettings
 from bot.pipeline import process
 from handlers.types import Incoming
+from models.audit import AuditLog
 from models.base import make_engine, make_session_factory
 from models.campaign import Campaign, Order
 from models.community import Chat, Community, Household, Member
-from models.messaging import AuditLog, Notice
+from models.messaging import Notice
 from models.migrate import upgrade_to_head
 from models.need import Need
 from scheduler.report import escalate_unacknowledged_needs, report_text, send_daily_report

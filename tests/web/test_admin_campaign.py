@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import texts
+from models.audit import AuditLog
 from models.campaign import Order, OrderLine
 from models.chain import ChainEntry
-from models.messaging import AuditLog, Notice
+from models.messaging import Notice
 from tests.admin_support import World, create_tables, login, runtime_of, seed
 
 

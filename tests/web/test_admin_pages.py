@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin.charts import SlotLoad, bar_chart, slot_chart, stacked_columns
+from models.audit import AuditLog
 from models.community import Household
-from models.messaging import AuditLog, Notice
+from models.messaging import Notice
 from models.need import Need
 from tests.admin_support import XSS_NAME, World, create_tables, login, runtime_of, seed
 
