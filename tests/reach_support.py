@@ -22,6 +22,7 @@ from bot.admin import security
 from bot.channels import MpCustomerServiceChannel, SimChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Channel
 from bot.config import (
+    DEFAULT_ZONE,
     DatabaseSettings,
     SchedulerSettings,
     ServerSettings,
@@ -169,8 +170,8 @@ class Street:
 
     def jobs(self) -> None:
         """The campaign jobs (cut-off, arrival, reminders, follow-ups), then the outbox."""
-        jobs.close_due_campaigns(self.factory, self.clock.now)
-        jobs.queue_campaign_notices(self.factory, self.clock.now, SchedulerSettings())
+        jobs.close_due_campaigns(self.factory, self.clock.now, DEFAULT_ZONE)
+        jobs.queue_campaign_notices(self.factory, self.clock.now, SchedulerSettings(), DEFAULT_ZONE)
         self.push()
 
     def drain(self) -> None:

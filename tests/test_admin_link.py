@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import cast
 from urllib.parse import urlsplit
 
+from bot.config import DEFAULT_ZONE
 from handlers import texts
 from handlers.admin_link import (
     NO_LINKS,
@@ -50,6 +51,7 @@ def context(issuer: object = NO_LINKS) -> Context:
         needs=cast(object, None),  # type: ignore[arg-type]
         members=members,
         now=lambda: NOW,
+        tz=DEFAULT_ZONE,
         links=issuer,
     )  # type: ignore[arg-type]
 
