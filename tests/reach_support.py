@@ -22,9 +22,7 @@ from bot.admin import security
 from bot.channels import MpCustomerServiceChannel, SimChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Channel
 from bot.config import (
-    DEFAULT_ZONE,
     DatabaseSettings,
-    SchedulerSettings,
     ServerSettings,
     Settings,
     WeChatSettings,
@@ -166,12 +164,14 @@ class Street:
     # --- the scheduler --------------------------------------------------------------------
     def push(self) -> int:
         """The outbox job, once, at the street's time."""
-        return push_due_notices(self.factory, self.senders, self.clock.now, OutboxOptions())
+        options = OutboxOptions.from_settings(self.settings.scheduler, self.settings.zone)
+        return push_due_notices(self.factory, self.senders, self.clock.now, options)
 
     def jobs(self) -> None:
         """The campaign jobs (cut-off, arrival, reminders, follow-ups), then the outbox."""
-        jobs.close_due_campaigns(self.factory, self.clock.now, DEFAULT_ZONE)
-        jobs.queue_campaign_notices(self.factory, self.clock.now, SchedulerSettings(), DEFAULT_ZONE)
+        zone, sched = self.settings.zone, self.settings.scheduler
+        jobs.close_due_campaigns(self.factory, self.clock.now, zone)
+        jobs.queue_campaign_notices(self.factory, self.clock.now, sched, zone)
         self.push()
 
     def drain(self) -> None:

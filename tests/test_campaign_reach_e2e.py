@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import DEFAULT_ZONE, SchedulerSettings, Settings
+from bot.config import SchedulerSettings, Settings
 from models.campaign import Order
 from scheduler import jobs
 from tests.admin_support import form_csrf
@@ -167,7 +167,7 @@ def test_a_campaign_reaches_every_group_and_every_resident(
     street.jobs()
     street.drain()
     clock.at(T0.replace(hour=20, minute=1) + timedelta(days=2))
-    jobs.send_daily_report(street.factory, clock.now, SchedulerSettings(), DEFAULT_ZONE)
+    jobs.send_daily_report(street.factory, clock.now, SchedulerSettings(), street.settings.zone)
     street.drain()
 
     _announced_and_arrived_once(street)
