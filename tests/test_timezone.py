@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,8 +27,8 @@ from bot.channels import SimChannel
 from bot.config import ConfigError, SchedulerSettings, Settings, load_settings
 from models.campaign import Campaign
 from models.need import Need
-from scheduler import build_scheduler, jobs
 from scheduler import __main__ as scheduler_main
+from scheduler import build_scheduler, jobs
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.reach_support import (
     GROUPS,
