@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import FakeChannel, Message
-from bot.config import SchedulerSettings
+from bot.config import DEFAULT_ZONE, SchedulerSettings
 from models import Base, Campaign, Chat, Household, Order, make_engine
 from models.base import make_session_factory
 from models.notices import queue_notice
@@ -105,7 +105,7 @@ def main(count: int = DEFAULT_COUNT) -> None:
         seed_orders(job, count)
         timed(
             "enqueue via queue_slot_reminders job (from orders)",
-            lambda: queue_campaign_notices(job, T0, SchedulerSettings()),
+            lambda: queue_campaign_notices(job, T0, SchedulerSettings(), DEFAULT_ZONE),
             count,
         )
         fake = FakeChannel()

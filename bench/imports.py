@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import Workbook
 
+from bot.config import DEFAULT_ZONE
 from bot.imports import preview, run_import
 from bot.xlsx_reader import read_export
 from handlers.campaign.repo import CampaignDraft, ProductSpec
@@ -62,11 +63,12 @@ def main(count: int) -> None:
             campaign = SqlCampaignRepo(s).create_campaign(draft, "g1", "sim", "w1", AT).id
         timed("read the sheet (checks included)", lambda: read_export(data))
         shown = timed(
-            "preview (read + plan, nothing stored)", lambda: preview(factory, campaign, data)
+            "preview (read + plan, nothing stored)",
+            lambda: preview(factory, campaign, data, DEFAULT_ZONE),
         )
         done = timed(
             "import (read + plan + store, one transaction)",
-            lambda: run_import(factory, campaign, data, "b.xlsx", "w1", AT),
+            lambda: run_import(factory, campaign, data, "b.xlsx", "w1", AT, DEFAULT_ZONE),
         )
         refused = timed("refuse the 10,000-row export", lambda: read_export(big))
         engine.dispose()

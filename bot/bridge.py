@@ -111,7 +111,7 @@ def receive() -> Response:
     factory = rt.session_factory
     try:
         remember_chat(factory, incoming)
-        done = accept(factory, incoming, rt.links)
+        done = accept(factory, incoming, rt.links, tz=rt.settings.zone)
     except Exception:  # storage failed: not accepted, the relay should retry
         log.exception("bridge could not accept msg=%s", incoming.msg_id)
         return _error(503, "storage unavailable, retry later")

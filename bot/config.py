@@ -11,6 +11,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CONFIG_ENV = "LINLI_CONFIG"
 MESSAGE_MODES = ("plain", "compatible", "safe")  # 明文模式, 兼容模式, 安全模式
@@ -124,6 +125,11 @@ class Settings:
     seed_demo: bool = True
     log_level: str = "INFO"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """`timezone` as a tzinfo: the zone people read times in (storage stays UTC)."""
+        return ZoneInfo(self.timezone)
+
 
 def _build(cls: type[Any], raw: dict[str, Any], where: str) -> Any:
     """Instantiate a settings dataclass from a TOML table, checking names and types."""
@@ -188,6 +194,7 @@ def check_settings(settings: Settings) -> None:
             f"scheduler.inbox_stale_seconds must be at least {MIN_INBOX_STALE_SECONDS} "
             "(a callback may wait 4 s for its reply before the sweeper takes over)"
         )
+    _check_zone(settings.timezone)
     wechat = settings.wechat
     if wechat.mode not in ("", *MESSAGE_MODES):
         raise ConfigError(f"wechat.mode must be one of {', '.join(MESSAGE_MODES)} (or absent)")
@@ -198,3 +205,17 @@ def check_settings(settings: Settings) -> None:
             "wechat.aes_key is set, so plain messages are refused; to accept both during a "
             'switch, set wechat.mode = "compatible" (兼容模式), or remove the key'
         )
+
+
+def _check_zone(name: str) -> None:
+    """An IANA zone name this machine knows (tzdata), such as Asia/Shanghai."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"timezone = {name!r} is not a time zone this machine knows; use an IANA name "
+            'such as "Asia/Shanghai" (the default)'
+        ) from exc
+
+
+DEFAULT_ZONE = Settings().zone  # what callers that are given no settings (tests, tools) use

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -132,8 +132,11 @@ def seed_demo_campaign(
     worker_id: str = "",
     channel: str = "sim",
     now: datetime | None = None,
+    *,
+    tz: tzinfo,
 ) -> list[int]:
-    """Seed two campaigns in the caller's transaction; return their ids (ordering, arrived)."""
+    """Seed two campaigns in the caller's transaction; return their ids (ordering, arrived).
+    `tz`: the configured zone the seeded notices show times in."""
     now = now or utcnow()
     repo = SqlCampaignRepo(session)
     homes = demo_homes(session, community_id)
@@ -146,12 +149,14 @@ def seed_demo_campaign(
     rice_at = now - timedelta(days=2)
     rice = repo.create_campaign(timed(RICE, rice_at, 0), group_chat_id, channel, actor, rice_at)
     add_chain(session, rice.id, group_chat_id, RICE, homes, channel, rice_at, eggs=False)
-    _run_to_pickup(repo, rice.id, actor, now)
+    _run_to_pickup(repo, rice.id, actor, now, tz)
     log.info("seeded demo campaigns %s and %s", veg.id, rice.id)
     return [veg.id, rice.id]
 
 
-def _run_to_pickup(repo: SqlCampaignRepo, campaign_id: int, actor: str, now: datetime) -> None:
+def _run_to_pickup(
+    repo: SqlCampaignRepo, campaign_id: int, actor: str, now: datetime, tz: tzinfo
+) -> None:
     """截单, confirm all, 到货 (short stock allocated, slots, codes), one household picked up."""
     campaign = repo.get_campaign(campaign_id)
     assert campaign is not None
@@ -159,9 +164,9 @@ def _run_to_pickup(repo: SqlCampaignRepo, campaign_id: int, actor: str, now: dat
     confirm_all(repo, campaign, actor, now - timedelta(hours=20))
     campaign = repo.get_campaign(campaign_id)
     assert campaign is not None
-    arrive(repo, campaign, actor, now - timedelta(hours=1), now - timedelta(minutes=30))
+    arrive(repo, campaign, actor, now - timedelta(hours=1), tz, now - timedelta(minutes=30))
     ready = [o for o in repo.list_orders(campaign_id) if o.status == "ready" and o.pickup_code]
     if ready:
         campaign = repo.get_campaign(campaign_id)
         assert campaign is not None and ready[0].pickup_code is not None
-        pickup(repo, campaign, ready[0].pickup_code, actor, now - timedelta(minutes=10))
+        pickup(repo, campaign, ready[0].pickup_code, actor, now - timedelta(minutes=10), tz)

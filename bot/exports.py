@@ -7,6 +7,7 @@ looks like a formula (=, +, -, @, tab, CR) is stored as plain text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from io import BytesIO
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def packer_sheet(orders: Sequence[OrderView]) -> Workbook:
     return wb
 
 
-def desk_sheet(orders: Sequence[OrderView]) -> Workbook:
+def desk_sheet(orders: Sequence[OrderView], tz: tzinfo) -> Workbook:
     """The pickup desk: per household address, items, slot, code, masked phone, status."""
     wb = Workbook()
     ws = wb.active
@@ -89,7 +90,7 @@ def desk_sheet(orders: Sequence[OrderView]) -> Workbook:
                 address(o.household),
                 _name(o),
                 items_text(o.lines, final=True),
-                slot_text(o),
+                slot_text(o, tz),
                 o.pickup_code or "",
                 mask_phone(o.household.phone if o.household else None),
                 texts.ORDER_STATUS.get(o.status, o.status),
@@ -112,7 +113,7 @@ SHEETS = {"supplier": "供应商汇总", "packers": "分拣单", "desk": "取货
 DOWNLOADS = {**SHEETS, "money": "收款表"}  # what the campaign page offers (收款表: bot.money_sheet)
 
 
-def export(repo: CampaignRepo, campaign_id: int, kind: str) -> Workbook | None:
+def export(repo: CampaignRepo, campaign_id: int, kind: str, tz: tzinfo) -> Workbook | None:
     """One of the sheets by kind (supplier, packers, desk); None for an unknown campaign."""
     c = repo.get_campaign(campaign_id)
     if c is None or kind not in SHEETS:
@@ -120,7 +121,7 @@ def export(repo: CampaignRepo, campaign_id: int, kind: str) -> Workbook | None:
     orders = repo.list_orders(campaign_id, SHIPPED)
     if kind == "supplier":
         return supplier_sheet(c, orders)
-    return packer_sheet(orders) if kind == "packers" else desk_sheet(orders)
+    return packer_sheet(orders) if kind == "packers" else desk_sheet(orders, tz)
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

@@ -86,14 +86,14 @@ def import_command(
         if word:
             out.write(word + "\n")
         data = path.read_bytes()
-        result = preview(factory, campaign_id, data)
+        result = preview(factory, campaign_id, data, settings.zone)
         write_preview(result, out)
         if not result.ok:
             return 1
         if not store:
             out.write(texts.IMPORT_CLI_DRY_RUN + "\n")
             return 0
-        done = run_import(factory, campaign_id, data, path.name, actor, utcnow())
+        done = run_import(factory, campaign_id, data, path.name, actor, utcnow(), settings.zone)
         out.write(done.message + "\n")
         return 0 if done.ok else 1
     finally:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,15 +53,17 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def preview(factory: sessionmaker[Session], campaign_id: int, data: bytes) -> ImportResult:
-    """Read and plan; nothing is stored."""
+def preview(
+    factory: sessionmaker[Session], campaign_id: int, data: bytes, tz: tzinfo
+) -> ImportResult:
+    """Read and plan; nothing is stored (`tz`: the zone the reply's times are in)."""
     table = read_export(data)
     if isinstance(table, str):
         return ImportResult(False, table)
     with factory() as session:
         try:
             c = _view(session, campaign_id)
-            plan = _plan(session, c, table, file_digest(data))
+            plan = _plan(session, c, table, file_digest(data), tz)
         except _Refused as refusal:
             return ImportResult(False, str(refusal), table=table)
     if not plan.ok:
@@ -77,6 +79,7 @@ def run_import(
     filename: str,
     actor: str,
     at: datetime,
+    tz: tzinfo,
 ) -> ImportResult:
     """Plan again with the campaign locked and store everything, or nothing."""
     table = read_export(data)
@@ -87,7 +90,7 @@ def run_import(
         with factory.begin() as session:
             session.get(Campaign, campaign_id, with_for_update=True)
             c = _view(session, campaign_id)
-            plan = _plan(session, c, table, digest)
+            plan = _plan(session, c, table, digest, tz)
             if not plan.ok:
                 raise _Refused(texts.IMPORT_REFUSED.format(problems=shown_problems(plan.problems)))
             import_id = _write(session, c, plan, (digest, filename), (actor, at))
@@ -96,7 +99,7 @@ def run_import(
     except IntegrityError:  # the same file, imported at the same moment by someone else
         log.info("import of %s into campaign %s raced a twin", digest[:12], campaign_id)
         with factory() as session:
-            return ImportResult(False, _already(session, campaign_id, digest))
+            return ImportResult(False, _already(session, campaign_id, digest, tz))
     log.info("import %s into campaign %s: %s", import_id, campaign_id, plan.counts())
     return ImportResult(True, summary_text(c, plan), plan, table, import_id)
 
@@ -118,12 +121,14 @@ def _write(
     return writer.record(plan, *file)
 
 
-def _plan(session: Session, c: CampaignView, table: SheetTable, digest: str) -> ImportPlan:
+def _plan(
+    session: Session, c: CampaignView, table: SheetTable, digest: str, tz: tzinfo
+) -> ImportPlan:
     if c.status not in ACTIVE_CAMPAIGNS:
         word = texts.IMPORT_CAMPAIGN_STATUS.get(c.status, c.status)
         raise _Refused(texts.IMPORT_CLOSED.format(title=c.title, status=word))
     if previous_import(session, c.id, digest) is not None:
-        raise _Refused(_already(session, c.id, digest))
+        raise _Refused(_already(session, c.id, digest, tz))
     return plan_import(table, c, existing_orders(session, c.id))
 
 
@@ -134,7 +139,7 @@ def _view(session: Session, campaign_id: int) -> CampaignView:
     return c
 
 
-def _already(session: Session, campaign_id: int, digest: str) -> str:
+def _already(session: Session, campaign_id: int, digest: str, tz: tzinfo) -> str:
     earlier = previous_import(session, campaign_id, digest)
     if earlier is None:
         return texts.IMPORT_REFUSED.format(problems="")
@@ -142,7 +147,7 @@ def _already(session: Session, campaign_id: int, digest: str) -> str:
     summary = texts.IMPORT_ALREADY_COUNTS.format(
         rows=counts.get("rows", 0), placed=counts.get("placed", 0), merged=counts.get("merged", 0)
     )
-    return texts.IMPORT_ALREADY.format(at=when_text(earlier.at), summary=summary)
+    return texts.IMPORT_ALREADY.format(at=when_text(earlier.at, tz), summary=summary)
 
 
 def summary_text(c: CampaignView, plan: ImportPlan) -> str:

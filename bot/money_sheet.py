@@ -7,8 +7,7 @@ Amounts are numbers in 元 with two decimals (a spreadsheet can sum them); the f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,7 +18,6 @@ from handlers.campaign.format import address, items_text
 from handlers.campaign.repo import CampaignView
 from handlers.money.balance import MoneySummary, OrderMoney, summarize
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORDER_HEADERS = (
     "编号",
     "门牌",
@@ -46,16 +44,16 @@ def yuan_value(fen: int) -> float:
     return round(fen / 100, 2)
 
 
-def money_workbook(c: CampaignView, monies: Sequence[OrderMoney]) -> Workbook:
-    """收款明细, 退款, 汇总 — in that order."""
+def money_workbook(c: CampaignView, monies: Sequence[OrderMoney], tz: tzinfo) -> Workbook:
+    """收款明细, 退款, 汇总 — in that order; times in `tz`."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "收款明细"
-    write_table(ws, ORDER_HEADERS, [_order_row(m) for m in monies])
+    write_table(ws, ORDER_HEADERS, [_order_row(m, tz) for m in monies])
     _amount_columns(ws, (6, 7, 8, 9, 10))
     refunds = wb.create_sheet("退款")
-    write_table(refunds, REFUND_HEADERS, _refund_rows(monies))
+    write_table(refunds, REFUND_HEADERS, _refund_rows(monies, tz))
     _amount_columns(refunds, (4,))
     totals = wb.create_sheet("汇总")
     write_table(totals, SUMMARY_HEADERS, _summary_rows(summarize(monies)))
@@ -63,7 +61,7 @@ def money_workbook(c: CampaignView, monies: Sequence[OrderMoney]) -> Workbook:
     return wb
 
 
-def _order_row(m: OrderMoney) -> tuple[object, ...]:
+def _order_row(m: OrderMoney, tz: tzinfo) -> tuple[object, ...]:
     o = m.order
     payments = [p for p in m.rows if p.kind == "payment"]
     methods = "、".join(
@@ -82,11 +80,11 @@ def _order_row(m: OrderMoney) -> tuple[object, ...]:
         yuan_value(m.outstanding),
         texts.PAYMENT_STATES[m.state],
         methods,
-        local_text(payments[-1].at) if payments else "",
+        local_text(payments[-1].at, tz) if payments else "",
     )
 
 
-def _refund_rows(monies: Sequence[OrderMoney]) -> list[tuple[object, ...]]:
+def _refund_rows(monies: Sequence[OrderMoney], tz: tzinfo) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for m in monies:
         for p in m.rows:
@@ -100,8 +98,8 @@ def _refund_rows(monies: Sequence[OrderMoney]) -> list[tuple[object, ...]]:
                     yuan_value(p.amount),
                     p.note,
                     texts.REFUND_STATES[p.waiting],
-                    local_text(p.at),
-                    local_text(p.done_at) if p.done_at else "",
+                    local_text(p.at, tz),
+                    local_text(p.done_at, tz) if p.done_at else "",
                 )
             )
     return rows
@@ -123,6 +121,6 @@ def _amount_columns(ws: Worksheet, columns: Sequence[int]) -> None:
                 cell.number_format = AMOUNT_FORMAT
 
 
-def local_text(at: datetime) -> str:
-    """2022-04-11 10:05 in Shanghai time."""
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+def local_text(at: datetime, tz: tzinfo) -> str:
+    """2022-04-11 10:05 in `tz`."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -19,12 +19,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import DEFAULT_ZONE
 from bot.effects import record_effects
 from bot.inbox import (
     LATE_REPLY_CHANNELS,
@@ -78,10 +80,17 @@ class Handled:
 
 
 def process(
-    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer = NO_LINKS
+    factory: sessionmaker[Session],
+    msg: Incoming,
+    links: LinkIssuer = NO_LINKS,
+    *,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> str | None:
-    """Accept one message and return the passive reply text (None: nothing to say)."""
-    return accept(factory, msg, links).reply
+    """Accept one message and return the passive reply text (None: nothing to say).
+
+    `tz` (here and below): the configured zone (`Settings.zone`) the handlers read and show
+    times in; the web app and the scheduler pass theirs, tests and tools get the default's."""
+    return accept(factory, msg, links, tz=tz).reply
 
 
 def accept(
@@ -89,6 +98,8 @@ def accept(
     msg: Incoming,
     links: LinkIssuer = NO_LINKS,
     deadline: float | None = None,
+    *,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> Handled:
     """Store and handle one delivery in one transaction; a duplicate gets the stored reply.
 
@@ -98,19 +109,23 @@ def accept(
     worker's command holds the campaign) is run again from the start, up to MAX_ATTEMPTS.
     """
     done = _attempts(
-        lambda: _accept_once(factory, msg, links, deadline),
+        lambda: _accept_once(factory, msg, links, deadline, tz),
         lambda: _failed_delivery(factory, msg),
         f"channel={msg.channel} msg={msg.msg_id}",
     )
     if done is not None:
         return done
     log.info("duplicate delivery channel=%s msg=%s", msg.channel, msg.msg_id)
-    stored = handle_row(factory, find_inbox(factory, msg), None, links)
+    stored = handle_row(factory, find_inbox(factory, msg), None, links, tz=tz)
     return Handled(stored.reply, stored.fresh, stored.skipped, duplicate=True)
 
 
 def _accept_once(
-    factory: sessionmaker[Session], msg: Incoming, links: LinkIssuer, deadline: float | None
+    factory: sessionmaker[Session],
+    msg: Incoming,
+    links: LinkIssuer,
+    deadline: float | None,
+    tz: tzinfo,
 ) -> Handled | None:
     """The row and its handling; None when the row was there already (a duplicate)."""
     with factory.begin() as session:
@@ -118,7 +133,7 @@ def _accept_once(
         inbox_id = conn.execute(insert_new(conn.dialect.name), inbox_values(msg)).scalar()
         if inbox_id is None:
             return None
-        return _handle_in(session, inbox_id, msg, links, deadline)
+        return _handle_in(session, inbox_id, msg, links, tz, deadline)
 
 
 def _handle_in(
@@ -126,11 +141,12 @@ def _handle_in(
     inbox_id: int,
     msg: Incoming,
     links: LinkIssuer,
+    tz: tzinfo,
     deadline: float | None = None,
 ) -> Handled:
     """Dispatch, record effects and mark the row handled, in the caller's transaction."""
     note_message(session, msg)  # the 公众号's 48 h window opens at the resident's message
-    ctx = sql_context(session, msg.channel, now=lambda: msg.received_at, links=links)
+    ctx = sql_context(session, tz, msg.channel, now=lambda: msg.received_at, links=links)
     actions = [*announce_new_group(msg, ctx), *dispatch(msg, ctx)]
     reply = record_effects(session, msg, actions)
     if (
@@ -197,6 +213,7 @@ def handle_row(
     links: LinkIssuer = NO_LINKS,
     *,
     skip_locked: bool = False,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> Handled:
     """A stored row: its reply when handled, else handled now (and marked) in one transaction.
 
@@ -211,7 +228,7 @@ def handle_row(
         return Handled(None, fresh=False, skipped=True)
 
     return _attempts(
-        lambda: _handle_once(factory, inbox_id, msg, links, skip_locked),
+        lambda: _handle_once(factory, inbox_id, msg, links, tz, skip_locked),
         lambda: Handled(_failed(factory, inbox_id, msg), fresh=True),
         f"inbox_id={inbox_id}",
         busy if skip_locked else None,
@@ -223,6 +240,7 @@ def _handle_once(
     inbox_id: int,
     msg: Incoming | None,
     links: LinkIssuer,
+    tz: tzinfo,
     skip_locked: bool,
 ) -> Handled:
     with factory.begin() as session:
@@ -234,7 +252,7 @@ def _handle_once(
         if row.handled_at is not None:
             return Handled(cast(str | None, row.reply) or None, fresh=False)
         msg = msg or from_payload(session.get_one(InboxMessage, inbox_id).payload)
-        return _handle_in(session, inbox_id, msg, links)
+        return _handle_in(session, inbox_id, msg, links, tz)
 
 
 def _failed(factory: sessionmaker[Session], inbox_id: int, msg: Incoming | None) -> str | None:
@@ -257,7 +275,9 @@ def _mark_failed(factory: sessionmaker[Session], inbox_id: int, reply: str | Non
         return reply
 
 
-def handle_pending(factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS) -> int:
+def handle_pending(
+    factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS, *, tz: tzinfo = DEFAULT_ZONE
+) -> int:
     """Handle inbox rows a crash left unhandled (called at start-up); return how many."""
     with factory() as session:
         pending = session.scalars(
@@ -265,16 +285,22 @@ def handle_pending(factory: sessionmaker[Session], links: LinkIssuer = NO_LINKS)
             .where(InboxMessage.handled_at.is_(None))
             .order_by(InboxMessage.id)
         ).all()
-    handled = sum(sweep_row(factory, inbox_id, links) for inbox_id in pending)
+    handled = sum(sweep_row(factory, inbox_id, links, tz=tz) for inbox_id in pending)
     if handled:
         log.info("handled %d messages left from before the restart", handled)
     return handled
 
 
-def sweep_row(factory: sessionmaker[Session], inbox_id: int, links: LinkIssuer = NO_LINKS) -> bool:
+def sweep_row(
+    factory: sessionmaker[Session],
+    inbox_id: int,
+    links: LinkIssuer = NO_LINKS,
+    *,
+    tz: tzinfo = DEFAULT_ZONE,
+) -> bool:
     """Handle one row whose request is gone (a killed worker, a restart), unless a delivery
     is handling it now; its reply goes through the outbox. True if this call handled it."""
-    done = handle_row(factory, inbox_id, None, links, skip_locked=True)
+    done = handle_row(factory, inbox_id, None, links, skip_locked=True, tz=tz)
     if done.fresh and done.reply:
         with factory() as session:
             msg = from_payload(session.get_one(InboxMessage, inbox_id).payload)

@@ -46,7 +46,7 @@ def init_db(settings: Settings) -> int:
         factory = make_session_factory(engine)
         if settings.seed_demo:
             seed_demo(factory)
-        handle_pending(factory, link_issuer(settings))
+        handle_pending(factory, link_issuer(settings), tz=settings.zone)
     finally:
         engine.dispose()
     return 0

@@ -99,7 +99,7 @@ def send() -> Response | tuple[Response, int]:
             return jsonify(ok=False, error=texts.SIM_STAFF_NEEDS_LOGIN), 403
         name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
     msg = _incoming(parsed, name)
-    reply = process(rt.session_factory, msg, rt.links)
+    reply = process(rt.session_factory, msg, rt.links, tz=rt.settings.zone)
     if staff is None and msg.text.strip().startswith(BIND_WORD):
         _log_in_if_bound(msg.sender_id)
     log.info(
@@ -135,7 +135,7 @@ def send_image() -> Response | tuple[Response, int]:
         picture = store_upload(session, SIM_CHANNEL, parsed.chat, parsed.sender, data)
         name = member_name(session, parsed.sender) or parsed.sender_name or parsed.sender
     msg = replace(_incoming(parsed, name), text="", kind="image", media=f"upload:{picture}")
-    reply = process(rt.session_factory, msg, rt.links)
+    reply = process(rt.session_factory, msg, rt.links, tz=rt.settings.zone)
     log.info("sim picture %s chat=%s sender=%s", picture, msg.chat_id, msg.sender_id)
     shown = None if reply is None else sim_access.shown(reply, who)
     return jsonify(ok=True, msg_id=msg.msg_id, is_group=msg.is_group, reply=shown)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from datetime import tzinfo
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,7 +80,9 @@ def receive() -> Response:
     msg = mp.parse_message(xml)
     try:
         rt = runtime()
-        reply = reply_within(rt.session_factory, msg.incoming, started, rt.links)
+        reply = reply_within(
+            rt.session_factory, msg.incoming, started, rt.links, tz=rt.settings.zone
+        )
     except Exception:  # storage failed (logged by _log_failure); WeChat retries on non-200
         log.error("mp webhook could not accept msg=%s", msg.incoming.msg_id)
         return plain("unavailable", 503)
@@ -125,8 +128,13 @@ def _render(
 
 
 def reply_within(
-    factory: sessionmaker[Session], msg: Incoming, started: float, links: LinkIssuer = NO_LINKS
+    factory: sessionmaker[Session],
+    msg: Incoming,
+    started: float,
+    links: LinkIssuer = NO_LINKS,
+    *,
+    tz: tzinfo,
 ) -> str | None:
     """The pipeline's reply when it was ready within REPLY_BUDGET_SECONDS of `started`, else
     None (it went through the outbox); returns once the message is committed."""
-    return accept(factory, msg, links, started + REPLY_BUDGET_SECONDS).reply
+    return accept(factory, msg, links, started + REPLY_BUDGET_SECONDS, tz=tz).reply

@@ -104,7 +104,9 @@ def receive_robot() -> Response:
     try:
         remember_chat(factory, msg, webhook, received_at)
         reply = (
-            None if msg.incoming is None else reply_within(factory, msg.incoming, started, rt.links)
+            None
+            if msg.incoming is None
+            else reply_within(factory, msg.incoming, started, rt.links, tz=rt.settings.zone)
         )
     except Exception:  # storage failed: not accepted; WeCom retries on non-200
         log.exception("wecom robot could not accept chat=%s", msg.chat_id)
@@ -127,7 +129,9 @@ def receive_app() -> Response:
         raise wecom.Malformed(f"message for agent {msg.agent_id}")
     try:
         rt = runtime()
-        reply = reply_within(rt.session_factory, msg.incoming, started, rt.links)
+        reply = reply_within(
+            rt.session_factory, msg.incoming, started, rt.links, tz=rt.settings.zone
+        )
     except Exception:
         log.exception("wecom app could not accept msg=%s", msg.incoming.msg_id)
         return plain("unavailable", 503)

@@ -1,10 +1,10 @@
-"""The Context every handler receives: repositories and a clock, nothing else."""
+"""The Context every handler receives: repositories, a clock and the zone people read times in."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers.campaign.repo import NO_CAMPAIGNS, CampaignRepo
 from handlers.community.repo import NO_LINKS, NO_SETUP, LinkIssuer, SetupRepo
@@ -23,6 +23,7 @@ class Context:
     needs: NeedRepo
     members: MemberRepo
     now: Callable[[], datetime]
+    tz: tzinfo  # the configured `timezone`: times are read and shown in it, stored in UTC
     links: LinkIssuer = NO_LINKS  # worker-page login links (`后台`); none without the app secret
     campaigns: CampaignRepo = NO_CAMPAIGNS  # 团购; the default knows no campaign (other tests)
     setup: SetupRepo = NO_SETUP  # invitations, groups' communities (issue 18)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -21,16 +21,19 @@ from models.setup_repo import SqlSetupRepo
 
 def sql_context(
     session: Session,
+    tz: tzinfo,
     channel: str = "",
     now: Callable[[], datetime] = utcnow,
     links: LinkIssuer = NO_LINKS,
 ) -> Context:
-    """The real Context: every repository shares the caller's transaction."""
+    """The real Context: every repository shares the caller's transaction; `tz` is the
+    configured zone (`Settings.zone`) people's times are read and shown in."""
     return Context(
         chains=SqlChainRepo(session),
         needs=SqlNeedRepo(session, channel),
         members=SqlMemberRepo(session),
         now=now,
+        tz=tz,
         links=links,
         campaigns=SqlCampaignRepo(session),
         setup=SqlSetupRepo(session),

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -45,7 +44,7 @@ def build_scheduler(
     Cut-off, campaign notices and the report catch-up also run at once on start, so work
     that fell due while the process was down is done now.
     """
-    tz = ZoneInfo(settings.timezone)
+    tz = settings.zone
     sched = scheduler or BlockingScheduler(timezone=tz)
     s, f = settings.scheduler, session_factory
     start = datetime.now(tz)
@@ -53,7 +52,9 @@ def build_scheduler(
     _add(
         sched,
         "handle_stale_inbox",
-        lambda: handle_stale_inbox(f, utcnow(), timedelta(seconds=s.inbox_stale_seconds), links),
+        lambda: handle_stale_inbox(
+            f, utcnow(), timedelta(seconds=s.inbox_stale_seconds), links, tz=tz
+        ),
         "interval",
         seconds=s.inbox_sweep_seconds,
         next_run_time=start,
@@ -62,7 +63,7 @@ def build_scheduler(
     _add(
         sched,
         "close_due_campaigns",
-        lambda: jobs.close_due_campaigns(f, utcnow()),
+        lambda: jobs.close_due_campaigns(f, utcnow(), tz),
         "interval",
         seconds=s.poll_seconds,
         next_run_time=start,
@@ -70,7 +71,7 @@ def build_scheduler(
     _add(
         sched,
         "queue_campaign_notices",
-        lambda: jobs.queue_campaign_notices(f, utcnow(), s),
+        lambda: jobs.queue_campaign_notices(f, utcnow(), s, tz),
         "interval",
         seconds=s.poll_seconds,
         next_run_time=start,
@@ -87,7 +88,7 @@ def build_scheduler(
     _add(
         sched,
         "send_daily_report",
-        lambda: jobs.send_daily_report(f, utcnow(), s),
+        lambda: jobs.send_daily_report(f, utcnow(), s, tz),
         "cron",
         hour=at.hour,
         minute=at.minute,
@@ -107,7 +108,7 @@ def build_scheduler(
     _add(
         sched,
         "read_queued_pictures",
-        lambda: read_queued_pictures(f, fetch, s.ocr_threads),
+        lambda: read_queued_pictures(f, fetch, s.ocr_threads, tz=tz),
         "interval",
         seconds=s.ocr_poll_seconds,
         next_run_time=start,
@@ -131,7 +132,7 @@ def build_sender(
 ) -> BaseScheduler:
     """Only the outbox drain (`python -m scheduler --sender`): no lock, so several may run
     beside the scheduler; notices are claimed row by row (SKIP LOCKED), each sent once."""
-    tz = ZoneInfo(settings.timezone)
+    tz = settings.zone
     sched = scheduler or BlockingScheduler(timezone=tz)
     _add_sender(sched, settings, session_factory, senders, datetime.now(tz))
     return sched
@@ -144,7 +145,7 @@ def _add_sender(
     senders: Mapping[str, Channel],
     start: datetime,
 ) -> None:
-    outbox = OutboxOptions.from_settings(settings.scheduler)
+    outbox = OutboxOptions.from_settings(settings.scheduler, settings.zone)
     _add(
         sched,
         "push_due_notices",

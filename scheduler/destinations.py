@@ -7,8 +7,7 @@ came from, else 需人工通知 for the workers) — the same rule chat commands
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -23,19 +22,15 @@ from models.reach import (
     flag_manual,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 __all__ = [
     "MANUAL_FLAG",
     "MENTION_CONSENT_FLAG",
-    "SHANGHAI",
     "Destination",
     "ResidentReach",
     "address",
     "chunked",
     "flag_manual",
     "group_destination",
-    "local",
     "slot_label",
 ]
 
@@ -55,11 +50,6 @@ def address(session: Session, household_id: int | None) -> str:
     return "".join(f"{value}{suffix}" for value, suffix in parts if value) or "住户"
 
 
-def local(at: datetime) -> datetime:
-    """Shown to people in Asia/Shanghai."""
-    return at.astimezone(SHANGHAI)
-
-
-def slot_label(start: datetime, end: datetime) -> str:
-    """15:00–15:30 in local time."""
-    return f"{local(start):%H:%M}–{local(end):%H:%M}"
+def slot_label(start: datetime, end: datetime, tz: tzinfo) -> str:
+    """15:00–15:30 in `tz`, the configured zone."""
+    return f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def fall_back_to_group(
-    factory: sessionmaker[Session], ids: Sequence[int], error: str, now: datetime
+    factory: sessionmaker[Session], ids: Sequence[int], error: str, now: datetime, tz: tzinfo
 ) -> int:
     """The 公众号 refused a 1:1 notice: queue it where the rule says without the 1:1 (the group
     the order came from), else keep it as 需人工通知 for the workers; a notice about no order
@@ -33,7 +33,7 @@ def fall_back_to_group(
             notice.last_error, notice.lease_until = error, None
             notice.status = DEAD
             if notice.order_id is not None:
-                queued += _reroute(session, notice, now)
+                queued += _reroute(session, notice, now, tz)
             else:
                 notice.needs_manual = True
             session.add(
@@ -51,7 +51,7 @@ def fall_back_to_group(
     return queued
 
 
-def _reroute(session: Session, notice: Notice, now: datetime) -> int:
+def _reroute(session: Session, notice: Notice, now: datetime, tz: tzinfo) -> int:
     """1 when the group version was queued (now, or by an earlier run that crashed before
     marking), 0 when no group reaches the resident (the notice stays 需人工通知)."""
     order = session.get(Order, notice.order_id)
@@ -65,7 +65,9 @@ def _reroute(session: Session, notice: Notice, now: datetime) -> int:
         notice.needs_manual, notice.status = True, MANUAL
         return 0
     templated = notice.kind in ("reminder", "followup") and order.slot_start_at is not None
-    text = order_text(session, order, campaign, notice.kind, False) if templated else notice.text
+    text = (
+        order_text(session, order, campaign, notice.kind, False, tz) if templated else notice.text
+    )
     queue_notice(
         session,
         dest.channel,

@@ -11,11 +11,12 @@ delivery, so a message is handled once — and its reply goes out through the ou
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import DEFAULT_ZONE
 from bot.pipeline import sweep_row
 from handlers.community.repo import NO_LINKS, LinkIssuer
 from models.messaging import InboxMessage
@@ -30,6 +31,8 @@ def handle_stale_inbox(
     now: datetime,
     older_than: timedelta,
     links: LinkIssuer = NO_LINKS,
+    *,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> int:
     """Handle inbox rows received before `now - older_than` and still unhandled; return how
     many this run handled (a row another delivery is handling is left to it)."""
@@ -40,7 +43,7 @@ def handle_stale_inbox(
             .order_by(InboxMessage.id)
             .limit(SWEEP_BATCH)
         ).all()
-    handled = sum(sweep_row(factory, inbox_id, links) for inbox_id in stale)
+    handled = sum(sweep_row(factory, inbox_id, links, tz=tz) for inbox_id in stale)
     if handled:
         log.warning("handled %d messages left unhandled for over %s", handled, older_than)
     return handled

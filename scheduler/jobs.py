@@ -7,7 +7,7 @@ restart loses nothing and a job that ran twice adds nothing.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-def close_due_campaigns(factory: sessionmaker[Session], now: datetime) -> list[int]:
+def close_due_campaigns(factory: sessionmaker[Session], now: datetime, tz: tzinfo) -> list[int]:
     """截单: an hour before, one reminder to the groups (with how far the 接龙 has got); at
     the cut-off, open campaigns sync their chains and close (or, below their 成团 minimum,
     are cancelled with one notice).
@@ -41,24 +41,25 @@ def close_due_campaigns(factory: sessionmaker[Session], now: datetime) -> list[i
     Runs at start too, so a cut-off missed while the scheduler was down is not skipped.
     """
     with factory.begin() as session:
-        remind_due(SqlCampaignRepo(session), now)
+        remind_due(SqlCampaignRepo(session), now, tz)
     with factory.begin() as session:
         return close_due(SqlCampaignRepo(session), now)
 
 
-def arrive_due_campaigns(factory: sessionmaker[Session], now: datetime) -> list[int]:
+def arrive_due_campaigns(factory: sessionmaker[Session], now: datetime, tz: tzinfo) -> list[int]:
     """到货 at the announced time: closed campaigns get pickup slots, codes and the group notice."""
     with factory.begin() as session:
-        return arrive_due(SqlCampaignRepo(session), now)
+        return arrive_due(SqlCampaignRepo(session), now, tz)
 
 
 def queue_campaign_notices(
-    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings
+    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings, tz: tzinfo
 ) -> int:
-    """Arrival notices, slot reminders and follow-ups that are due now; return how many queued."""
-    arrive_due_campaigns(factory, now)
+    """Arrival notices, slot reminders and follow-ups that are due now; return how many queued.
+    `tz` (every job here): the configured zone people's times are shown in."""
+    arrive_due_campaigns(factory, now, tz)
     return (
-        queue_arrival_notices(factory, now)
-        + queue_slot_reminders(factory, now, sched)
-        + queue_follow_ups(factory, now, sched)
+        queue_arrival_notices(factory, now, tz)
+        + queue_slot_reminders(factory, now, sched, tz)
+        + queue_follow_ups(factory, now, sched, tz)
     )

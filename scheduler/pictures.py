@@ -10,11 +10,12 @@ repost. What the sender is told arrives as a notice in the chat the picture came
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import ChannelError
+from bot.config import DEFAULT_ZONE
 from bot.pictures.decode import MAX_BYTES, PictureError, Reason, decode_picture
 from bot.pictures.fetch import Fetch
 from bot.pictures.ocr import read_boxes
@@ -48,7 +49,12 @@ _SENTENCES: dict[Reason, str] = {
 
 
 def read_queued_pictures(
-    factory: sessionmaker[Session], fetch: Fetch, threads: int = 1, limit: int = 5
+    factory: sessionmaker[Session],
+    fetch: Fetch,
+    threads: int = 1,
+    limit: int = 5,
+    *,
+    tz: tzinfo = DEFAULT_ZONE,
 ) -> int:
     """Read up to `limit` queued pictures, oldest first; return how many were finished."""
     done = 0
@@ -56,13 +62,17 @@ def read_queued_pictures(
         claimed = claim_picture(factory, utcnow(), LEASE)
         if claimed is None:
             break
-        read_picture(factory, claimed, fetch, threads)
+        read_picture(factory, claimed, fetch, threads, tz)
         done += 1
     return done
 
 
 def read_picture(
-    factory: sessionmaker[Session], claimed: ClaimedPicture, fetch: Fetch, threads: int
+    factory: sessionmaker[Session],
+    claimed: ClaimedPicture,
+    fetch: Fetch,
+    threads: int,
+    tz: tzinfo,
 ) -> None:
     """One picture from bytes to merged entries; every failure ends in a sentence to the sender."""
     try:
@@ -82,7 +92,7 @@ def read_picture(
         return
     store_lines(factory, claimed.id, read.lines)
     msg = _text_message(claimed, read)
-    reply = process(factory, msg)
+    reply = process(factory, msg, tz=tz)
     if reply:
         _tell(factory, claimed, reply)
     finish_picture(factory, claimed.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
 
@@ -30,7 +30,6 @@ from scheduler.destinations import (
     address,
     chunked,
     flag_manual,
-    local,
     slot_label,
 )
 from scheduler.manual import tell_workers_manual
@@ -41,7 +40,7 @@ LOOKBACK = timedelta(days=1)  # older slots and arrivals are history, not work
 KEY_CHUNK = 200  # orders per existing-notice query: two key-range parameters each
 
 
-def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
+def queue_arrival_notices(factory: sessionmaker[Session], now: datetime, tz: tzinfo) -> int:
     """The group notice once a campaign has arrived (`arrival:<campaign>`), if its own arrival
     step did not post one. Open or closed campaigns wait for 到货 (worker or `arrive_due`),
     which posts the notice with the slot table under the same key."""
@@ -55,7 +54,7 @@ def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
             )
         ).all()
         for campaign in due:
-            text = arrival_text(session, campaign)
+            text = arrival_text(session, campaign, tz)
             for group in campaign_groups(session, campaign.id):
                 if group.reachable:  # same key as 到货's own post: each group hears it once
                     added += queue_notice(
@@ -70,7 +69,7 @@ def queue_arrival_notices(factory: sessionmaker[Session], now: datetime) -> int:
     return added
 
 
-def arrival_text(session: Session, campaign: Campaign) -> str:
+def arrival_text(session: Session, campaign: Campaign, tz: tzinfo) -> str:
     """各位居民朋友：… plus one line per pickup slot with its household count."""
     assert campaign.arrival_at is not None
     slots = Counter(
@@ -86,29 +85,29 @@ def arrival_text(session: Session, campaign: Campaign) -> str:
         texts.ARRIVAL_NOTICE.format(
             title=campaign.title,
             point=campaign.pickup_point,
-            time=f"{local(campaign.arrival_at):%m月%d日 %H:%M}",
+            time=f"{campaign.arrival_at.astimezone(tz):%m月%d日 %H:%M}",
         )
     ]
     for start, count in sorted((s, c) for s, c in slots.items() if s is not None):
         end = start + timedelta(minutes=campaign.slot_minutes)
-        label = slot_label(start, end).split("–")
+        label = slot_label(start, end, tz).split("–")
         lines.append(texts.ARRIVAL_SLOT_LINE.format(start=label[0], end=label[1], count=count))
     return "\n".join(lines)
 
 
 def queue_slot_reminders(
-    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings
+    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings, tz: tzinfo
 ) -> int:
     """A personal reminder `reminder_minutes_before` each slot; past slots are stored skipped."""
     lead = timedelta(minutes=sched.reminder_minutes_before)
     window = timedelta(hours=sched.mp_window_hours)
     with factory.begin() as session:
         due = _orders(session, Order.slot_start_at <= now + lead, now)
-        return _queue_for_orders(session, due, "reminder", now, window)
+        return _queue_for_orders(session, due, "reminder", now, window, tz)
 
 
 def queue_follow_ups(
-    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings
+    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings, tz: tzinfo
 ) -> int:
     """After a slot ends (+ `follow_up_minutes_after`), households that did not pick up."""
     after = timedelta(minutes=sched.follow_up_minutes_after)
@@ -119,7 +118,7 @@ def queue_follow_ups(
             for order, campaign in _orders(session, Order.slot_start_at <= now - after, now)
             if slot_end(order, campaign) + after <= now
         ]
-        return _queue_for_orders(session, due, "followup", now, window)
+        return _queue_for_orders(session, due, "followup", now, window, tz)
 
 
 def _orders(session: Session, condition: object, now: datetime) -> list[tuple[Order, Campaign]]:
@@ -155,6 +154,7 @@ def _queue_for_orders(
     kind: str,
     now: datetime,
     window: timedelta,
+    tz: tzinfo,
 ) -> int:
     """One `kind` notice per due order that has none yet, inserted in one statement."""
     done = _notified(session, kind, [o for o, _ in due])
@@ -162,7 +162,7 @@ def _queue_for_orders(
     if not todo:
         return 0
     reach = ResidentReach(session, todo)
-    rows = [_row(session, reach, o, c, kind, now, window) for o, c in todo]
+    rows = [_row(session, reach, o, c, kind, now, window, tz) for o, c in todo]
     added = insert_notices(session, rows)
     manual = [(o, c) for (o, c), row in zip(todo, rows, strict=True) if row["needs_manual"]]
     tell_workers_manual(session, manual, kind, now)
@@ -215,6 +215,7 @@ def _row(
     kind: str,
     now: datetime,
     window: timedelta,
+    tz: tzinfo,
 ) -> dict[str, Any]:
     """The Notice columns for one order; flags the order 需人工通知 when no channel reaches
     its resident (the row is kept for the workers' list and never sent)."""
@@ -226,7 +227,7 @@ def _row(
     return {
         "channel": dest.channel,
         "target": dest.target,
-        "text": order_text(session, order, campaign, kind, personal=dest.personal),
+        "text": order_text(session, order, campaign, kind, dest.personal, tz),
         "dedupe_key": notice_key(kind, order),
         "kind": kind,
         "not_before_at": now,
@@ -239,14 +240,15 @@ def _row(
 
 
 def order_text(
-    session: Session, order: Order, campaign: Campaign, kind: str, personal: bool
+    session: Session, order: Order, campaign: Campaign, kind: str, personal: bool, tz: tzinfo
 ) -> str:
-    """The personal sentence (with pickup code) or the group line (address, no code)."""
+    """The personal sentence (with pickup code) or the group line (address, no code); the
+    slot in `tz`."""
     assert order.slot_start_at is not None
     values = {
         "title": campaign.title,
         "point": campaign.pickup_point,
-        "slot": slot_label(order.slot_start_at, slot_end(order, campaign)),
+        "slot": slot_label(order.slot_start_at, slot_end(order, campaign), tz),
         "code": order.pickup_code or "",
         "address": address(session, order.household_id),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +16,6 @@ from models.messaging import Notice
 from models.need import Need
 from models.notices import queue_notice
 from models.staff import staff_of
-from scheduler.destinations import SHANGHAI
 
 log = logging.getLogger(__name__)
 
@@ -24,27 +23,28 @@ URGENT_LINES = 10
 
 
 def report_time(sched: SchedulerSettings) -> time:
-    """`daily_report_time` ("HH:MM", Asia/Shanghai) as a time."""
+    """`daily_report_time` ("HH:MM", in the configured `timezone`) as a time."""
     hour, minute = sched.daily_report_time.split(":")
     return time(int(hour), int(minute))
 
 
 def send_daily_report(
-    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings
+    factory: sessionmaker[Session], now: datetime, sched: SchedulerSettings, tz: tzinfo
 ) -> int:
-    """Once the report time has come today (Shanghai), queue today's report to every worker.
+    """Once the report time has come today (in `tz`, the configured zone), queue today's
+    report to every worker; "today" starts at midnight in `tz`.
 
     Keyed per day and worker, so the start-up catch-up and the cron run never send it twice.
     """
-    local_now = now.astimezone(SHANGHAI)
+    local_now = now.astimezone(tz)
     if local_now.time() < report_time(sched):
         return 0
-    start = datetime.combine(local_now.date(), time(0), SHANGHAI).astimezone(UTC)
+    start = datetime.combine(local_now.date(), time(0), tz).astimezone(UTC)
     added = 0
     with factory.begin() as session:
         workers = staff_of(session, None)
         for worker in workers:
-            text = report_text(session, worker.community_id, start, now)
+            text = report_text(session, worker.community_id, local_now.date(), start)
             added += queue_notice(
                 session,
                 worker.channel,
@@ -59,8 +59,8 @@ def send_daily_report(
     return added
 
 
-def report_text(session: Session, community_id: int | None, start: datetime, now: datetime) -> str:
-    """The report body for one community since local midnight (`start`)."""
+def report_text(session: Session, community_id: int | None, day: date, start: datetime) -> str:
+    """The report body of `day` for one community since its local midnight (`start`)."""
 
     def count(stmt: ColumnElement[bool], model: type[Need] | type[Notice]) -> int:
         return session.scalar(select(func.count(model.id)).where(stmt)) or 0
@@ -74,7 +74,7 @@ def report_text(session: Session, community_id: int | None, start: datetime, now
         .limit(URGENT_LINES)
     ).all()
     body = texts.DAILY_REPORT.format(
-        date=f"{start.astimezone(SHANGHAI):%Y-%m-%d}",
+        date=f"{day:%Y-%m-%d}",
         new_needs=count(mine & (Need.created_at >= start), Need),
         open_needs=count(open_, Need),
         urgent_open=count(open_ & Need.urgent.is_(True), Need),

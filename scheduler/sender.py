@@ -10,13 +10,13 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import Channel, ChannelError, ConfigRejected, OutsideWindow, Throttled
-from bot.config import SchedulerSettings
+from bot.config import DEFAULT_ZONE, SchedulerSettings
 from models import outbox, ratelimit
 from models.base import utcnow
 from models.messaging import Notice
@@ -31,17 +31,19 @@ MINUTE = timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class OutboxOptions:
-    """How the sender claims and retries (from [scheduler] settings)."""
+    """How the sender claims and retries (from [scheduler] settings), and the zone a group
+    fallback's rewritten notice shows its slot in (`timezone`)."""
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     lease: timedelta = timedelta(minutes=2)
     claim_batch: int = 100
+    tz: tzinfo = DEFAULT_ZONE
 
     @classmethod
-    def from_settings(cls, s: SchedulerSettings) -> OutboxOptions:
-        """Options from the [scheduler] table."""
+    def from_settings(cls, s: SchedulerSettings, tz: tzinfo) -> OutboxOptions:
+        """Options from the [scheduler] table and the configured zone."""
         policy = RetryPolicy(s.max_attempts, s.backoff_base_seconds, s.backoff_cap_seconds)
-        return cls(policy, timedelta(seconds=s.lease_seconds), s.claim_batch)
+        return cls(policy, timedelta(seconds=s.lease_seconds), s.claim_batch, tz)
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _failed(run: _Run, channel: Channel, delivery: Delivery, exc: ChannelError) 
     ids = delivery.notice_ids
     error = f"{channel.name}: {exc}"
     if isinstance(exc, OutsideWindow):
-        fall_back_to_group(run.factory, ids, error, run.clock())
+        fall_back_to_group(run.factory, ids, error, run.clock(), run.options.tz)
     elif not exc.retryable:
         log.error("giving up on notices %s: %s", ids, error)
         outbox.dead_letter(run.factory, ids, error)

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from bot.config import DEFAULT_ZONE
 from handlers.context import Context
 from handlers.household.repo import Household, Role
 from handlers.jielong.repo import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
@@ -273,4 +274,5 @@ def make_context(chains: FakeChainRepo | None = None) -> Context:
         needs=FakeNeedRepo(members=members),
         members=members,
         now=lambda: datetime(2022, 4, 10, tzinfo=UTC),
+        tz=DEFAULT_ZONE,
     )

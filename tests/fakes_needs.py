@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.config import DEFAULT_ZONE
 from handlers.context import Context
 from handlers.types import Incoming, Kind
 from tests.fakes_chains import FakeChainRepo as FakeChainRepo
@@ -30,7 +31,13 @@ class World:
         self.needs.members = self.members
 
     def ctx(self) -> Context:
-        return Context(chains=self.chains, needs=self.needs, members=self.members, now=lambda: T0)
+        return Context(
+            chains=self.chains,
+            needs=self.needs,
+            members=self.members,
+            now=lambda: T0,
+            tz=DEFAULT_ZONE,
+        )
 
 
 def message(

@@ -23,7 +23,6 @@ from bot.channels import MpCustomerServiceChannel, SimChannel, WeComAppChannel, 
 from bot.channels.base import Channel
 from bot.config import (
     DatabaseSettings,
-    SchedulerSettings,
     ServerSettings,
     Settings,
     WeChatSettings,
@@ -165,12 +164,14 @@ class Street:
     # --- the scheduler --------------------------------------------------------------------
     def push(self) -> int:
         """The outbox job, once, at the street's time."""
-        return push_due_notices(self.factory, self.senders, self.clock.now, OutboxOptions())
+        options = OutboxOptions.from_settings(self.settings.scheduler, self.settings.zone)
+        return push_due_notices(self.factory, self.senders, self.clock.now, options)
 
     def jobs(self) -> None:
         """The campaign jobs (cut-off, arrival, reminders, follow-ups), then the outbox."""
-        jobs.close_due_campaigns(self.factory, self.clock.now)
-        jobs.queue_campaign_notices(self.factory, self.clock.now, SchedulerSettings())
+        zone, sched = self.settings.zone, self.settings.scheduler
+        jobs.close_due_campaigns(self.factory, self.clock.now, zone)
+        jobs.queue_campaign_notices(self.factory, self.clock.now, sched, zone)
         self.push()
 
     def drain(self) -> None:

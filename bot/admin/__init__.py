@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -48,7 +47,6 @@ log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = frozenset(
     {"admin.auth.login", "admin.auth.login_post", "admin.auth.link", "admin.auth.link_post"}
 )
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 for child in (
@@ -110,8 +108,8 @@ def _template_helpers() -> dict[str, object]:
 
 @bp.app_template_filter("admin_time")
 def admin_time(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
-    """UTC storage time shown in Asia/Shanghai."""
-    return "" if value is None else value.astimezone(SHANGHAI).strftime(fmt)
+    """UTC storage time shown in the configured `timezone`."""
+    return "" if value is None else value.astimezone(runtime().settings.zone).strftime(fmt)
 
 
 @bp.app_template_filter("qty")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,6 @@ from handlers.statuses import LIVE_STATUSES
 from models.campaign import Order
 from models.chain import Chain, ChainEntry
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIX_FLAGS = (FLAG_NO_ADDRESS, FLAG_UNKNOWN_PRODUCT, FLAG_NOT_ON_ROSTER)
 ORDER_LABELS = {
     "pending": "待确认",
@@ -131,21 +130,25 @@ def building_chart(orders: Sequence[OrderView]) -> Chart:
     return bar_chart("各楼订单数", values)
 
 
-def slot_label(slot: SlotView) -> str:
-    """15:00–15:30 in Shanghai time."""
-    start, end = slot.start_at.astimezone(SHANGHAI), slot.end_at.astimezone(SHANGHAI)
+def slot_label(slot: SlotView, tz: tzinfo) -> str:
+    """15:00–15:30 in `tz`."""
+    start, end = slot.start_at.astimezone(tz), slot.end_at.astimezone(tz)
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
-def slot_loads(slots: Sequence[SlotView], orders: Sequence[OrderView]) -> list[SlotLoad]:
+def slot_loads(
+    slots: Sequence[SlotView], orders: Sequence[OrderView], tz: tzinfo
+) -> list[SlotLoad]:
     """Capacity, assigned and picked up per slot (orders matched by slot start)."""
     picked = Counter(o.slot_start_at for o in orders if o.status == "picked_up")
-    return [SlotLoad(slot_label(s), s.capacity, s.count, picked.get(s.start_at, 0)) for s in slots]
+    return [
+        SlotLoad(slot_label(s, tz), s.capacity, s.count, picked.get(s.start_at, 0)) for s in slots
+    ]
 
 
-def pickup_chart(slots: Sequence[SlotView], orders: Sequence[OrderView]) -> Chart:
+def pickup_chart(slots: Sequence[SlotView], orders: Sequence[OrderView], tz: tzinfo) -> Chart:
     """Pickups over the slots."""
-    return slot_chart("各时段取货", slot_loads(slots, orders))
+    return slot_chart("各时段取货", slot_loads(slots, orders, tz))
 
 
 def orders_to_fix(orders: Sequence[OrderView]) -> list[OrderView]:

@@ -80,7 +80,9 @@ def create() -> ResponseReturnValue:
         )
         now = admin_now()
         command = text if is_open_command(text) else "开团 " + text
-        opened = open_campaign(req, command, sql_context(db, member.channel, lambda: now))
+        opened = open_campaign(
+            req, command, sql_context(db, runtime().settings.zone, member.channel, lambda: now)
+        )
         if opened.campaign is None:
             return _render(db, community, text, opened.reply)
         campaign_id = opened.campaign.id

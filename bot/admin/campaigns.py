@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -62,6 +63,7 @@ def _filter() -> tuple[OrderFilter, str, str]:
 def show(campaign_id: int) -> str:
     """The campaign page."""
     where, building, status = _filter()
+    tz = runtime().settings.zone
     with runtime().session_factory() as db:
         repo, campaign = load(db, campaign_id)
         everything = repo.list_orders(campaign_id)
@@ -87,19 +89,19 @@ def show(campaign_id: int) -> str:
         rejectable=REJECTABLE_STATUSES,
         allocation=data.allocation_summary(campaign, everything),
         slots=slots,
-        slot_label=data.slot_label,
+        slot_label=partial(data.slot_label, tz=tz),
         entries=entries,
         chains=chains,
         pictures=data.entry_pictures(entries),
         to_fix=data.orders_to_fix(everything),
         exports=export_links(campaign_id),
         building_chart=data.building_chart(everything),
-        pickup_chart=data.pickup_chart(slots, everything),
+        pickup_chart=data.pickup_chart(slots, everything, tz),
         progress=progress_text(campaign, everything),
         goal_unit=goal_unit(campaign),
-        ready=ready_texts(campaign, everything, monies, slots, utcnow()),
+        ready=ready_texts(campaign, everything, monies, slots, utcnow(), tz),
         groups=groups,
-        template=template_text(campaign),
+        template=template_text(campaign, tz),
     )
 
 

@@ -28,6 +28,7 @@ def download(campaign_id: int, kind: str) -> Response:
     """One sheet of the campaign as an xlsx download."""
     if kind not in DOWNLOADS:
         abort(404)
+    tz = runtime().settings.zone
     with runtime().session_factory.begin() as db:
         require_campaign(db, g.staff, campaign_id)
         repo = SqlCampaignRepo(db)
@@ -35,9 +36,9 @@ def download(campaign_id: int, kind: str) -> Response:
         if campaign is None:
             abort(404)
         if kind == "money":
-            workbook = money_workbook(campaign, money_of(repo, campaign))
+            workbook = money_workbook(campaign, money_of(repo, campaign), tz)
         else:
-            workbook = export(repo, campaign_id, kind)
+            workbook = export(repo, campaign_id, kind, tz)
         if workbook is None:
             abort(404)
         record_audit(db, g.staff, "campaign.export", "campaign", campaign_id, None, {"sheet": kind})

@@ -96,7 +96,9 @@ def upload(campaign_id: int) -> ResponseReturnValue:
         flash(texts.IMPORT_NO_FILE)
         return redirect(url_for("admin.imports.form", campaign_id=campaign_id))
     data = upload.read(MAX_IMPORT_BYTES + 1)
-    result: ImportResult = preview(runtime().session_factory, campaign_id, data)
+    result: ImportResult = preview(
+        runtime().session_factory, campaign_id, data, runtime().settings.zone
+    )
     token = stash(data) if result.ok else ""
     log.info("import preview campaign=%s ok=%s", campaign_id, result.ok)
     return _page(campaign_id, result=result, token=token, filename=upload.filename[:200])
@@ -115,8 +117,15 @@ def confirm(campaign_id: int) -> ResponseReturnValue:
         flash(texts.IMPORT_STASH_GONE)
         return redirect(url_for("admin.imports.form", campaign_id=campaign_id))
     filename = request.form.get("filename", "")[:200]
+    rt = runtime()
     result = run_import(
-        runtime().session_factory, campaign_id, path.read_bytes(), filename, g.staff.actor, utcnow()
+        rt.session_factory,
+        campaign_id,
+        path.read_bytes(),
+        filename,
+        g.staff.actor,
+        utcnow(),
+        rt.settings.zone,
     )
     if result.ok:
         path.unlink(missing_ok=True)

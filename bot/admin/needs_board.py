@@ -7,9 +7,8 @@ the need changes the same way and leaves the same 台账 row whichever way a wor
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -34,7 +33,6 @@ bp = Blueprint("needs", __name__)
 
 STATUS_LABELS = texts.NEED_STATUS_LABELS  # the words chat uses too
 CHART_DAYS = 14
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def board_order() -> tuple[Any, ...]:
@@ -61,9 +59,9 @@ def status_counts(db: Session, staff: Staff) -> dict[str, int]:
     return {s: counts.get(s, 0) for s in STATUS_LABELS}
 
 
-def needs_chart(db: Session, staff: Staff, now: datetime) -> Chart:
-    """Needs per day by category over the last two weeks."""
-    start = (now.astimezone(SHANGHAI) - timedelta(days=CHART_DAYS - 1)).replace(
+def needs_chart(db: Session, staff: Staff, now: datetime, tz: tzinfo) -> Chart:
+    """Needs per day (days of `tz`) by category over the last two weeks."""
+    start = (now.astimezone(tz) - timedelta(days=CHART_DAYS - 1)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     rows = db.execute(
@@ -73,7 +71,7 @@ def needs_chart(db: Session, staff: Staff, now: datetime) -> Chart:
         (start + timedelta(days=i)).strftime("%m-%d"): Counter() for i in range(CHART_DAYS)
     }
     for created_at, category in rows:
-        day = created_at.astimezone(SHANGHAI).strftime("%m-%d")
+        day = created_at.astimezone(tz).strftime("%m-%d")
         if day in per_day:
             per_day[day][category] += 1
     used = [c for c in CATEGORIES if any(d[c] for d in per_day.values())]
@@ -123,7 +121,7 @@ def index() -> str:
         needs = list_needs(db, g.staff, statuses)
         counts = status_counts(db, g.staff)
         workers = staff_members(db, g.staff)
-        chart = needs_chart(db, g.staff, utcnow())
+        chart = needs_chart(db, g.staff, utcnow(), runtime().settings.zone)
     names = {w.external_id: w.display_name or w.external_id for w in workers}
     return render_template(
         "admin/needs.html",

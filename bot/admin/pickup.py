@@ -84,7 +84,8 @@ def _render(
 def _slot_text(order: OrderView) -> str:
     if order.slot_start_at is None or order.slot_end_at is None:
         return ""
-    return slot_label(SlotView(0, order.slot_start_at, order.slot_end_at, 0, (), 0))
+    slot = SlotView(0, order.slot_start_at, order.slot_end_at, 0, (), 0)
+    return slot_label(slot, runtime().settings.zone)
 
 
 @bp.get("/pickup")

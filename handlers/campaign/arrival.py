@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers import texts
 from handlers.campaign.allocation import allocate as share
@@ -102,6 +102,7 @@ def arrive(
     c: CampaignView,
     actor: str,
     now: datetime,
+    tz: tzinfo,
     arrival_at: datetime | None = None,
 ) -> str:
     """到货: close if still open, allocate, give confirmed orders slots and codes, post the
@@ -138,13 +139,13 @@ def arrive(
     if c.status != "arrived":
         repo.set_campaign_status(c.id, "arrived", actor, now)
     record_refunds(repo, c, actor, now)  # orders rejected for want of stock
-    text = arrival_notice(c, when, slots, len(delivery), now)
+    text = arrival_notice(c, when, slots, len(delivery), now, tz)
     posted = post_to_groups(repo, c, text, f"arrival:{c.id}", "arrival", now)
-    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery), posted)
+    return _arrival_reply(repo, c, len(going) - len(delivery), len(delivery), posted, tz)
 
 
 def _arrival_reply(
-    repo: CampaignRepo, c: CampaignView, count: int, delivery: int, posted: Posted
+    repo: CampaignRepo, c: CampaignView, count: int, delivery: int, posted: Posted, tz: tzinfo
 ) -> str:
     used = [s for s in repo.list_slots(c.id) if s.count]
     lines = [
@@ -152,7 +153,7 @@ def _arrival_reply(
             count=count, slots=len(used), capacity=c.slot_capacity, delivery=delivery
         )
         + posted.reply(),
-        slot_table(used),
+        slot_table(used, tz),
     ]
     pending = repo.list_orders(c.id, OrderFilter(statuses=OPEN_STATUSES))
     if pending:
@@ -195,7 +196,9 @@ def address_parts(text: str) -> tuple[str | None, str | None, str] | None:
     return (None, None, parts[0]) if len(parts) == 1 else None
 
 
-def pickup(repo: CampaignRepo, c: CampaignView, query: str, actor: str, now: datetime) -> str:
+def pickup(
+    repo: CampaignRepo, c: CampaignView, query: str, actor: str, now: datetime, tz: tzinfo
+) -> str:
     """取货 3-2-201 / 取货 4821: verify (核销) every ready order of that household; never twice."""
     found = find_for_pickup(repo, c, query)
     ready = [o for o in found if o.status == "ready"]
@@ -213,7 +216,7 @@ def pickup(repo: CampaignRepo, c: CampaignView, query: str, actor: str, now: dat
     if done:
         first = done[0]
         assert first.picked_up_at is not None
-        return texts.PICKUP_TWICE.format(no=first.no, time=clock(first.picked_up_at))
+        return texts.PICKUP_TWICE.format(no=first.no, time=clock(first.picked_up_at, tz))
     waiting = [o for o in found if o.status in ("pending", "late", "confirmed")]
     if waiting:
         return texts.PICKUP_NOT_READY.format(
@@ -222,7 +225,7 @@ def pickup(repo: CampaignRepo, c: CampaignView, query: str, actor: str, now: dat
     return texts.PICKUP_NOT_FOUND.format(query=query)
 
 
-def not_picked(repo: CampaignRepo, c: CampaignView, now: datetime) -> str:
+def not_picked(repo: CampaignRepo, c: CampaignView, now: datetime, tz: tzinfo) -> str:
     """未取: households with goods waiting (after the last slot this is the follow-up list)."""
     ready = repo.list_orders(c.id, OrderFilter(statuses=("ready",)))
     if not ready:
@@ -233,14 +236,14 @@ def not_picked(repo: CampaignRepo, c: CampaignView, now: datetime) -> str:
             no=o.no,
             address=address(o.household),
             name=(o.household.name if o.household else "") or "",
-            slot=slot_text(o),
+            slot=slot_text(o, tz),
             phone=mask_phone(o.household.phone if o.household else None),
         ).rstrip()
         for o in ready
     ]
     ends = [s.end_at for s in repo.list_slots(c.id) if s.count]
     if ends and max(ends) > now:
-        lines.append(texts.NOT_PICKED_EARLY.format(end=clock(max(ends))))
+        lines.append(texts.NOT_PICKED_EARLY.format(end=clock(max(ends), tz)))
     return "\n".join(lines)
 
 

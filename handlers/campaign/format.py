@@ -1,36 +1,30 @@
-"""How campaigns, orders and slots read in chat: short lines in Shanghai time. Pure."""
+"""How campaigns, orders and slots read in chat: short lines in the community's zone. Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers import texts
 from handlers.campaign.goal import goal_line
-from handlers.campaign.parse import SHANGHAI
 from handlers.campaign.repo import CampaignView, LineView, OrderView, ProductSpec, SlotView
 from handlers.campaign.rules import qty_text
 from handlers.household.repo import Household
 
 
-def local(at: datetime) -> datetime:
-    """Storage time (UTC) → Shanghai time for people."""
-    return at.astimezone(SHANGHAI)
+def when_text(at: datetime | None, tz: tzinfo) -> str:
+    """4月12日 20:00 in `tz`, or 待定."""
+    return texts.CAMPAIGN_UNSET if at is None else f"{at.astimezone(tz):%-m月%-d日 %H:%M}"
 
 
-def when_text(at: datetime | None) -> str:
-    """4月12日 20:00, or 待定."""
-    return texts.CAMPAIGN_UNSET if at is None else f"{local(at):%-m月%-d日 %H:%M}"
+def clock(at: datetime, tz: tzinfo) -> str:
+    """15:30 in `tz`."""
+    return f"{at.astimezone(tz):%H:%M}"
 
 
-def clock(at: datetime) -> str:
-    """15:30"""
-    return f"{local(at):%H:%M}"
-
-
-def spoken_time(at: datetime, now: datetime) -> str:
-    """今天下午3点 / 明天上午9点半 / 4月15日下午3点 — as the group notice says it."""
-    at, today = local(at), local(now).date()
+def spoken_time(at: datetime, now: datetime, tz: tzinfo) -> str:
+    """今天下午3点 / 明天上午9点半 / 4月15日下午3点 — as the group notice says it, in `tz`."""
+    at, today = at.astimezone(tz), now.astimezone(tz).date()
     days = (at.date() - today).days
     words = texts.ARRIVAL_TIME_WORDS
     day = words[days] if 0 <= days < len(words) else f"{at:%-m月%-d日}"
@@ -58,7 +52,7 @@ def products_text(products: Sequence[ProductSpec]) -> str:
     return "\n".join(product_line(p) for p in products)
 
 
-def template_text(c: CampaignView) -> str:
+def template_text(c: CampaignView, tz: tzinfo) -> str:
     """The 接龙 template posted to the group at 开团 (with 满30份成团 when there is a minimum)."""
     first = c.products[0]
     goal = goal_line(c)
@@ -68,8 +62,8 @@ def template_text(c: CampaignView) -> str:
     return texts.CAMPAIGN_TEMPLATE.format(
         title=c.title,
         products=products_text(c.products) + (f"\n{goal}" if goal else ""),
-        cutoff=when_text(c.cutoff_at),
-        arrival=when_text(c.arrival_at),
+        cutoff=when_text(c.cutoff_at, tz),
+        arrival=when_text(c.arrival_at, tz),
         point=c.pickup_point or texts.CAMPAIGN_UNSET,
         example=example,
     )
@@ -132,7 +126,7 @@ def status_text(o: OrderView) -> str:
     return f"{label}（{o.reason}）" if o.status == "rejected" and o.reason else label
 
 
-def slot_table(slots: Sequence[SlotView]) -> str:
+def slot_table(slots: Sequence[SlotView], tz: tzinfo) -> str:
     """15:00–15:30　3号楼、5号楼 (one line per slot with households)."""
     lines = []
     for s in slots:
@@ -142,14 +136,14 @@ def slot_table(slots: Sequence[SlotView]) -> str:
         buildings = texts.ARRIVAL_BUILDINGS.format(names=names) if names else ""
         lines.append(
             texts.ARRIVAL_SLOT_TABLE_LINE.format(
-                start=clock(s.start_at), end=clock(s.end_at), buildings=buildings
+                start=clock(s.start_at, tz), end=clock(s.end_at, tz), buildings=buildings
             ).rstrip()
         )
     return "\n".join(lines)
 
 
-def slot_text(o: OrderView) -> str:
+def slot_text(o: OrderView, tz: tzinfo) -> str:
     """4月13日 15:00–15:30"""
     if o.slot_start_at is None or o.slot_end_at is None:
         return ""
-    return f"{when_text(o.slot_start_at)}–{clock(o.slot_end_at)}"
+    return f"{when_text(o.slot_start_at, tz)}–{clock(o.slot_end_at, tz)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from handlers import texts
 from handlers.campaign.format import when_text
@@ -46,7 +46,9 @@ def cancel_unreached(
     return texts.NOT_REACHED_REPLY.format(progress=progress, refunds=more)
 
 
-def remind_due(repo: CampaignRepo, now: datetime, lead: timedelta = CUTOFF_LEAD) -> list[int]:
+def remind_due(
+    repo: CampaignRepo, now: datetime, tz: tzinfo, lead: timedelta = CUTOFF_LEAD
+) -> list[int]:
     """The scheduler's 截单 reminder: open campaigns whose cut-off is within `lead` get one
     group post with how far the 接龙 has got (keyed, so a rerun adds nothing)."""
     reminded = []
@@ -55,13 +57,13 @@ def remind_due(repo: CampaignRepo, now: datetime, lead: timedelta = CUTOFF_LEAD)
         if c is None or c.cutoff_at is None or c.cutoff_at <= now:
             continue  # past its cut-off: 截单 itself is due
         repo.sync_orders(c.id, now)
-        text = cutoff_reminder(c, repo.list_orders(c.id))
+        text = cutoff_reminder(c, repo.list_orders(c.id), tz)
         if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "cutoff_reminder", now).queued:
             reminded.append(c.id)
     return reminded
 
 
-def announce_reached(repo: CampaignRepo, c: CampaignView, now: datetime) -> bool:
+def announce_reached(repo: CampaignRepo, c: CampaignView, now: datetime, tz: tzinfo) -> bool:
     """Once, when an open batch with a minimum reaches it: tell the groups (成团啦)."""
     if c.min_total is None or c.status != "open":
         return False
@@ -69,6 +71,6 @@ def announce_reached(repo: CampaignRepo, c: CampaignView, now: datetime) -> bool
     if not reached(c, orders):
         return False
     text = texts.GOAL_REACHED_NOTICE.format(
-        title=c.title, progress=progress_text(c, orders), cutoff=when_text(c.cutoff_at)
+        title=c.title, progress=progress_text(c, orders), cutoff=when_text(c.cutoff_at, tz)
     )
     return post_to_groups(repo, c, text, f"goal:{c.id}", "goal", now).queued > 0

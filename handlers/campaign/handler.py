@@ -8,7 +8,7 @@ or sentence order becomes orders at once. The scheduler calls `close_due` and `a
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers import texts
 from handlers.campaign.arrival import allocate, arrive, delivery_list, not_picked, pickup
@@ -96,12 +96,12 @@ def _worker(
             rule: AllocationRule = "proportional" if "比例" in cmd.arg else "first_come"
             return allocate(repo, c, rule, actor, now)
         case "arrive":
-            at = parse_when(cmd.arg, now, 15) if cmd.arg else None
-            return arrive(repo, c, actor, now, at)
+            at = parse_when(cmd.arg, now, ctx.tz, 15) if cmd.arg else None
+            return arrive(repo, c, actor, now, ctx.tz, at)
         case "pickup":
-            return pickup(repo, c, cmd.arg, actor, now)
+            return pickup(repo, c, cmd.arg, actor, now, ctx.tz)
         case "not_picked":
-            return not_picked(repo, c, now)
+            return not_picked(repo, c, now, ctx.tz)
         case "delivery":
             return delivery_list(repo, c)
         case _:
@@ -143,7 +143,7 @@ def _notes(reports: list[SyncReport], ctx: Context) -> list[Action]:
             continue
         notes.extend(orders_notes(campaign, report.created))
         if campaign.min_total is not None:
-            announce_reached(ctx.campaigns, campaign, ctx.now())
+            announce_reached(ctx.campaigns, campaign, ctx.now(), ctx.tz)
     actions: list[Action] = [Reply("\n".join(notes))] if notes else []
     return actions + [n for report in reports if (n := _roster_notice(report, ctx.campaigns))]
 
@@ -163,12 +163,12 @@ def _roster_notice(report: SyncReport, repo: CampaignRepo) -> NotifyWorkers | No
     return NotifyWorkers(text=text, dedupe_key=f"roster-check:{campaign.id}:{off[0].id}")
 
 
-def arrive_due(repo: CampaignRepo, now: datetime) -> list[int]:
+def arrive_due(repo: CampaignRepo, now: datetime, tz: tzinfo) -> list[int]:
     """The scheduler's arrival job: closed campaigns whose arrival time has come get slots."""
     done = []
     for campaign_id in repo.due_campaigns("closed", "arrival_at", now):
         campaign = repo.get_campaign(campaign_id)
         if campaign is not None:
-            arrive(repo, campaign, "scheduler", now, campaign.arrival_at)
+            arrive(repo, campaign, "scheduler", now, tz, campaign.arrival_at)
             done.append(campaign_id)
     return done

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers import texts
 from handlers.campaign.format import products_text, template_text, when_text
@@ -52,7 +52,7 @@ class Opened:
 def open_campaign(req: OpenRequest, text: str, ctx: Context) -> Opened:
     """Parse, check, store and announce; every refusal stores and announces nothing."""
     now = ctx.now()
-    draft = parse_campaign(text, now)
+    draft = parse_campaign(text, now, ctx.tz)
     if isinstance(draft, ParseProblem):
         missing = "、".join(texts.CAMPAIGN_MISSING_NAMES[m] for m in draft.missing)
         return Opened(
@@ -78,7 +78,7 @@ def open_campaign(req: OpenRequest, text: str, ctx: Context) -> Opened:
     announce(ctx, c, targets, now)
     log.info("campaign %s opened by %s for community %s", c.id, req.sender_id, community_id)
     here = req.chat_id if req.is_group else ""
-    return Opened(open_reply(c, targets, community, here), c)
+    return Opened(open_reply(c, targets, community, ctx.tz, here), c)
 
 
 def decide_community(req: OpenRequest, scope: StaffScope) -> tuple[int | None, str] | str:
@@ -157,7 +157,7 @@ def same_title(
 
 def announce(ctx: Context, c: CampaignView, groups: Sequence[GroupRef], now: datetime) -> int:
     """Queue the 接龙 once per group Linli can post to; return how many were queued."""
-    template = template_text(c)
+    template = template_text(c, ctx.tz)
     notices = [
         OutboxNotice(
             g.channel,
@@ -180,7 +180,9 @@ def _why_nowhere(groups: Sequence[GroupRef], community: str) -> str:
     return texts.OPEN_NO_COMMUNITY
 
 
-def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here: str = "") -> str:
+def open_reply(
+    c: CampaignView, groups: Sequence[GroupRef], community: str, tz: tzinfo, here: str = ""
+) -> str:
     """What happened, and only that: where the 接龙 went, what the worker must forward. In a
     group that got the 接龙 itself, the reply does not repeat it (one announcement per group)."""
     reached = [g for g in groups if g.reachable]
@@ -190,7 +192,7 @@ def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here
             id=c.id,
             title=c.title,
             products=products_text(c.products) + (f"\n{goal}" if (goal := goal_line(c)) else ""),
-            cutoff=when_text(c.cutoff_at),
+            cutoff=when_text(c.cutoff_at, tz),
         )
     ]
     if reached:
@@ -204,7 +206,7 @@ def open_reply(c: CampaignView, groups: Sequence[GroupRef], community: str, here
     if unreached and any(g.chat_id == here for g in reached):
         lines.append(texts.OPEN_FORWARD_HERE.format(names=names))
     elif unreached:
-        lines += [texts.OPEN_FORWARD.format(names=names), template_text(c)]
+        lines += [texts.OPEN_FORWARD.format(names=names), template_text(c, tz)]
     elif not reached:
-        lines += [texts.OPEN_FORWARD_ANY, template_text(c)]
+        lines += [texts.OPEN_FORWARD_ANY, template_text(c, tz)]
     return "\n".join(lines)

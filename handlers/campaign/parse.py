@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, tzinfo
 
 from handlers.campaign.goal import take_goal
 from handlers.campaign.repo import AllocationRule, CampaignDraft, ProductSpec
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST in China since 1991
 
 _FIELDS = {
     "商品": "products",
@@ -87,8 +85,9 @@ def is_open_command(text: str) -> bool:
     return bool(_HEADER.match(normalize(text)))
 
 
-def parse_campaign(text: str, now: datetime) -> CampaignDraft | ParseProblem:
-    """The draft a 开团 message describes, or what is missing (title, products)."""
+def parse_campaign(text: str, now: datetime, tz: tzinfo) -> CampaignDraft | ParseProblem:
+    """The draft a 开团 message describes, or what is missing (title, products); times are
+    read in `tz`, the community's zone."""
     goal, body = take_goal(_HEADER.sub("", normalize(text), count=1))
     title, fields = _split_fields(body)
     products = tuple(p for chunk in fields.get("products", []) for p in parse_products(chunk))
@@ -98,8 +97,8 @@ def parse_campaign(text: str, now: datetime) -> CampaignDraft | ParseProblem:
     draft = CampaignDraft(title=title, products=products, min_total=goal)
     draft = replace(
         draft,
-        cutoff_at=_first_time(fields.get("cutoff", []), now, 20),
-        arrival_at=_first_time(fields.get("arrival", []), now, 9),
+        cutoff_at=_first_time(fields.get("cutoff", []), now, tz, 20),
+        arrival_at=_first_time(fields.get("arrival", []), now, tz, 9),
         pickup_point=" ".join(fields.get("point", [])).strip(" :,;，；。"),
         allocation_rule=_rule(" ".join(fields.get("rule", []))),
     )
@@ -230,9 +229,9 @@ def cn_numbers(text: str) -> str:
     )
 
 
-def _first_time(values: list[str], now: datetime, default_hour: int) -> datetime | None:
+def _first_time(values: list[str], now: datetime, tz: tzinfo, default_hour: int) -> datetime | None:
     for value in values:
-        if (at := parse_when(value, now, default_hour)) is not None:
+        if (at := parse_when(value, now, tz, default_hour)) is not None:
             return at
     return None
 
@@ -255,10 +254,10 @@ _RELATIVE = (
 _AFTERNOON = ("下午", "晚上", "傍晚", "晚", "夜里")
 
 
-def parse_when(text: str, now: datetime, default_hour: int = 9) -> datetime | None:
-    """A time as people write it (明天下午3点, 4月12日20:00, 今晚八点半), in Shanghai time."""
+def parse_when(text: str, now: datetime, tz: tzinfo, default_hour: int = 9) -> datetime | None:
+    """A time as people write it (明天下午3点, 4月12日20:00, 今晚八点半), read in `tz`."""
     text = cn_numbers(normalize(text)).strip()
-    today = now.astimezone(SHANGHAI).date()
+    today = now.astimezone(tz).date()
     day: date | None = today
     rest, explicit = text, False
     if m := _DATE_FULL.search(text):
@@ -276,7 +275,7 @@ def parse_when(text: str, now: datetime, default_hour: int = 9) -> datetime | No
     if clock is None and not explicit:
         return None
     hour, minute = clock or (default_hour, 0)
-    at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+    at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
     return at + timedelta(days=1) if not explicit and at <= now else at
 
 

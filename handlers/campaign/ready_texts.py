@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers import texts
 from handlers.campaign.format import (
@@ -36,36 +36,43 @@ class ReadyText:
     text: str
 
 
-def announcement(c: CampaignView) -> str:
+def announcement(c: CampaignView, tz: tzinfo) -> str:
     """开团 announcement followed by the blank 接龙 to copy."""
     goal = goal_line(c)
     head = texts.READY_OPEN.format(
         title=c.title,
         products=products_text(c.products),
         goal=f"\n{goal}" if goal else "",
-        cutoff=when_text(c.cutoff_at),
-        arrival=when_text(c.arrival_at),
+        cutoff=when_text(c.cutoff_at, tz),
+        arrival=when_text(c.arrival_at, tz),
         point=c.pickup_point or texts.CAMPAIGN_UNSET,
     )
-    return f"{head}\n\n{template_text(c)}"
+    return f"{head}\n\n{template_text(c, tz)}"
 
 
-def cutoff_reminder(c: CampaignView, orders: Sequence[OrderView]) -> str:
+def cutoff_reminder(c: CampaignView, orders: Sequence[OrderView], tz: tzinfo) -> str:
     """截单提醒 with how far the 接龙 has got (已接龙 23 份，还差 7 份成团)."""
     return texts.CUTOFF_REMINDER.format(
-        title=c.title, cutoff=when_text(c.cutoff_at), progress=progress_text(c, orders)
+        title=c.title, cutoff=when_text(c.cutoff_at, tz), progress=progress_text(c, orders)
     )
 
 
 def arrival_notice(
-    c: CampaignView, when: datetime, slots: Sequence[SlotView], delivery: int, now: datetime
+    c: CampaignView,
+    when: datetime,
+    slots: Sequence[SlotView],
+    delivery: int,
+    now: datetime,
+    tz: tzinfo,
 ) -> str:
     """到货通知 with the slot table, the door-delivery line and the pickup-code hint."""
     notice = [
         texts.ARRIVAL_NOTICE.format(
-            title=c.title, time=spoken_time(when, now), point=c.pickup_point or texts.CAMPAIGN_UNSET
+            title=c.title,
+            time=spoken_time(when, now, tz),
+            point=c.pickup_point or texts.CAMPAIGN_UNSET,
         ),
-        slot_table(slots),
+        slot_table(slots, tz),
     ]
     if delivery:
         notice.append(texts.ARRIVAL_DELIVERY_LINE.format(count=delivery))
@@ -118,13 +125,14 @@ def ready_texts(
     monies: Sequence[OrderMoney],
     slots: Sequence[SlotView],
     now: datetime,
+    tz: tzinfo,
 ) -> list[ReadyText]:
     """The five texts for the worker page, in the order a batch needs them."""
     when = c.arrival_at or now
     found = {
-        "open": announcement(c),
-        "cutoff": cutoff_reminder(c, orders),
-        "arrival": arrival_notice(c, when, slots, delivery_count(orders), now),
+        "open": announcement(c, tz),
+        "cutoff": cutoff_reminder(c, orders, tz),
+        "arrival": arrival_notice(c, when, slots, delivery_count(orders), now, tz),
         "not_reached": not_reached_notice(c, orders),
         "unpaid": unpaid_reminder(c, monies),
     }

@@ -141,7 +141,7 @@ def _take(msg: Incoming, order: DirectOrder, ctx: Context) -> list[Action]:
             no=o.no,
             address=address(o.household),  # never the household's name: the sender may not be it
             items=items_text(o.lines),
-            cutoff=when_text(c.cutoff_at),
+            cutoff=when_text(c.cutoff_at, ctx.tz),
             name=c.products[0].name,
         )
         for o in created

@@ -5,6 +5,7 @@ late, no address)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from handlers import texts
 from handlers.campaign.commands import CampaignCommand
@@ -31,7 +32,7 @@ def my_orders_text(msg: Incoming, ctx: Context) -> str | None:
     if c is None or not ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id):
         return None
     ctx.campaigns.sync_orders(c.id, ctx.now())
-    return _my_orders(c, ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id))
+    return _my_orders(c, ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id), ctx.tz)
 
 
 def handle_resident(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[Action]:
@@ -53,7 +54,7 @@ def handle_resident(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[A
     return [Reply(_modify(msg, c, undecided[0], cmd, mine, ctx))]
 
 
-def _my_orders(c: CampaignView, mine: list[OrderView]) -> str:
+def _my_orders(c: CampaignView, mine: list[OrderView], tz: tzinfo) -> str:
     if not mine:
         return texts.MY_ORDERS_NONE.format(title=c.title)
     lines = [texts.MY_ORDERS_HEADER.format(title=c.title)]
@@ -63,7 +64,7 @@ def _my_orders(c: CampaignView, mine: list[OrderView]) -> str:
         )
         if o.pickup_code:
             line += texts.MY_ORDER_SLOT.format(
-                slot=slot_text(o) or "—", point=c.pickup_point, code=o.pickup_code
+                slot=slot_text(o, tz) or "—", point=c.pickup_point, code=o.pickup_code
             )
         lines.append(line)
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from handlers import texts
 from handlers.campaign.format import products_text, template_text, when_text
@@ -133,27 +134,32 @@ def handle_group_campaign(msg: Incoming, cmd: Command, ctx: Context) -> list[Act
     group = find_group(need_groups(ctx.needs, visible_to=msg.sender_id), m[1])
     if group is None:
         return [Reply(texts.NEED_GROUP_NONE.format(item=m[1]))]
-    draft = parse_campaign(campaign_text(group.item, m[2]), ctx.now())
+    draft = parse_campaign(campaign_text(group.item, m[2]), ctx.now(), ctx.tz)
     if isinstance(draft, ParseProblem):
         return [Reply(texts.NEED_GROUP_OPEN_USAGE)]
     now = ctx.now()
     c = ctx.campaigns.create_campaign(draft, msg.chat_id, msg.channel, msg.sender_id, now)
     log.info("campaign %s opened from need group %s by %s", c.id, group.item, msg.sender_id)
     ctx.needs.start_needs([n.id for n in group.needs], msg.sender_id, f"campaign:{c.id}", now)
-    invites = invitations(group, c, here=msg.chat_id if msg.is_group else None)
+    invites = invitations(group, c, ctx.tz, here=msg.chat_id if msg.is_group else None)
     opened = texts.CAMPAIGN_OPENED.format(
-        id=c.id, title=c.title, products=products_text(c.products), cutoff=when_text(c.cutoff_at)
+        id=c.id,
+        title=c.title,
+        products=products_text(c.products),
+        cutoff=when_text(c.cutoff_at, ctx.tz),
     )
     summary = texts.NEED_GROUP_OPENED.format(
         item=group.item, households=group.households, chats=len(invites)
     )
     template: Action = (
-        Notify(msg.chat_id, template_text(c)) if msg.is_group else Reply(template_text(c))
+        Notify(msg.chat_id, template_text(c, ctx.tz))
+        if msg.is_group
+        else Reply(template_text(c, ctx.tz))
     )
     return [Reply(f"{opened}\n{summary}"), template, *invites]
 
 
-def invitations(group: ItemGroup, c: CampaignView, here: str | None) -> list[Action]:
+def invitations(group: ItemGroup, c: CampaignView, tz: tzinfo, here: str | None) -> list[Action]:
     """One notice per chat where the item was asked: a group hears once (how many households),
     a 1:1 chat gets the 接龙 to fill in; the group the worker typed in already has it."""
     chats: dict[str, set[str]] = {}
@@ -166,7 +172,11 @@ def invitations(group: ItemGroup, c: CampaignView, here: str | None) -> list[Act
             private.add(need.chat_id)
     actions: list[Action] = []
     for chat_id, households in chats.items():
-        values = {"item": group.item, "households": len(households), "template": template_text(c)}
+        values = {
+            "item": group.item,
+            "households": len(households),
+            "template": template_text(c, tz),
+        }
         if chat_id in private:
             template = texts.NEED_GROUP_INVITE_PRIVATE
         elif chat_id == here:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.config import SchedulerSettings
+from bot.config import DEFAULT_ZONE, SchedulerSettings
 from models.campaign import Campaign, Order
 from models.community import Chat, Community, Household, Member
 from models.groups_repo import add_wechat_group
@@ -183,7 +183,9 @@ def test_a_resident_no_channel_reaches_is_left_to_the_workers(town: Chat_) -> No
     with town.factory() as s:
         slot = s.scalars(select(Order.slot_start_at)).one()
     assert slot is not None
-    jobs.queue_campaign_notices(town.factory, slot - timedelta(minutes=29), SchedulerSettings())
+    jobs.queue_campaign_notices(
+        town.factory, slot - timedelta(minutes=29), SchedulerSettings(), DEFAULT_ZONE
+    )
     (reminder,) = town.notices(kind="reminder")
     assert (reminder.channel, reminder.status, reminder.needs_manual) == ("manual", "manual", True)
     (summary,) = town.notices(kind="summary")
@@ -191,5 +193,5 @@ def test_a_resident_no_channel_reaches_is_left_to_the_workers(town: Chat_) -> No
     assert not [n for n in town.notices(target="wa") if n.kind not in ("summary", "text")]
     with town.factory() as s:
         assert "需人工通知" in s.scalars(select(Order.flags)).one()
-        report = report_text(s, _heping(s), T0 - timedelta(days=1), slot)
+        report = report_text(s, _heping(s), T0.date(), T0 - timedelta(days=1))
     assert "需人工通知 1 户" in report

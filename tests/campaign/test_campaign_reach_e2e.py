@@ -167,7 +167,7 @@ def test_a_campaign_reaches_every_group_and_every_resident(
     street.jobs()
     street.drain()
     clock.at(T0.replace(hour=20, minute=1) + timedelta(days=2))
-    jobs.send_daily_report(street.factory, clock.now, SchedulerSettings())
+    jobs.send_daily_report(street.factory, clock.now, SchedulerSettings(), street.settings.zone)
     street.drain()
 
     _announced_and_arrived_once(street)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.demo import seed_demo_campaign
 from handlers.campaign.commands import parse_command
-from handlers.campaign.parse import SHANGHAI, ParseProblem, parse_campaign, parse_when
+from handlers.campaign.parse import ParseProblem, parse_campaign, parse_when
 from handlers.campaign.repo import CampaignDraft, ProductSpec
 from handlers.campaign.rules import mask_phone, match_product
 from models.audit import AuditLog
 from models.campaigns_repo import SqlCampaignRepo
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2022, 4, 11, 10, 0, tzinfo=SHANGHAI)
 
 
@@ -26,7 +28,7 @@ def test_open_message_many_lines_full_width() -> None:
         "截单：今晚８点\n到货：明天下午三点半\n取货：社区活动中心\n"
         "时段：半小时 每段15户\n分配：按比例"
     )
-    draft = parse_campaign(text, NOW)
+    draft = parse_campaign(text, NOW, SHANGHAI)
     assert isinstance(draft, CampaignDraft)
     assert draft.title == "硕诚蔬菜套餐"
     assert draft.products == (
@@ -40,11 +42,13 @@ def test_open_message_many_lines_full_width() -> None:
 
 
 def test_open_message_one_line_and_missing_parts() -> None:
-    draft = parse_campaign("开团 大米 东北大米45元/袋 限1 截单明天12点 到货 4月13日 15:00", NOW)
+    draft = parse_campaign(
+        "开团 大米 东北大米45元/袋 限1 截单明天12点 到货 4月13日 15:00", NOW, SHANGHAI
+    )
     assert isinstance(draft, CampaignDraft) and draft.title == "大米"
     assert draft.products[0].name == "东北大米" and draft.products[0].limit == 1
     assert draft.arrival_at == datetime(2022, 4, 13, 15, 0, tzinfo=SHANGHAI)
-    assert parse_campaign("开团 鸡蛋", NOW) == ParseProblem(("products",))
+    assert parse_campaign("开团 鸡蛋", NOW, SHANGHAI) == ParseProblem(("products",))
 
 
 @pytest.mark.parametrize(
@@ -57,7 +61,7 @@ def test_open_message_one_line_and_missing_parts() -> None:
     ],
 )
 def test_times_as_people_write_them(text: str, hour: int, day: int) -> None:
-    at = parse_when(text, NOW)
+    at = parse_when(text, NOW, SHANGHAI)
     assert at is not None and (at.hour, at.day) == (hour, day)
 
 
@@ -139,7 +143,7 @@ def test_demo_campaign_seed(tmp_path: Path) -> None:
     people = [Person(f"u{i}", f"住户{i}", str(3 + i % 3), "1", f"{i + 1}01") for i in range(6)]
     community_id = seed(factory, people, ["g1", "g2"])
     with factory.begin() as s:
-        ids = seed_demo_campaign(s, community_id, "g1", "g2", "w1", now=T0)
+        ids = seed_demo_campaign(s, community_id, "g1", "g2", "w1", now=T0, tz=SHANGHAI)
     with factory() as s:
         repo = SqlCampaignRepo(s)
         veg, rice = (repo.get_campaign(i) for i in ids)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from bot.config import Settings
+from bot.config import DEFAULT_ZONE, Settings
 from bot.imports import run_import
 from bot.xlsx_reader import MAX_IMPORT_ROWS
 from handlers.campaign.repo import OrderFilter
@@ -212,7 +212,7 @@ def test_bad_exports_get_a_clear_answer_and_store_nothing(
     assert page.status_code == 200
     assert answer in page.text.replace("&#34;", '"')
     assert 'id="import-confirm"' not in page.text
-    result = run_import(session_factory, campaign, data, "bad.xlsx", WORKER, utcnow())
+    result = run_import(session_factory, campaign, data, "bad.xlsx", WORKER, utcnow(), DEFAULT_ZONE)
     assert not result.ok and answer in result.message
     assert snapshot(session_factory) == before
 
@@ -255,7 +255,7 @@ def test_import_and_money_on_sqlite_and_postgresql(db_factory: sessionmaker[Sess
     with db_factory.begin() as s:
         cid = SqlCampaignRepo(s).create_campaign(draft, "g1", "sim", "w1", at).id
     data = xlsx_bytes(workbook())
-    result = run_import(db_factory, cid, data, "ktt.xlsx", "w1", at)
+    result = run_import(db_factory, cid, data, "ktt.xlsx", "w1", at, DEFAULT_ZONE)
     assert result.ok and result.plan is not None
     assert result.plan.counts() == {
         "rows": 13,
@@ -264,7 +264,7 @@ def test_import_and_money_on_sqlite_and_postgresql(db_factory: sessionmaker[Sess
         "unplaced": 2,
         "skipped": 1,
     }
-    assert not run_import(db_factory, cid, data, "ktt.xlsx", "w1", at).ok
+    assert not run_import(db_factory, cid, data, "ktt.xlsx", "w1", at, DEFAULT_ZONE).ok
     with db_factory.begin() as s:
         repo = SqlCampaignRepo(s)
         c = repo.get_campaign(cid)

@@ -16,7 +16,7 @@ from bot import webhook_mp
 from bot.channels import Channel, MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
-from bot.config import SchedulerSettings
+from bot.config import DEFAULT_ZONE, SchedulerSettings
 from bot.pipeline import process
 from handlers.types import Incoming
 from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
@@ -297,7 +297,9 @@ def test_a_registered_resident_who_wrote_gets_the_pickup_reminder_1_to_1(  # typ
                 pickup_code="A7",
             )
         )
-    assert jobs.queue_campaign_notices(mp_factory, clock.now, SchedulerSettings()) == 1
+    assert (
+        jobs.queue_campaign_notices(mp_factory, clock.now, SchedulerSettings(), DEFAULT_ZONE) == 1
+    )
     senders: dict[str, Channel] = {
         "mp": mp_channel(mp_factory, base, clock),
         "wecom_robot": robot(mp_factory, base),

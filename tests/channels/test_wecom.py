@@ -180,7 +180,7 @@ def test_retry_of_the_same_msg_id_is_stored_once(
 def test_passive_reply_mentions_the_sender(
     robot: WeComActions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args: "已收到，谢谢！")
+    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args, **kw: "已收到，谢谢！")
     reply = robot.reply(robot.post(wc.robot_xml("@机器人 你好", user_id="lisi")))
     assert reply is not None
     assert reply.findtext("MsgType") == "text"
@@ -192,7 +192,7 @@ def test_long_reply_goes_through_the_robot_outbox(
     robot: WeComActions, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     long_text = "名单：" + "3-2-201 王 2份\n" * 200
-    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args: long_text)
+    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args, **kw: long_text)
     response = robot.post(wc.robot_xml("@机器人 名单"))
     assert (response.status_code, response.data) == (200, b"")
     with session_factory() as session:
@@ -249,7 +249,7 @@ def test_bad_requests_are_refused_never_500(robot: WeComActions, mutate: Any, st
 def test_app_message_goes_through_the_pipeline_one_to_one(
     app_cb: WeComActions, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args: "今日报告：0 单")
+    monkeypatch.setattr(webhook_wecom, "reply_within", lambda *args, **kw: "今日报告：0 单")
     reply = app_cb.reply(app_cb.post(wc.app_xml("今日", user_id="worker1")))
     assert reply is not None
     assert (reply.findtext("ToUserName"), reply.findtext("FromUserName")) == ("worker1", wc.CORP_ID)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import cast
 from urllib.parse import urlsplit
 
+from bot.config import DEFAULT_ZONE
 from handlers import texts
 from handlers.community.admin_link import (
     SignedLinkIssuer,
@@ -53,6 +54,7 @@ def context(issuer: LinkIssuer = NO_LINKS) -> Context:
         needs=cast(NeedRepo, None),
         members=members,
         now=lambda: NOW,
+        tz=DEFAULT_ZONE,
         links=issuer,
     )
 

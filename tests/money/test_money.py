@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import DEFAULT_ZONE
 from handlers import texts
 from handlers.campaign.goal import progress_text, take_goal
 from handlers.campaign.import_columns import find_header, header_key, map_columns, source_of
@@ -196,7 +197,9 @@ def test_goal_in_kaituan(text: str, goal: float | None) -> None:
 
 
 def test_kaituan_with_a_goal_keeps_its_products() -> None:
-    draft = parse_campaign("开团：蔬菜团\n蔬菜套餐 38元/份\n满30份发车\n截单：今晚8点", AT)
+    draft = parse_campaign(
+        "开团：蔬菜团\n蔬菜套餐 38元/份\n满30份发车\n截单：今晚8点", AT, DEFAULT_ZONE
+    )
     assert isinstance(draft, CampaignDraft)
     assert draft.min_total == 30 and [p.name for p in draft.products] == ["蔬菜套餐"]
 
@@ -209,15 +212,17 @@ def test_progress_counts_the_goals_unit_only() -> None:
 
 
 def test_ready_texts() -> None:
-    text = announcement(CAMPAIGN)
+    text = announcement(CAMPAIGN, DEFAULT_ZONE)
     assert text.startswith("【开团】硕诚蔬菜套餐") and "满8份成团" in text
     assert "\n\n#接龙\n硕诚蔬菜套餐" in text  # the blank 接龙 to copy follows
     monies = order_money(CAMPAIGN, [_order(1, 2), _order(2, 1)], [_paid(1, 7600)])
     assert unpaid_reminder(CAMPAIGN, monies).endswith("\n3-2-201 住户丙 38 元")
-    keys = [t.key for t in ready_texts(CAMPAIGN, [], monies, [], AT)]
+    keys = [t.key for t in ready_texts(CAMPAIGN, [], monies, [], AT, DEFAULT_ZONE)]
     assert keys == ["open", "cutoff", "arrival", "not_reached", "unpaid"]
     no_goal = replace(CAMPAIGN, min_total=None)
-    assert "not_reached" not in [t.key for t in ready_texts(no_goal, [], monies, [], AT)]
+    assert "not_reached" not in [
+        t.key for t in ready_texts(no_goal, [], monies, [], AT, DEFAULT_ZONE)
+    ]
 
 
 def test_export_columns() -> None:
@@ -268,11 +273,11 @@ def test_cutoff_reminder_once_and_never_after_the_cutoff(tmp_path: Path) -> None
     cutoff = T0.replace(hour=20)
     for at in (cutoff - timedelta(hours=2), cutoff + timedelta(minutes=1)):
         with factory.begin() as s:
-            assert remind_due(SqlCampaignRepo(s), at) == []
+            assert remind_due(SqlCampaignRepo(s), at, DEFAULT_ZONE) == []
     with factory.begin() as s:
-        assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=59)) == [1]
+        assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=59), DEFAULT_ZONE) == [1]
     with factory.begin() as s:
-        assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=30)) == []
+        assert remind_due(SqlCampaignRepo(s), cutoff - timedelta(minutes=30), DEFAULT_ZONE) == []
     [reminder] = chat.notices("g1", kind="cutoff_reminder")
     assert "已接龙 0 份，还差 30 份成团" in reminder.text
 

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import DEFAULT_ZONE
 from bot.demo import DEMO_GROUPS, DEMO_RESIDENTS, DEMO_WORKER, seed_demo
 from handlers.campaign.parse import parse_when
 from models.audit import AuditLog
@@ -95,13 +96,13 @@ def test_batch_money_from_open_to_refund(
     assert "满8份成团" in opened
     template = notices(session_factory)[-1]
     assert template.startswith("#接龙") and "满8份成团" in template
-    cutoff = parse_when("明天晚上8点", datetime.now(UTC), 20)
+    cutoff = parse_when("明天晚上8点", datetime.now(UTC), DEFAULT_ZONE, 20)
     assert cutoff is not None
 
     # three households join; an hour before 截单 the group hears how far it has got
     for n in range(1, 4):
         repost(sim, template, n)
-    close_due_campaigns(session_factory, cutoff - timedelta(minutes=50))
+    close_due_campaigns(session_factory, cutoff - timedelta(minutes=50), DEFAULT_ZONE)
     [reminder] = notices(session_factory, "cutoff_reminder")
     assert "截单提醒" in reminder and "已接龙 6 份，还差 2 份成团" in reminder
     assert notices(session_factory, "goal") == []
@@ -152,7 +153,7 @@ def test_batch_money_from_open_to_refund(
     assert "没有要付的钱" in say(sim, WORKER, "已付 3-2-201")  # never twice
 
     # 截单 by the scheduler: reached, so the batch goes ahead
-    assert close_due_campaigns(session_factory, cutoff + timedelta(seconds=5))
+    assert close_due_campaigns(session_factory, cutoff + timedelta(seconds=5), DEFAULT_ZONE)
     [closed] = notices(session_factory, "cutoff")
     assert "已截单，共6单" in closed and "已接龙 11 份，已成团" in closed
     assert "已确认6单" in say(sim, WORKER, "确认全部")
@@ -233,9 +234,9 @@ def test_batch_below_its_minimum_is_cancelled_with_one_notice(
     for n in range(1, 3):
         repost(sim, template, n)
     say(sim, WORKER, "已付 3-2-201")
-    cutoff = parse_when("明天晚上8点", datetime.now(UTC), 20)
+    cutoff = parse_when("明天晚上8点", datetime.now(UTC), DEFAULT_ZONE, 20)
     assert cutoff is not None
-    close_due_campaigns(session_factory, cutoff + timedelta(seconds=5))
+    close_due_campaigns(session_factory, cutoff + timedelta(seconds=5), DEFAULT_ZONE)
 
     group = notices(session_factory)
     [cancelled] = [t for t in group if "未成团" in t]

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import SchedulerSettings
+from bot.config import DEFAULT_ZONE, SchedulerSettings
 from bot.pipeline import process
 from handlers.types import Incoming
 from models.audit import AuditLog
@@ -119,7 +119,7 @@ def test_need_is_taken_done_and_reported_closed(town: Community_) -> None:
 
     start = datetime(2022, 4, 11, tzinfo=SHANGHAI)
     with town.factory() as s:
-        before = report_text(s, None, start, town.now)
+        before = report_text(s, None, start.date(), start)
     assert "未办结 2 件（其中紧急 1 件）" in before and "紧急 #1" in before
 
     assert town.send("w1", "w1", "完成 1 已送药上门") == "已完成 #1，已告诉居民。"
@@ -132,7 +132,7 @@ def test_need_is_taken_done_and_reported_closed(town: Community_) -> None:
     assert (town.need(1).status, town.need(1).resolution) == ("resolved", "已送药上门")
 
     evening = datetime(2022, 4, 11, 20, 0, tzinfo=SHANGHAI)
-    assert send_daily_report(town.factory, evening, SCHED) == 2
+    assert send_daily_report(town.factory, evening, SCHED, DEFAULT_ZONE) == 2
     (report,) = town.notices("w1", kind="report")
     assert "新需求 2 件，未办结 0 件（其中紧急 0 件）" in report and "#1" not in report
     assert town.send("w1", "w1", "查看需求") == "目前没有未办结的需求。"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import FakeChannel, SimChannel
-from bot.config import SchedulerSettings, Settings
+from bot.config import DEFAULT_ZONE, SchedulerSettings, Settings
 from models import Campaign, Chat, Community, Household, Member, Need, Notice, Order, Picture
 from models.base import make_engine, make_session_factory
 from scheduler import build_scheduler, jobs
@@ -71,8 +71,8 @@ def _campaign(factory: sessionmaker[Session], **fields: object) -> int:
 def test_cutoff_missed_while_down_runs_at_start_once(tmp_path: Path) -> None:
     factory = make_factory(tmp_path)
     camp_id = _campaign(factory, cutoff_at=T0 - timedelta(hours=3))
-    assert jobs.close_due_campaigns(factory, T0) == [camp_id]
-    assert jobs.close_due_campaigns(factory, T0 + timedelta(minutes=1)) == []
+    assert jobs.close_due_campaigns(factory, T0, DEFAULT_ZONE) == [camp_id]
+    assert jobs.close_due_campaigns(factory, T0 + timedelta(minutes=1), DEFAULT_ZONE) == []
     with factory() as s:
         assert s.get_one(Campaign, camp_id).status == "closed"
     assert [n.dedupe_key for n in notices(factory)] == [f"cutoff:{camp_id}:g1"]
@@ -99,9 +99,15 @@ def _order(factory: sessionmaker[Session], camp_id: int, slot_in: timedelta) -> 
 def test_reminder_is_queued_before_its_slot_and_sent(tmp_path: Path) -> None:
     factory = make_factory(tmp_path)
     order_id = _order(factory, _campaign(factory), timedelta(minutes=40))
-    assert jobs.queue_campaign_notices(factory, T0, SCHED) == 0  # 40 min > 30 min ahead
-    assert jobs.queue_campaign_notices(factory, T0 + timedelta(minutes=11), SCHED) == 1
-    assert jobs.queue_campaign_notices(factory, T0 + timedelta(minutes=12), SCHED) == 0
+    assert (
+        jobs.queue_campaign_notices(factory, T0, SCHED, DEFAULT_ZONE) == 0
+    )  # 40 min > 30 min ahead
+    assert (
+        jobs.queue_campaign_notices(factory, T0 + timedelta(minutes=11), SCHED, DEFAULT_ZONE) == 1
+    )
+    assert (
+        jobs.queue_campaign_notices(factory, T0 + timedelta(minutes=12), SCHED, DEFAULT_ZONE) == 0
+    )
     fake = FakeChannel()
     jobs.push_due_notices(factory, {"sim": fake}, T0 + timedelta(minutes=12))
     [n] = notices(factory)
@@ -112,11 +118,13 @@ def test_reminder_whose_slot_passed_is_skipped_not_sent(tmp_path: Path) -> None:
     factory = make_factory(tmp_path)
     camp = _campaign(factory)
     _order(factory, camp, timedelta(minutes=20))
-    jobs.queue_campaign_notices(factory, T0, SCHED)  # queued, then the sender was down
+    jobs.queue_campaign_notices(
+        factory, T0, SCHED, DEFAULT_ZONE
+    )  # queued, then the sender was down
     _order(factory, camp, timedelta(minutes=-5))  # a slot that began while we were down
     fake = FakeChannel()
     later = T0 + timedelta(minutes=25)
-    jobs.queue_campaign_notices(factory, later, SCHED)
+    jobs.queue_campaign_notices(factory, later, SCHED, DEFAULT_ZONE)
     jobs.push_due_notices(factory, {"sim": fake}, later)
     assert fake.sent == []
     assert [n.status for n in notices(factory) if n.kind == "reminder"] == ["skipped", "skipped"]
@@ -125,7 +133,7 @@ def test_reminder_whose_slot_passed_is_skipped_not_sent(tmp_path: Path) -> None:
 def test_restart_keeps_everything_rows_are_the_schedule(tmp_path: Path) -> None:
     factory = make_factory(tmp_path)
     _order(factory, _campaign(factory), timedelta(minutes=20))
-    jobs.queue_campaign_notices(factory, T0, SCHED)
+    jobs.queue_campaign_notices(factory, T0, SCHED, DEFAULT_ZONE)
     factory.kw["bind"].dispose()  # "restart": a new engine on the same file
     engine = make_engine(str(factory.kw["bind"].url))
     fresh = make_session_factory(engine)
@@ -148,10 +156,10 @@ def test_daily_report_is_sent_when_everything_is_zero(tmp_path: Path) -> None:
     factory = make_factory(tmp_path)
     _workers(factory)
     before = T0 + timedelta(hours=5)  # 19:00 Shanghai
-    assert jobs.send_daily_report(factory, before, SCHED) == 0
+    assert jobs.send_daily_report(factory, before, SCHED, DEFAULT_ZONE) == 0
     at = T0 + timedelta(hours=6)  # 20:00 Shanghai
-    assert jobs.send_daily_report(factory, at, SCHED) == 2
-    assert jobs.send_daily_report(factory, at + timedelta(minutes=5), SCHED) == 0
+    assert jobs.send_daily_report(factory, at, SCHED, DEFAULT_ZONE) == 2
+    assert jobs.send_daily_report(factory, at + timedelta(minutes=5), SCHED, DEFAULT_ZONE) == 0
     text = notices(factory)[0].text
     assert "新需求 0 件" in text and "今日订单 0 单" in text and "发送失败 0 条" in text
 

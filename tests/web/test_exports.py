@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.config import DEFAULT_ZONE
 from bot.exports import (
     DESK_HEADERS,
     SUPPLIER_HEADERS,
@@ -80,7 +81,7 @@ def test_packers_one_sheet_per_building_in_natural_order(tmp_path: Path) -> None
 
 
 def test_desk_masks_phones_and_keeps_formulas_as_text(tmp_path: Path) -> None:
-    save(desk_sheet(ORDERS), tmp_path / "d.xlsx")
+    save(desk_sheet(ORDERS, DEFAULT_ZONE), tmp_path / "d.xlsx")
     ws = load_workbook(tmp_path / "d.xlsx")["取货核销"]
     assert tuple(c.value for c in ws[1]) == DESK_HEADERS
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
