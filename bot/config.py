@@ -192,7 +192,8 @@ def check_settings(settings: Settings) -> None:
     if settings.scheduler.inbox_stale_seconds < MIN_INBOX_STALE_SECONDS:
         raise ConfigError(
             f"scheduler.inbox_stale_seconds must be at least {MIN_INBOX_STALE_SECONDS} "
-            "(a callback may wait 4 s for its reply before the sweeper takes over)"
+            "(a delivery is handled in the transaction that stores it, within the 4 s reply "
+            "budget; the sweeper is for rows left behind, and must not race a live delivery)"
         )
     _check_zone(settings.timezone)
     wechat = settings.wechat
