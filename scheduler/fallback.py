@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.reach import reach_order
 from models.campaign import Campaign, Order
 from models.messaging import AuditLog, Notice
 from models.notices import queue_notice
@@ -58,7 +59,8 @@ def _reroute(session: Session, notice: Notice, now: datetime) -> int:
     if order is None or campaign is None:
         notice.needs_manual = True
         return 0
-    dest = ResidentReach(session, [(order, campaign)]).destination(order.id, now, personal=False)
+    contact = ResidentReach(session, [(order, campaign)]).contact(order.id)
+    dest = reach_order(contact, now, personal=False)
     if dest.manual:
         flag_manual(order)
         notice.needs_manual, notice.status = True, MANUAL
