@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.roster_import import import_file, plan_file, preview_lines
 from bot.roster_sheet import MAX_BYTES, RosterFileError
+from handlers.reach import group_rows
 from models.base import make_engine, make_session_factory, utcnow
 from models.community import Chat
-from models.groups_repo import add_wechat_group, group_rows, name_group
+from models.groups_repo import add_wechat_group, name_group
 from models.migrate import upgrade_to_head
+from models.reach import community_chats
 from models.setup_repo import (
     INVITE_HOURS,
     SetupError,
@@ -114,7 +116,7 @@ def _group(args: argparse.Namespace, factory: sessionmaker[Session], out: TextIO
             name_group(db, chat, args.name, ACTOR, at)
             out.write(f"群 {args.chat_id} 已命名为「{chat.title}」\n")
         else:
-            for group in group_rows(db, community.id):
+            for group in group_rows(community_chats(db, community.id)):
                 ref = group.ref
                 how = "能发消息" if ref.reachable else "需人工转发"
                 out.write(f"{ref.label}\t{ref.channel}\t{ref.chat_id}\t{how}\n")

@@ -1,14 +1,15 @@
-"""Where a campaign's posts go, and notices about its residents: read and written for the
-campaign repository (chat commands, the worker page) and the scheduler alike.
+"""The chats a campaign posts to, and its outbox notices: read and written for the campaign
+repository (chat commands, the worker page) and the scheduler alike.
 
-A campaign posts to the groups of its community it was announced to, and to every group whose
-接龙 linked to it; never to a 1:1 chat (the worker's who opened it, a resident's order chat).
-Campaigns from before announcements were stored post to the group they were opened in.
+A campaign names the groups of its community it was announced to, and every chat whose 接龙
+linked to it, except a 1:1 chat of the worker who opened it; campaigns from before
+announcements were stored name the chat they were opened in. Which of those Linli can post to
+is decided by `handlers.reach.campaign_groups`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,16 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.values import OutboxNotice
-from handlers.community.values import GroupRef
-from handlers.reach import can_post, one_per_chat
+from handlers.community.values import GroupRef, NamedChat
 from models.campaign import Campaign, CampaignGroup, Order
 from models.chain import Chain
 from models.notices import insert_notices
-from models.reach import MP_WINDOW, ResidentReach, flag_manual, group_ref, registered_chats
+from models.reach import flag_manual, registered_chats
 
 
-def campaign_groups(session: Session, campaign_id: int) -> list[GroupRef]:
-    """The groups the campaign posts to (reachable or not), one per chat, announced ones first."""
+def campaign_chats(session: Session, campaign_id: int) -> list[NamedChat]:
+    """The chats the campaign names, with their registrations, announced ones first."""
     campaign = session.get_one(Campaign, campaign_id)
     stored = session.scalars(
         select(CampaignGroup)
@@ -44,18 +44,10 @@ def campaign_groups(session: Session, campaign_id: int) -> list[GroupRef]:
     wanted += [(chat, campaign.channel or "sim") for chat, opener in chains if chat != opener]
     rows = registered_chats(session, [chat for chat, _ in wanted])
     titles = {g.chat_id: g.title for g in stored}
-    return one_per_chat(
-        _group(rows.get(chat, []), chat, channel, titles) for chat, channel in wanted
-    )
-
-
-def _group(rows: Sequence[Any], chat_id: str, channel: str, titles: Mapping[str, str]) -> GroupRef:
-    groups = [group_ref(row) for row in rows if row.is_group]
-    if groups:
-        return one_per_chat(groups)[0]
-    if rows:  # registered, but not as a group: a 1:1 chat is never posted to
-        return GroupRef(rows[0].channel, chat_id, titles.get(chat_id, ""), reachable=False)
-    return GroupRef(channel, chat_id, titles.get(chat_id, ""), can_post(channel, False))
+    return [
+        NamedChat(chat, channel, titles.get(chat, ""), tuple(rows.get(chat, [])))
+        for chat, channel in wanted
+    ]
 
 
 def store_groups(
@@ -76,43 +68,6 @@ def store_groups(
     session.flush()
 
 
-def resident_rows(
-    session: Session, notices: Sequence[OutboxNotice], now: datetime
-) -> list[dict[str, Any]]:
-    """Outbox rows for notices about a resident (no channel given, an order named): where the
-    rule sends each; a resident no channel reaches gets a row no sender claims, marked
-    需人工通知, and the order is flagged for the workers."""
-    ids = [n.order_id for n in notices if n.order_id is not None]
-    pairs = [
-        (order, campaign)
-        for order, campaign in session.execute(
-            select(Order, Campaign)
-            .join(Campaign, Campaign.id == Order.campaign_id)
-            .where(Order.id.in_(ids))
-        )
-    ]
-    reach = ResidentReach(session, pairs)
-    orders = {o.id: o for o, _ in pairs}
-    rows = []
-    for n in notices:
-        if n.order_id not in orders:
-            continue
-        dest = reach.destination(n.order_id, now, MP_WINDOW)
-        if dest.manual:
-            flag_manual(orders[n.order_id])
-        rows.append(
-            {
-                **_columns(n, now),
-                "channel": dest.channel,
-                "target": dest.target,
-                "mention_mobile": dest.mention_mobile,
-                "needs_manual": dest.manual,
-                "status": "manual" if dest.manual else "pending",
-            }
-        )
-    return rows
-
-
 def _columns(n: OutboxNotice, now: datetime) -> dict[str, Any]:
     return {
         "channel": n.channel,
@@ -123,17 +78,18 @@ def _columns(n: OutboxNotice, now: datetime) -> dict[str, Any]:
         "not_before_at": n.not_before_at or now,
         "expires_at": n.expires_at,
         "order_id": n.order_id,
-        "mention_mobile": None,
-        "needs_manual": False,
-        "status": "pending",
+        "mention_mobile": n.mention_mobile,
+        "needs_manual": n.manual,
+        "status": "manual" if n.manual else "pending",
     }
 
 
 def queue_campaign_notices(session: Session, notices: Sequence[OutboxNotice], now: datetime) -> int:
-    """Queue group posts as given and notices about residents where the rule says; return how
-    many rows are new (dedupe keys already queued are skipped)."""
-    direct = [_columns(n, now) for n in notices if n.channel]
-    about = [n for n in notices if not n.channel and n.order_id is not None]
-    return insert_notices(session, direct) + insert_notices(
-        session, resident_rows(session, about, now)
-    )
+    """Queue the notices as given (where `handlers.reach` sent them); a 需人工通知 row, which no
+    sender claims, flags its order for the workers. Return how many rows are new (dedupe keys
+    already queued are skipped)."""
+    manual = sorted({n.order_id for n in notices if n.manual and n.order_id is not None})
+    if manual:
+        for order in session.scalars(select(Order).where(Order.id.in_(manual))):
+            flag_manual(order)
+    return insert_notices(session, [_columns(n, now) for n in notices if n.channel])

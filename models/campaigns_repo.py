@@ -14,17 +14,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.repo import AuditEntry, CampaignDraft, CampaignView, OutboxNotice
-from handlers.community.values import GroupRef
+from handlers.community.values import NamedChat, OrderContact
 from handlers.statuses import ACTIVE_CAMPAIGNS, CampaignStatus
 from models.audit import read_audit, write_audit
-from models.campaign import Campaign, Product
-from models.campaign_groups import campaign_groups, queue_campaign_notices
+from models.campaign import Campaign, Order, Product
+from models.campaign_groups import campaign_chats, queue_campaign_notices
 from models.campaign_orders import CampaignOrders
 from models.campaign_payments import CampaignPayments
 from models.campaign_slots import CampaignSlots
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Member
+from models.reach import ResidentReach
 
 
 class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
@@ -171,8 +172,15 @@ class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         return queue_campaign_notices(self.session, notices, now)
 
-    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
-        return campaign_groups(self.session, campaign_id)
+    def campaign_chats(self, campaign_id: int) -> list[NamedChat]:
+        return campaign_chats(self.session, campaign_id)
+
+    def order_contact(self, order_id: int) -> OrderContact | None:
+        order = self.session.get(Order, order_id)
+        campaign = self.session.get(Campaign, order.campaign_id) if order else None
+        if order is None or campaign is None:
+            return None
+        return ResidentReach(self.session, [(order, campaign)]).contact(order_id)
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         row = self.session.get_one(Campaign, campaign_id)

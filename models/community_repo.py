@@ -11,7 +11,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.values import CampaignView
-from handlers.community.values import GroupRef, StaffScope
+from handlers.community.values import ChatRegistration, GroupRef, StaffScope
 from handlers.household.repo import Household as HouseholdValue
 from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit
@@ -22,7 +22,7 @@ from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Community, Household, Member
 from models.homes import roster_fit
-from models.reach import all_groups
+from models.reach import all_group_chats
 
 # Asked for every 1:1 message a resident sends (is a campaign taking their order?): prebuilt
 # Core statements, ids first — most messages meet no campaign, and building ORM objects and
@@ -83,8 +83,8 @@ class SqlCommunityRepo:
             )
         )
 
-    def groups(self) -> list[GroupRef]:
-        return all_groups(self.session)
+    def group_chats(self) -> list[ChatRegistration]:
+        return all_group_chats(self.session)
 
     def store_groups(self, campaign_id: int, groups: Sequence[GroupRef], at: datetime) -> None:
         store_groups(self.session, campaign_id, groups, at)

@@ -7,28 +7,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.community.values import WECHAT_GROUP, GroupRef, group_key
+from handlers.community.values import WECHAT_GROUP, group_key
 from models.audit import write_audit
 from models.community import Chat, Community
-from models.reach import community_groups
+from models.reach import community_chats
 from models.setup_repo import SetupError, clean_name
 
 log = logging.getLogger(__name__)
 TITLE_MAX = 60
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRow:
-    """A group of a community as the page lists it (its row id, to rename it)."""
-
-    id: int
-    ref: GroupRef
 
 
 def _valid_title(title: str) -> str:
@@ -43,19 +33,8 @@ def _taken(db: Session, community_id: int, title: str, skip_chat: str = "") -> b
     key = group_key(title)
     return any(
         group_key(g.title) == key and g.chat_id != skip_chat
-        for g in community_groups(db, community_id)
+        for g in community_chats(db, community_id)
     )
-
-
-def group_rows(db: Session, community_id: int) -> list[GroupRow]:
-    """The community's groups with their row ids, in the order they joined."""
-    refs = {(g.channel, g.chat_id): g for g in community_groups(db, community_id)}
-    rows = db.execute(
-        select(Chat.id, Chat.channel, Chat.external_id)
-        .where(Chat.community_id == community_id, Chat.is_group.is_(True))
-        .order_by(Chat.id)
-    ).all()
-    return [GroupRow(i, refs[(ch, ext)]) for i, ch, ext in rows if (ch, ext) in refs]
 
 
 def add_wechat_group(

@@ -1,8 +1,9 @@
 """What the scheduler's notices say where: addresses and slot times in local time.
 
-Where a notice about a resident goes is decided by the one rule in `handlers.reach`, with the
-facts `models.reach.ResidentReach` reads (1:1 inside the 公众号 window, else the group the order
-came from, else 需人工通知 for the workers) — the same rule chat commands and the page use.
+Where a notice about a resident goes is decided by the one rule in `handlers.reach`
+(`reach_order`), with the facts `models.reach.ResidentReach` reads (1:1 inside the 公众号
+window, else the group the order came from, else 需人工通知 for the workers) — the same rule
+chat commands and the page use.
 """
 
 from __future__ import annotations

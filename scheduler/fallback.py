@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.reach import reach_order
 from models.audit import AuditLog
 from models.campaign import Campaign, Order
 from models.messaging import Notice
@@ -59,7 +60,8 @@ def _reroute(session: Session, notice: Notice, now: datetime, tz: tzinfo) -> int
     if order is None or campaign is None:
         notice.needs_manual = True
         return 0
-    dest = ResidentReach(session, [(order, campaign)]).destination(order.id, now, personal=False)
+    contact = ResidentReach(session, [(order, campaign)]).contact(order.id)
+    dest = reach_order(contact, now, personal=False)
     if dest.manual:
         flag_manual(order)
         notice.needs_manual, notice.status = True, MANUAL

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import SchedulerSettings
 from handlers import texts
 from handlers.campaign.post import group_post_key
+from handlers.reach import campaign_groups, reach_order
 from handlers.statuses import PICKABLE_STATUSES
 from models.campaign import Campaign, Order
-from models.campaign_groups import campaign_groups
+from models.campaign_groups import campaign_chats
 from models.messaging import Notice
 from models.notices import insert_notices, queue_notice
 from scheduler.destinations import (
@@ -55,7 +56,7 @@ def queue_arrival_notices(factory: sessionmaker[Session], now: datetime, tz: tzi
         ).all()
         for campaign in due:
             text = arrival_text(session, campaign, tz)
-            for group in campaign_groups(session, campaign.id):
+            for group in campaign_groups(campaign_chats(session, campaign.id)):
                 if group.reachable:  # same key as 到货's own post: each group hears it once
                     added += queue_notice(
                         session,
@@ -220,7 +221,7 @@ def _row(
     """The Notice columns for one order; flags the order 需人工通知 when no channel reaches
     its resident (the row is kept for the workers' list and never sent)."""
     expires_at = order.slot_start_at if kind == "reminder" else None
-    dest = reach.destination(order.id, now, window)
+    dest = reach_order(reach.contact(order.id), now, window)
     if dest.manual:
         flag_manual(order)
     late = expires_at is not None and expires_at <= now

@@ -14,8 +14,9 @@ from handlers import texts
 from handlers.campaign.opening import OpenRequest, open_campaign
 from handlers.campaign.parse import is_open_command
 from handlers.community.values import GroupRef
+from handlers.reach import groups_of
 from models.community import Community, Member
-from models.reach import community_groups
+from models.reach import community_chats
 from models.repos import sql_context
 
 bp = Blueprint("campaign_new", __name__)
@@ -41,7 +42,7 @@ def _chosen_community(communities: list[Community], raw: str) -> Community | Non
 
 def _render(db: Session, community: Community | None, text: str, error: str = "") -> str:
     communities = communities_for(db, g.staff)
-    groups: list[GroupRef] = community_groups(db, community.id) if community else []
+    groups: list[GroupRef] = groups_of(community_chats(db, community.id)) if community else []
     return render_template(
         "admin/campaign_new.html",
         communities=communities,

@@ -24,9 +24,10 @@ from handlers.campaign.ready_texts import ready_texts
 from handlers.campaign.repo import AllocationRule, CampaignView, OrderFilter, OrderView
 from handlers.campaign.rules import can_decide
 from handlers.money.balance import order_money
+from handlers.reach import campaign_groups
 from handlers.statuses import CAMPAIGN_STATUSES, OPEN_STATUSES, REJECTABLE_STATUSES, OrderStatus
 from models.base import utcnow
-from models.campaign_groups import campaign_groups
+from models.campaign_groups import campaign_chats
 from models.campaigns_repo import SqlCampaignRepo
 
 bp = Blueprint("campaigns", __name__)
@@ -74,7 +75,7 @@ def show(campaign_id: int) -> str:
         entries = data.unreadable_entries(db, campaign_id)
         chains = campaign_chains(db, campaign_id)
         monies = order_money(campaign, everything, repo.list_payments(campaign_id))
-        groups = campaign_groups(db, campaign_id)
+        groups = campaign_groups(campaign_chats(db, campaign_id))
     return render_template(
         "admin/campaign.html",
         campaign=campaign,

@@ -21,9 +21,11 @@ from bot.roster_import import plan_file
 from bot.roster_sheet import MAX_BYTES, RosterFileError
 from bot.runtime import runtime
 from handlers.household.roster import FIELD_LABELS
+from handlers.reach import group_rows
 from models.base import parse_row_id, utcnow
 from models.community import Chat, Community, RosterUpload
-from models.groups_repo import add_wechat_group, group_rows, name_group
+from models.groups_repo import add_wechat_group, name_group
+from models.reach import community_chats
 from models.roster import apply_roster
 from models.setup_repo import (
     INVITE_HOURS,
@@ -71,7 +73,7 @@ def index(code: str = "", code_for: str = "") -> str:
     with runtime().session_factory() as db:
         rows = [c for c in list_communities(db) if g.staff.is_admin or c.id == g.staff.community_id]
         groups = waiting_groups(db)
-        owned = {c.id: group_rows(db, c.id) for c in rows}
+        owned = {c.id: group_rows(community_chats(db, c.id)) for c in rows}
     return render_template(
         "admin/community.html",
         communities=rows,

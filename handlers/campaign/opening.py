@@ -23,7 +23,7 @@ from handlers.campaign.repo import CampaignDraft, CampaignView, OutboxNotice
 from handlers.campaign.rules import squash
 from handlers.community.values import GroupRef, StaffScope
 from handlers.context import Context
-from handlers.reach import can_post, find_group
+from handlers.reach import can_post, find_group, groups_of
 from handlers.statuses import ACTIVE_CAMPAIGNS
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def open_campaign(req: OpenRequest, text: str, ctx: Context) -> Opened:
     if isinstance(decided, str):
         return Opened(decided)
     community_id, community = decided
-    everywhere = ctx.community.groups()
+    everywhere = groups_of(ctx.community.group_chats())
     targets = target_groups(req, draft, community_id, community, everywhere)
     if isinstance(targets, str):
         return Opened(targets)

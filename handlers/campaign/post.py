@@ -13,6 +13,7 @@ from datetime import datetime
 from handlers import texts
 from handlers.campaign.repo import CampaignRepo, CampaignView, OrderView, OutboxNotice
 from handlers.community.values import GroupRef
+from handlers.reach import campaign_groups, reach_order
 
 
 def group_post_key(key: str, chat_id: str) -> str:
@@ -51,7 +52,7 @@ def post_to_groups(
     now: datetime,
 ) -> Posted:
     """Queue one post per group the campaign reaches (`text` may depend on the group)."""
-    groups = repo.campaign_chats(c.id)
+    groups = campaign_groups(repo.campaign_chats(c.id))
     reached = [g for g in groups if g.reachable]
     queued = repo.queue_notices(
         [
@@ -74,4 +75,18 @@ def tell_household(
 ) -> None:
     """A message about one order, to its resident: where `handlers.reach` says (1:1 inside
     the 公众号 window, else the group the order came from, else 需人工通知 for the workers)."""
-    repo.queue_notices([OutboxNotice("", "", text, key, kind="order", order_id=o.id)], now)
+    contact = repo.order_contact(o.id)
+    if contact is None:
+        return
+    dest = reach_order(contact, now)
+    notice = OutboxNotice(
+        dest.channel,
+        dest.target,
+        text,
+        key,
+        kind="order",
+        order_id=o.id,
+        mention_mobile=dest.mention_mobile,
+        manual=dest.manual,
+    )
+    repo.queue_notices([notice], now)

@@ -32,7 +32,7 @@ from handlers.campaign.values import (
     SlotView,
     SyncReport,
 )
-from handlers.community.values import GroupRef
+from handlers.community.values import NamedChat, OrderContact
 from handlers.money.repo import NoPayments, PaymentRepo
 from handlers.statuses import (
     CampaignStatus,
@@ -159,12 +159,16 @@ class CampaignRepo(PaymentRepo, Protocol):
 
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         """Queue messages in the outbox unless their dedupe key exists; return how many are new.
-        A notice without `not_before_at` is due at `now`. A notice with no channel and an
-        `order_id` is about that order's resident: it goes where `handlers.reach` says."""
+        A notice without `not_before_at` is due at `now`; a `manual` one flags its order
+        需人工通知."""
 
-    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
-        """The groups the campaign posts to: those of its community it was announced to and
-        every group whose 接龙 linked to it (never a 1:1 chat), each with `reachable`."""
+    def campaign_chats(self, campaign_id: int) -> list[NamedChat]:
+        """The chats the campaign names: those of its community it was announced to and every
+        chat whose 接龙 linked to it, with their registrations (`handlers.reach.campaign_groups`
+        says which are groups Linli can post to)."""
+
+    def order_contact(self, order_id: int) -> OrderContact | None:
+        """How the resident of this order can be reached (`handlers.reach.reach_order`)."""
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         """Record when the goods arrive (到货 command with a time, or now)."""
@@ -270,8 +274,11 @@ class NoCampaigns(NoPayments):
     def queue_notices(self, notices: Sequence[OutboxNotice], now: datetime) -> int:
         return 0
 
-    def campaign_chats(self, campaign_id: int) -> list[GroupRef]:
+    def campaign_chats(self, campaign_id: int) -> list[NamedChat]:
         return []
+
+    def order_contact(self, order_id: int) -> OrderContact | None:
+        return None
 
     def set_arrival(self, campaign_id: int, arrival_at: datetime, actor: str, at: datetime) -> None:
         raise RuntimeError("no campaign storage in this Context")

@@ -190,6 +190,8 @@ class OutboxNotice:
     not_before_at: datetime | None = None
     expires_at: datetime | None = None
     order_id: int | None = None
+    mention_mobile: str | None = None  # a 企业微信 robot @-mentions it (the household agreed)
+    manual: bool = False  # 需人工通知: no channel reaches the resident; no sender claims it
 
 
 def building_key(building: str | None) -> tuple[int, int, str]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.campaign.values import CampaignView
-from handlers.community.values import GroupRef, StaffScope
+from handlers.community.values import ChatRegistration, GroupRef, StaffScope
 from handlers.household.repo import Household
 
 
@@ -22,8 +22,9 @@ class CommunityRepo(Protocol):
     def scope(self, channel: str, sender_id: str, chat_id: str, is_group: bool) -> StaffScope:
         """The sender's community and the chat's (when it is a group)."""
 
-    def groups(self) -> list[GroupRef]:
-        """Every group chat, one per chat id, with its community (to check what a worker names)."""
+    def group_chats(self) -> list[ChatRegistration]:
+        """Every registration of a group chat, with its community (to check what a worker
+        names; `handlers.reach.groups_of` keeps one per chat)."""
 
     def store_groups(self, campaign_id: int, groups: Sequence[GroupRef], at: datetime) -> None:
         """Remember the groups a campaign was announced to (or listed to forward)."""
@@ -49,7 +50,7 @@ class NoCommunity:
     def scope(self, channel: str, sender_id: str, chat_id: str, is_group: bool) -> StaffScope:
         return StaffScope()
 
-    def groups(self) -> list[GroupRef]:
+    def group_chats(self) -> list[ChatRegistration]:
         return []
 
     def store_groups(self, campaign_id: int, groups: Sequence[GroupRef], at: datetime) -> None:

@@ -73,6 +73,55 @@ class Destination:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatRegistration:
+    """One chat as storage registered it on one channel (`row_id`: its row, for the page);
+    `handlers.reach` decides from these which groups Linli can post to."""
+
+    channel: str
+    chat_id: str
+    title: str = ""
+    is_group: bool = True
+    has_webhook: bool = False  # a 企业微信 robot's webhook is known
+    community_id: int | None = None
+    community: str = ""
+    row_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NamedChat:
+    """A chat something names (a campaign's group, an order's chat) with its registrations,
+    none when it was never registered: then `channel` and `title` are all that is known."""
+
+    chat_id: str
+    channel: str = "sim"
+    title: str = ""
+    registrations: tuple[ChatRegistration, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderContact:
+    """What storage knows about reaching the resident of one order (`handlers.reach.reach_order`
+    decides with it)."""
+
+    order_id: int
+    chat: NamedChat  # the order's chat (`channel`: the campaign's, for a chat never registered)
+    sender_id: str
+    opened_by: str  # who opened the campaign: their 1:1 chat is never the resident's group
+    followers: tuple[Follower, ...] = ()  # the household's 公众号 members
+    sender: Follower | None = None  # the order's sender on the 公众号, for an order sent 1:1
+    phone: str | None = None  # the household's
+    mention_consent: bool = False  # the household agreed to @-mentions with its phone
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """A group of a community as the page and the CLI list it (its row id, to rename it)."""
+
+    id: int
+    ref: GroupRef
+
+
+@dataclass(frozen=True, slots=True)
 class StaffScope:
     """The community a message's sender serves, and the one its chat belongs to."""
 

@@ -195,3 +195,32 @@ def test_a_resident_no_channel_reaches_is_left_to_the_workers(town: Chat_) -> No
         assert "需人工通知" in s.scalars(select(Order.flags)).one()
         report = report_text(s, _heping(s), T0.date(), T0 - timedelta(days=1))
     assert "需人工通知 1 户" in report
+
+
+def test_a_rejection_reaches_each_resident_where_the_rule_says(town: Chat_) -> None:
+    """拒绝 in the worker's chat tells each household where `handlers.reach` decides (the
+    handler now decides; storage only queues): a resident ordering 1:1 in the simulator hears
+    it there, one ordering in 3号楼群 hears it in that group, and a household from a pasted list
+    that no channel reaches gets a 需人工通知 row no sender claims, its order flagged."""
+    town.send("wa", "wa", OPEN)
+    town.send("o-zhang", "o-zhang", "4-1-101 蔬菜套餐1份")  # 1 号, 1:1
+    town.send(A3, "r-3", "#接龙\n硕诚蔬菜套餐\n蔬菜套餐 38元/份\n\n1. 3-1-101 王 蔬菜套餐1份")
+    town.send("wa", "wa", "#接龙\n硕诚蔬菜套餐\n蔬菜套餐 38元/份\n\n1. 4-1-102 李 蔬菜套餐1份")
+    with town.factory() as s:
+        ids = {o.no: o.id for o in s.scalars(select(Order))}
+    assert sorted(ids) == [1, 2, 3]
+    for no in (1, 2, 3):
+        assert "已拒绝" in town.send("wa", "wa", f"拒绝 {no} 重复")
+    told = {n.order_id: n for n in town.notices(kind="order")}
+    assert set(told) == set(ids.values())
+    to_zhang, to_wang, to_li = told[ids[1]], told[ids[2]], told[ids[3]]
+    assert (to_zhang.channel, to_zhang.target, to_zhang.status) == ("sim", "o-zhang", "pending")
+    assert "4-1-101：您在【硕诚蔬菜套餐】的订单（1 号）未通过，原因：重复" in to_zhang.text
+    assert (to_wang.channel, to_wang.target, to_wang.status) == ("sim", A3, "pending")
+    assert "（2 号）未通过" in to_wang.text
+    assert (to_li.channel, to_li.target) == ("manual", f"order:{ids[3]}")
+    assert (to_li.status, to_li.needs_manual) == ("manual", True)
+    assert not [n for n in town.notices(target="wa") if n.kind == "order"]  # never the worker's
+    with town.factory() as s:
+        flagged = {o.no for o in s.scalars(select(Order)) if "需人工通知" in (o.flags or [])}
+    assert flagged == {3}

@@ -172,3 +172,26 @@ def test_a_group_renamed_then_its_old_name_added_again_is_two_groups(
     assert "已添加普通微信群「7号楼群」" in again.get_data(as_text=True)
     page = client.get("/admin/community").get_data(as_text=True)
     assert "7号楼一群" in page and "7号楼群" in page
+
+
+def test_a_group_on_a_robot_and_a_relay_is_listed_once_where_linli_can_post(
+    tmp_path: Path,
+    settings: Settings,
+    app: Flask,
+    capsys: pytest.CaptureFixture[str],
+    client: FlaskClient,
+    session_factory: sessionmaker[Session],
+    ids: dict[str, int],
+) -> None:
+    """One chat registered on the robot (no webhook yet) and on a relay is one group: the CLI
+    lists it once, on the relay, and the 开团 form ticks it once (`handlers.reach`)."""
+    with session_factory.begin() as s:
+        s.add(Chat(community_id=ids["a"], channel="bridge", external_id="wrk-a5", title="5号楼群"))
+    status, out = Cli(write_config(tmp_path, settings), capsys)(
+        "group", "list", "--community", "和平里社区"
+    )
+    assert status == 0 and "5号楼群\tbridge\twrk-a5\t能发消息" in out
+    assert "wecom_robot" not in out and out.count("wrk-a5") == 1
+    login(client, ids["worker"])
+    ticked = re.findall(r'name="chat" value="([^"]+)" checked', _form(client))
+    assert ticked == ["g-a3", "wrk-a5"]
