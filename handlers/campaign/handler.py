@@ -33,6 +33,7 @@ from handlers.campaign.repo import (
     SyncReport,
 )
 from handlers.campaign.residents import handle_resident, has_orders, orders_notes
+from handlers.campaign.sync import sync_chain
 from handlers.campaign.values import FLAG_NOT_ON_ROSTER
 from handlers.context import Context
 from handlers.jielong.handler import ChainActions
@@ -133,7 +134,7 @@ def with_campaign_sync(
         if actions.change is None:
             return list(actions)
         change = actions.change
-        reports = ctx.campaigns.sync_chain(change.chain_id, change.seqs, ctx.now())
+        reports = sync_chain(ctx.campaigns, change.chain_id, change.seqs, ctx.now())
         own = [a for a in actions if not (reports and a is actions.doubts)]
         return [*own, *_notes(reports, ctx)]
 
