@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from itertools import starmap
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, literal, select
@@ -32,7 +33,6 @@ from handlers.campaign.values import (
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.audit import write_audit
 from models.campaign import Campaign, Order
-from models.campaign_views import Record
 from models.chain import Chain, ChainEntry
 from models.community import Chat
 from models.entry_changes import follow_change, stored_orders
@@ -184,8 +184,9 @@ class CampaignSync:
         chain = self.session.get_one(Chain, chain_id)
         chain.campaign_id = campaign_id
         before, after = {"campaign_id": None}, {"campaign_id": campaign_id}
-        write_audit(self.session, "system", "chain.link", "chain", chain.id, before, after,
-                    chain.opened_at)
+        write_audit(
+            self.session, "system", "chain.link", "chain", chain.id, before, after, chain.opened_at
+        )
 
     def lock_campaign(self, campaign_id: int) -> PlanTerms | None:
         self.session.flush()  # Core reads below: pending links and changes must be in the database
@@ -196,13 +197,14 @@ class CampaignSync:
     def plan_entries(
         self, campaign_id: int, chain_id: int | None = None, seqs: Collection[int] = ()
     ) -> list[PlanEntry]:
+        params: dict[str, Any] = {"campaign_id_": campaign_id}
         if chain_id is None:
             self.session.flush()  # the chains linked just now
-            query, params = _ENTRIES, {"campaign_id_": campaign_id}
+            query = _ENTRIES
         else:
             query = _SEQ_ENTRIES
-            params = {"campaign_id_": campaign_id, "chain_id_": chain_id, "seqs_": list(seqs)}
-        return [PlanEntry(*row) for row in self.session.connection().execute(query, params)]
+            params.update(chain_id_=chain_id, seqs_=list(seqs))
+        return list(starmap(PlanEntry, self.session.connection().execute(query, params)))
 
     def find_households(
         self, terms: PlanTerms, entries: Sequence[PlanEntry]
@@ -236,12 +238,15 @@ class CampaignSync:
         return SyncReport(terms.id, tuple(created), tuple(withdrawn), tuple(updated))
 
 
-def _link_of(
-    chain: Chain, active: tuple[LinkCandidate, ...], community: int | None
-) -> ChainLink:
+def _link_of(chain: Chain, active: tuple[LinkCandidate, ...], community: int | None) -> ChainLink:
     candidates = active if chain.campaign_id is None else ()
     return ChainLink(
-        chain.id, chain.campaign_id, chain.title, chain.chat_id, chain.opened_at, candidates,
+        chain.id,
+        chain.campaign_id,
+        chain.title,
+        chain.chat_id,
+        chain.opened_at,
+        candidates,
         community if candidates else None,
     )
 
@@ -258,7 +263,7 @@ def chat_community(session: Session, chat_id: str) -> int | None:
 def sync_campaign(session: Session, campaign_id: int, at: datetime) -> SyncReport:
     """For `models.demo_campaign` only, until it leaves models/ (issue 15, another part): the
     handlers' sync on this session."""
-    from handlers.campaign.sync import sync_orders  # noqa: PLC0415
-    from models.campaigns_repo import SqlCampaignRepo  # noqa: PLC0415
+    from handlers.campaign.sync import sync_orders
+    from models.campaigns_repo import SqlCampaignRepo
 
     return sync_orders(SqlCampaignRepo(session), campaign_id, at)

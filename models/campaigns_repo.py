@@ -1,7 +1,8 @@
 """SqlCampaignRepo: the CampaignRepo Protocol on SQLAlchemy. Every write leaves an audit row.
 
 Campaigns, outbox posts and the audit trail live here; orders and allocation in
-`models.campaign_orders`, what a sync of 接龙 entries loads and saves in `models.campaign_sync`, pickup slots and 核销 in `models.campaign_slots`, payment and refund
+`models.campaign_orders`, what a sync of 接龙 entries loads and saves in
+`models.campaign_sync`, pickup slots and 核销 in `models.campaign_slots`, payment and refund
 rows in `models.campaign_payments`.
 """
 

@@ -19,7 +19,6 @@ from models.audit import audit_row
 from models.campaign import Order, OrderLine
 from models.entry_orders import OrderBatch
 
-
 # The rows read for a plan, kept until it is saved: the session holds loaded objects weakly,
 # so without this the save would read each order and its lines a second time.
 _LOADED = "entry_changes.loaded"
@@ -60,7 +59,7 @@ def follow_change(session: Session, batch: OrderBatch, change: OrderChange) -> N
     order, lines = _rows(session, stored.id)
     order.entry_version = entry.updated_at
     if change.kind == "ignore":
-        after = {"entry_status": entry.status, "raw": entry.raw}
+        after: dict[str, Any] = {"entry_status": entry.status, "raw": entry.raw}
         _audit(batch, entry, "order.entry_changed_ignored", order, {"status": order.status}, after)
         return
     if change.kind == "withdraw":

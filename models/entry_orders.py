@@ -69,6 +69,7 @@ _MEMBER_HOME = (
 )
 _ADDRESS = ("community_id", "building", "unit", "room")
 
+
 def has_roster(community_id: Any) -> Any:
     """EXISTS: the community has imported a household roster (住户名单)."""
     return (

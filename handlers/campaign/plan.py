@@ -30,7 +30,7 @@ from handlers.campaign.values import (
     PricedLine,
     StoredProduct,
 )
-from handlers.statuses import OPEN_STATUSES
+from handlers.statuses import OPEN_STATUSES, OrderStatus
 
 LINE_FLAGS = (FLAG_UNKNOWN_PRODUCT, FLAG_OVER_LIMIT)  # raised by lines, so redone with them
 
@@ -101,7 +101,7 @@ def _new_order(
     household_id = home.id if home is not None else None
     lines, line_flags = ledger.price(entry.items, household_id)
     ledger.take(household_id, lines)
-    status = "late" if is_late(terms, entry.first_seen_at) else "pending"
+    status: OrderStatus = "late" if is_late(terms, entry.first_seen_at) else "pending"
     flags = with_flags(household_flags(terms, entry, home), line_flags)
     return NewOrder(entry, home, no, status, tuple(flags), tuple(lines))
 
@@ -156,7 +156,9 @@ class _Ledger:
         kept = qty
         if household_id is not None and spec.limit is not None:
             kept = within_limit(qty, spec.limit, self._held_by(household_id).get(product.id, 0.0))
-        return PricedLine(product.id, spec.name, spec.name, kept, spec.unit or item.get("unit"), qty)
+        return PricedLine(
+            product.id, spec.name, spec.name, kept, spec.unit or item.get("unit"), qty
+        )
 
     def take(self, household_id: int | None, lines: Iterable[PricedLine]) -> None:
         """A live order of the household now holds these lines."""

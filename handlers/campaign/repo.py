@@ -98,7 +98,9 @@ class OrderSyncRepo(Protocol):
         """Entries of the campaign's chains in entry order with their orders: every one, or
         with `chain_id` those seqs of that chain."""
 
-    def find_households(self, terms: PlanTerms, entries: Sequence[PlanEntry]) -> list[PlanHome | None]:
+    def find_households(
+        self, terms: PlanTerms, entries: Sequence[PlanEntry]
+    ) -> list[PlanHome | None]:
         """Each entry's household: at its address (created when new, or the one roster
         household the given parts fit), else its author's registered one."""
 
@@ -138,7 +140,9 @@ class NoOrderSync:
     ) -> list[PlanEntry]:
         return []
 
-    def find_households(self, terms: PlanTerms, entries: Sequence[PlanEntry]) -> list[PlanHome | None]:
+    def find_households(
+        self, terms: PlanTerms, entries: Sequence[PlanEntry]
+    ) -> list[PlanHome | None]:
         return [None for _ in entries]
 
     def orders_to_follow(self, entries: Sequence[PlanEntry]) -> dict[int, StoredOrder]:
