@@ -44,8 +44,7 @@ def stored_orders(session: Session, entries: Sequence[PlanEntry]) -> dict[int, S
 
 
 def _rows(session: Session, order_id: int) -> tuple[Order, Sequence[OrderLine]]:
-    """The order and its lines as read for the plan (read again if that was another session
-    use's)."""
+    """The order and its lines as read for the plan (read again when they were not kept)."""
     loaded: Loaded = session.info.get(_LOADED, {})
     if order_id in loaded:
         return loaded.pop(order_id)
