@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.campaign.arrival import arrive, pickup
 from handlers.campaign.ops import close, confirm_all
+from handlers.campaign.sync import sync_orders
 from models.base import utcnow
-from models.campaign_sync import sync_campaign
 from models.campaigns_repo import SqlCampaignRepo
 from models.community import Chat, Community, Household, Member
 from models.demo_campaign import RICE, VEG, add_chain, demo_homes, timed
@@ -145,7 +145,7 @@ def seed_demo_campaign(
     add_chain(session, veg.id, group_chat_id, VEG, homes, channel, now, eggs=True)
     if second_chat_id:
         add_chain(session, veg.id, second_chat_id, VEG, homes[::2], channel, now, eggs=False)
-    sync_campaign(session, veg.id, now)
+    sync_orders(repo, veg.id, now)
     rice_at = now - timedelta(days=2)
     rice = repo.create_campaign(timed(RICE, rice_at, 0), group_chat_id, channel, actor, rice_at)
     add_chain(session, rice.id, group_chat_id, RICE, homes, channel, rice_at, eggs=False)

@@ -1,4 +1,4 @@
-"""SqlCampaignRepo's orders: chain sync, lists, status, line adjustments and allocation."""
+"""SqlCampaignRepo's orders: lists, status, line adjustments and allocation."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign.repo import AllocationRule, OrderFilter, OrderView, SyncReport
+from handlers.campaign.repo import AllocationRule, OrderFilter, OrderView
 from handlers.statuses import OrderStatus
 from models.audit import write_audit
 from models.campaign import Campaign, Order, OrderLine, Product
-from models.campaign_sync import sync_campaign, sync_chain, sync_chat
 from models.campaign_views import order_views, views_of
 from models.community import Household, Member
 
@@ -21,17 +20,6 @@ class CampaignOrders:
     """The order half of SqlCampaignRepo; every write leaves an audit row."""
 
     session: Session
-
-    def sync_orders(self, campaign_id: int, at: datetime) -> SyncReport:
-        return sync_campaign(self.session, campaign_id, at)
-
-    def sync_chat(self, chat_id: str, at: datetime) -> list[SyncReport]:
-        return [
-            sync_campaign(self.session, cid, at) for cid in sync_chat(self.session, chat_id, at)
-        ]
-
-    def sync_chain(self, chain_id: int, seqs: Collection[int], at: datetime) -> list[SyncReport]:
-        return sync_chain(self.session, chain_id, seqs, at)
 
     def list_orders(self, campaign_id: int, where: OrderFilter | None = None) -> list[OrderView]:
         stmt = select(Order).where(Order.campaign_id == campaign_id).order_by(Order.no)

@@ -1,41 +1,45 @@
-"""Chain entries → orders: the one place a 接龙 line becomes an order. Idempotent.
+"""Loading and saving for the sync of chain entries into orders (`handlers.campaign.sync`).
 
-Runs after every 接龙 message in a chat (the campaign route wraps the 接龙 handlers), before
-every campaign command, and at 截单. Each entry maps to at most one order (unique
-campaign_id + chain_entry_id); an entry's `updated_at` is copied to the order so a second run
-writes nothing. Orders already confirmed are never changed by a later repost.
-
-A sync reads with Core statements built once; new orders are priced in memory and written in a
-few statements (`models.entry_orders`), withdrawals and edits go through the ORM
-(`models.entry_changes`). Every repost pays this, so it must stay a handful of statements.
+The decisions are the handlers' (`handlers.campaign.plan`, `handlers.campaign.link`); this
+module reads what a plan needs and hands the saving to `models.entry_orders` (new orders) and
+`models.entry_changes` (orders following their entry). Every repost pays a sync, so it reads
+with Core statements built once (compiled-cache hits) and stays a handful of statements; only
+the rare withdrawals and edits load ORM objects.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from itertools import starmap
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, literal, select
+from sqlalchemy import Table, and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
-from handlers.campaign.repo import SyncReport
-from handlers.campaign.rules import squash
+from handlers.campaign.plan_values import (
+    ChainLink,
+    LinkCandidate,
+    NewOrder,
+    OrderPlan,
+    PlanEntry,
+    PlanHome,
+    PlanTerms,
+    StoredOrder,
+    StoredProduct,
+)
+from handlers.campaign.values import SyncReport
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.audit import write_audit
 from models.campaign import Campaign, Order
-from models.campaign_views import Record
 from models.chain import Chain, ChainEntry
 from models.community import Chat
-from models.entry_changes import follow_change
-from models.entry_orders import Home, OrderBatch, has_roster
-from models.order_pricing import Pricing
+from models.entry_changes import follow_change, stored_orders
+from models.entry_orders import HouseholdFinder, OrderBatch, has_roster
+from models.order_pricing import held_quantities, products_of
 
 log = logging.getLogger(__name__)
-
-LINK_GRACE = timedelta(hours=1)  # a chain started just before 开团 still links
 
 # A sync reads with Core statements built once (compiled-cache hits); only the rare
 # withdrawals and edits load ORM objects.
@@ -44,7 +48,6 @@ _chains = cast(Table, Chain.__table__)
 _entries = cast(Table, ChainEntry.__table__)
 _orders = cast(Table, Order.__table__)
 
-ActiveCampaign = tuple[int, str, str, datetime, int | None]  # id, title, chat, created, community
 _CAMPAIGN_COLS = (
     _campaigns.c.id,
     _campaigns.c.title,
@@ -86,7 +89,7 @@ _CHAIN_OF = (
 # orders already made from them.
 _LOCK_CAMPAIGN = (
     select(
-        _campaigns.c.id,
+        _campaigns.c.id,  # in PlanTerms' order
         _campaigns.c.status,
         _campaigns.c.community_id,
         _campaigns.c.channel,
@@ -102,7 +105,7 @@ _LOCK_CAMPAIGN = (
 # Each entry with the order already made from it, if any (unique campaign_id + entry id).
 _ENTRIES = (
     select(
-        _entries.c.id,
+        _entries.c.id,  # in PlanEntry's order
         _entries.c.seq,
         _entries.c.author_id,
         _entries.c.status,
@@ -133,64 +136,119 @@ _ENTRIES = (
     .where(_chains.c.campaign_id == bindparam("campaign_id_"))
     .order_by(_entries.c.first_seen_at, _entries.c.id)
 )
-_SOME_ENTRIES = _ENTRIES.where(_entries.c.id.in_(bindparam("entry_ids_", expanding=True)))
 _SEQ_ENTRIES = _ENTRIES.where(
     _entries.c.chain_id == bindparam("chain_id_"),
     _entries.c.seq.in_(bindparam("seqs_", expanding=True)),
 )
 
 
-def sync_chat(session: Session, chat_id: str, at: datetime) -> list[int]:
-    """Ids of campaigns touched by chains in this chat (linking new chains first)."""
-    chains = session.scalars(
-        select(Chain).where(Chain.chat_id == chat_id, Chain.is_order_list.is_(True))
-    ).all()
-    active = _active(session) if any(c.campaign_id is None for c in chains) else []
-    community = chat_community(session, chat_id) if active else None
-    ids = set()
-    for chain in chains:
-        if chain.campaign_id is None:
-            best = _best(chain.title, chain.chat_id, chain.opened_at, active, community)
-            _link(session, chain, best)
-        if chain.campaign_id is not None:
-            ids.add(chain.campaign_id)
-    return sorted(ids)
+class CampaignSync:
+    """The OrderSyncRepo half of SqlCampaignRepo."""
+
+    session: Session
+
+    def chain_link(self, chain_id: int) -> ChainLink | None:
+        self.session.flush()
+        rows = self.session.connection().execute(_CHAIN_OF, {"chain_id_": chain_id}).all()
+        if not rows or not rows[0].is_order_list:
+            return None
+        n = len(_CHAIN_COLS)
+        campaign_id, _, title, chat_id, opened_at = rows[0][:n]
+        active = tuple(LinkCandidate(*row[n:]) for row in rows if row[n] is not None)
+        community = chat_community(self.session, chat_id) if active else None
+        return ChainLink(chain_id, campaign_id, title, chat_id, opened_at, active, community)
+
+    def chat_chains(self, chat_id: str) -> list[ChainLink]:
+        chains = self.session.scalars(
+            select(Chain).where(Chain.chat_id == chat_id, Chain.is_order_list.is_(True))
+        ).all()
+        active = self._active() if any(c.campaign_id is None for c in chains) else ()
+        community = chat_community(self.session, chat_id) if active else None
+        return [_link_of(c, active, community) for c in chains]
+
+    def open_chains(self, since: datetime) -> list[ChainLink]:
+        chains = self.session.scalars(
+            select(Chain).where(
+                Chain.campaign_id.is_(None), Chain.is_order_list.is_(True), Chain.opened_at >= since
+            )
+        ).all()
+        active = self._active() if chains else ()
+        return [_link_of(c, active, chat_community(self.session, c.chat_id)) for c in chains]
+
+    def _active(self) -> tuple[LinkCandidate, ...]:
+        """Campaigns a chain may still link to, read once per sync."""
+        rows = self.session.connection().execute(_ACTIVE).all()
+        return tuple(LinkCandidate(*row) for row in rows)
+
+    def link_chain(self, chain_id: int, campaign_id: int) -> None:
+        chain = self.session.get_one(Chain, chain_id)
+        chain.campaign_id = campaign_id
+        before, after = {"campaign_id": None}, {"campaign_id": campaign_id}
+        write_audit(
+            self.session, "system", "chain.link", "chain", chain.id, before, after, chain.opened_at
+        )
+
+    def lock_campaign(self, campaign_id: int) -> PlanTerms | None:
+        self.session.flush()  # Core reads below: pending links and changes must be in the database
+        params = {"campaign_id_": campaign_id}
+        row = self.session.connection().execute(_LOCK_CAMPAIGN, params).first()
+        return None if row is None else PlanTerms(*row)
+
+    def plan_entries(
+        self, campaign_id: int, chain_id: int | None = None, seqs: Collection[int] = ()
+    ) -> list[PlanEntry]:
+        params: dict[str, Any] = {"campaign_id_": campaign_id}
+        if chain_id is None:
+            self.session.flush()  # the chains linked just now
+            query = _ENTRIES
+        else:
+            query = _SEQ_ENTRIES
+            params.update(chain_id_=chain_id, seqs_=list(seqs))
+        return list(starmap(PlanEntry, self.session.connection().execute(query, params)))
+
+    def find_households(
+        self, terms: PlanTerms, entries: Sequence[PlanEntry]
+    ) -> list[PlanHome | None]:
+        finder = HouseholdFinder(self.session.connection(), terms)
+        return [finder.household(entry) for entry in entries]
+
+    def orders_to_follow(self, entries: Sequence[PlanEntry]) -> dict[int, StoredOrder]:
+        return stored_orders(self.session, entries)
+
+    def plan_products(self, campaign_id: int) -> list[StoredProduct]:
+        return products_of(self.session.connection(), campaign_id)
+
+    def held(self, campaign_id: int, household_ids: Collection[int]) -> dict[int, dict[int, float]]:
+        return held_quantities(self.session.connection(), campaign_id, household_ids)
+
+    def save_plan(self, terms: PlanTerms, plan: OrderPlan) -> SyncReport:
+        batch = OrderBatch(self.session, terms)
+        withdrawn: list[int] = []
+        updated: list[int] = []
+        for step in plan.steps:  # in entry order: numbers, line ids and audit rows follow it
+            if isinstance(step, NewOrder):
+                batch.add_order(step)
+                continue
+            follow_change(self.session, batch, step)
+            if step.kind != "ignore":
+                (withdrawn if step.kind == "withdraw" else updated).append(step.order.no)
+        created = batch.write(plan)
+        if len(created) < len(plan.steps):
+            self.session.flush()  # the followed orders, next to the rows just written
+        return SyncReport(terms.id, tuple(created), tuple(withdrawn), tuple(updated))
 
 
-def sync_chain(
-    session: Session, chain_id: int, seqs: Collection[int], at: datetime
-) -> list[SyncReport]:
-    """After one 接龙 message: link its chain if new to a campaign, then sync what it changed.
-
-    A chain linked just now brings its earlier entries, so its campaign gets the full pass;
-    otherwise every earlier message was synced when it came, and only these seqs can differ.
-    """
-    session.flush()
-    conn = session.connection()
-    rows = conn.execute(_CHAIN_OF, {"chain_id_": chain_id}).all()
-    if not rows:
-        return []
-    n = len(_CHAIN_COLS)
-    campaign_id, is_order_list, title, chat_id, opened_at = rows[0][:n]
-    if not is_order_list:
-        return []
-    if campaign_id is None:
-        active = [row[n:] for row in rows if row[n] is not None]
-        community = chat_community(session, chat_id) if active else None
-        best = _best(title, chat_id, opened_at, active, community)
-        if best is None:
-            return []
-        _link(session, session.get_one(Chain, chain_id), best)
-        return [sync_campaign(session, best, at)]
-    if not seqs:
-        return []
-    params = {"chain_id_": chain_id, "seqs_": list(seqs)}
-    return [_sync(session, campaign_id, _SEQ_ENTRIES, params)]
-
-
-def _active(session: Session) -> Sequence[ActiveCampaign]:
-    """Campaigns a chain may still link to, read once per sync."""
-    return session.connection().execute(_ACTIVE).all()
+def _link_of(chain: Chain, active: tuple[LinkCandidate, ...], community: int | None) -> ChainLink:
+    candidates = active if chain.campaign_id is None else ()
+    return ChainLink(
+        chain.id,
+        chain.campaign_id,
+        chain.title,
+        chain.chat_id,
+        chain.opened_at,
+        candidates,
+        community if candidates else None,
+    )
 
 
 def chat_community(session: Session, chat_id: str) -> int | None:
@@ -200,130 +258,3 @@ def chat_community(session: Session, chat_id: str) -> int | None:
         .where(Chat.external_id == chat_id, Chat.community_id.is_not(None))
         .limit(1)
     )
-
-
-def _best(
-    chain_title: str,
-    chat_id: str,
-    opened_at: datetime,
-    active: Sequence[ActiveCampaign],
-    community: int | None = None,
-) -> int | None:
-    """The active campaign whose title the chain's title contains (longest, then newest);
-    from another chat only when the chain was opened after (or just before) 开团; never a
-    campaign of another community than the chat's."""
-    title = squash(chain_title)
-    candidates = [
-        (len(name), campaign_id)
-        for campaign_id, campaign_title, campaign_chat, created_at, owner in active
-        if (name := squash(campaign_title))
-        and name in title
-        and (chat_id == campaign_chat or opened_at >= created_at - LINK_GRACE)
-        and (community is None or owner is None or owner == community)
-    ]
-    return max(candidates)[1] if candidates else None
-
-
-def _link(session: Session, chain: Chain, campaign_id: int | None) -> None:
-    """Link the chain to the campaign (audited); None links nothing."""
-    if campaign_id is None:
-        return
-    chain.campaign_id = campaign_id
-    write_audit(
-        session,
-        "system",
-        "chain.link",
-        "chain",
-        chain.id,
-        {"campaign_id": None},
-        {"campaign_id": campaign_id},
-        chain.opened_at,
-    )
-
-
-def link_open_chains(session: Session, created_at: datetime) -> None:
-    """Link unlinked order-list chains that name a campaign opened at `created_at` (any chat:
-    reposts travel)."""
-    since = created_at - LINK_GRACE
-    chains = session.scalars(
-        select(Chain).where(
-            Chain.campaign_id.is_(None), Chain.is_order_list.is_(True), Chain.opened_at >= since
-        )
-    ).all()
-    active = _active(session) if chains else []
-    for chain in chains:
-        community = chat_community(session, chain.chat_id)
-        _link(session, chain, _best(chain.title, chain.chat_id, chain.opened_at, active, community))
-
-
-def sync_campaign(
-    session: Session, campaign_id: int, at: datetime, entry_ids: Collection[int] | None = None
-) -> SyncReport:
-    """Create, withdraw or update orders from the campaign's chain entries.
-
-    With `entry_ids`, only those entries (a 接龙 message's); without, every entry of every
-    linked chain, after linking open chains (截单, worker commands, the worker page).
-    The campaign row stays locked until commit, so order numbers are handed out in sequence.
-    """
-    if entry_ids is None:
-        return _sync(session, campaign_id, None, {})
-    return _sync(session, campaign_id, _SOME_ENTRIES, {"entry_ids_": list(entry_ids)})
-
-
-def _sync(
-    session: Session, campaign_id: int, entries_q: Select[Any] | None, params: dict[str, Any]
-) -> SyncReport:
-    """Lock the campaign, read its entries that `entries_q` selects (None: every entry, after
-    linking open chains) with their orders, and sync them."""
-    session.flush()  # Core reads below: pending links and changes must be in the database
-    conn = session.connection()
-    campaign = conn.execute(_LOCK_CAMPAIGN, {"campaign_id_": campaign_id}).one()
-    if campaign.status not in ACTIVE_CAMPAIGNS:
-        return SyncReport(campaign_id)
-    if entries_q is None:
-        link_open_chains(session, campaign.created_at)
-        session.flush()
-    query = _ENTRIES if entries_q is None else entries_q
-    entries = conn.execute(query, {**params, "campaign_id_": campaign_id}).all()
-    return _sync_entries(session, campaign, entries)
-
-
-@dataclass(frozen=True, slots=True)
-class _ToOrder:
-    """An entry without an order yet, and the household it orders for."""
-
-    entry: Record
-    home: Home | None
-    flags: list[str]
-
-
-def _sync_entries(session: Session, campaign: Record, entries: Sequence[Record]) -> SyncReport:
-    """New entries become orders and changed ones are followed, in entry order.
-
-    Households are found first, so what they already hold is read in one query.
-    """
-    batch = OrderBatch(session, campaign)
-    steps: list[_ToOrder | Record] = []  # a new order, or an entry whose order must follow it
-    households: set[int] = set()
-    for entry in entries:
-        if entry.order_id is None and entry.status != "withdrawn":
-            home, flags = batch.household(entry)
-            steps.append(_ToOrder(entry, home, flags))
-            if home is not None:
-                households.add(home[0])
-        elif entry.order_id is not None and entry.order_version != entry.updated_at:
-            steps.append(entry)
-            if entry.order_household_id is not None:
-                households.add(entry.order_household_id)
-    pricing = Pricing(batch.conn, campaign.id, households, batch.new_households)
-    withdrawn: list[int] = []
-    updated: list[int] = []
-    for step in steps:
-        if isinstance(step, _ToOrder):
-            batch.add_order(step.entry, step.home, step.flags, pricing)
-        elif (order := follow_change(session, batch, pricing, step)) is not None:
-            (withdrawn if order.status == "withdrawn" else updated).append(order.no)
-    created = batch.write()
-    if any(not isinstance(step, _ToOrder) for step in steps):
-        session.flush()  # the followed orders, next to the rows just written
-    return SyncReport(campaign.id, tuple(created), tuple(withdrawn), tuple(updated))

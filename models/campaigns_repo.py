@@ -1,7 +1,8 @@
 """SqlCampaignRepo: the CampaignRepo Protocol on SQLAlchemy. Every write leaves an audit row.
 
 Campaigns, outbox posts and the audit trail live here; orders and allocation in
-`models.campaign_orders`, pickup slots and 核销 in `models.campaign_slots`, payment and refund
+`models.campaign_orders`, what a sync of 接龙 entries loads and saves in
+`models.campaign_sync`, pickup slots and 核销 in `models.campaign_slots`, payment and refund
 rows in `models.campaign_payments`.
 """
 
@@ -22,13 +23,14 @@ from models.campaign_groups import campaign_chats, queue_campaign_notices
 from models.campaign_orders import CampaignOrders
 from models.campaign_payments import CampaignPayments
 from models.campaign_slots import CampaignSlots
+from models.campaign_sync import CampaignSync
 from models.campaign_views import campaign_view
 from models.chain import Chain
 from models.community import Chat, Member
 from models.reach import ResidentReach
 
 
-class SqlCampaignRepo(CampaignOrders, CampaignSlots, CampaignPayments):
+class SqlCampaignRepo(CampaignOrders, CampaignSync, CampaignSlots, CampaignPayments):
     """CampaignRepo on one open Session; the caller owns the transaction.
 
     Orders, slots and money come from the parts it combines; each uses only `self.session`.

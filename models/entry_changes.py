@@ -1,61 +1,84 @@
-"""A withdrawn or edited 接龙 entry → its order follows, while the order is still undecided.
+"""Orders whose 接龙 entry changed: read before the plan, and changed as it says.
 
-Rare next to new entries, so the ORM does it, inside the sync of `models.campaign_sync`: the
-audit row and any new lines go to that sync's OrderBatch (written in entry order with the new
-orders), and the household's quantities in its Pricing follow the order's lines.
+Rare next to new entries, so the ORM does it, inside the save of a plan
+(`models.campaign_sync`): the audit row and any new lines go to that save's OrderBatch,
+written in entry order with the new orders.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.statuses import OPEN_STATUSES
+from handlers.campaign.plan_values import OrderChange, PlanEntry, StoredLine, StoredOrder
+from handlers.statuses import OrderStatus
 from models.audit import audit_row
 from models.campaign import Order, OrderLine
-from models.campaign_views import Record
 from models.entry_orders import OrderBatch
-from models.order_pricing import Pricing, with_flags
 
-LINE_FLAGS = ("unknown_product", "over_limit")  # raised by lines, so redone with them
+# The rows read for a plan, kept until it is saved: the session holds loaded objects weakly,
+# so without this the save would read each order and its lines a second time.
+_LOADED = "entry_changes.loaded"
+Loaded = dict[int, tuple[Order, Sequence[OrderLine]]]
 
 
-def follow_change(
-    session: Session, batch: OrderBatch, pricing: Pricing, entry: Record
-) -> Order | None:
-    """The author withdrew or edited the entry (a `_ENTRIES` row of campaign_sync, with its
-    order): follow it while the order is undecided; the order when it followed, else None."""
-    order = session.get_one(Order, entry.order_id)
+def stored_orders(session: Session, entries: Sequence[PlanEntry]) -> dict[int, StoredOrder]:
+    """The orders these entries made, with their lines."""
+    found: dict[int, StoredOrder] = {}
+    loaded: Loaded = session.info.setdefault(_LOADED, {})
+    for entry in entries:
+        if entry.order_id is None:
+            continue
+        order = session.get_one(Order, entry.order_id)
+        lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        loaded[order.id] = order, lines
+        stored = tuple(StoredLine(ln.product_id, ln.name, ln.qty) for ln in lines)
+        status = cast(OrderStatus, order.status)
+        found[order.id] = StoredOrder(
+            order.id, order.no, status, tuple(order.flags), order.household_id, stored
+        )
+    return found
+
+
+def _rows(session: Session, order_id: int) -> tuple[Order, Sequence[OrderLine]]:
+    """The order and its lines as read for the plan (read again when they were not kept)."""
+    loaded: Loaded = session.info.get(_LOADED, {})
+    if order_id in loaded:
+        return loaded.pop(order_id)
+    order = session.get_one(Order, order_id)
+    return order, session.scalars(select(OrderLine).where(OrderLine.order_id == order_id)).all()
+
+
+def follow_change(session: Session, batch: OrderBatch, change: OrderChange) -> None:
+    """Note the entry's change on its order, and withdraw or edit the order as planned."""
+    entry, stored = change.entry, change.order
+    order, lines = _rows(session, stored.id)
     order.entry_version = entry.updated_at
-    if order.status not in OPEN_STATUSES:
-        after = {"entry_status": entry.status, "raw": entry.raw}
+    if change.kind == "ignore":
+        after: dict[str, Any] = {"entry_status": entry.status, "raw": entry.raw}
         _audit(batch, entry, "order.entry_changed_ignored", order, {"status": order.status}, after)
-        return None
-    lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    pricing.adjust(order.household_id, [(ln.product_id, ln.qty) for ln in lines], -1.0)
-    if entry.status == "withdrawn":
+        return
+    if change.kind == "withdraw":
         withdrawn = {"status": "withdrawn"}
         _audit(batch, entry, "order.withdraw", order, {"status": order.status}, withdrawn)
         order.status = "withdrawn"
-        return order
-    before = [{"name": ln.name, "qty": ln.qty} for ln in lines]
-    for line in lines:  # marked, not deleted: a replaced line keeps its row at quantity 0
-        line.qty, line.requested_qty = 0.0, 0.0
-    priced, flags = pricing.price(entry.entry_items, order.household_id)
-    pricing.take(order.household_id, priced)
-    batch.add_lines(order.id, priced)
-    order.flags = with_flags([f for f in order.flags if f not in LINE_FLAGS], flags)
+        return
+    before = [{"name": ln.name, "qty": ln.qty} for ln in stored.lines]
+    for line in lines:  # marked, not deleted: a replaced line keeps its
+        line.qty, line.requested_qty = 0.0, 0.0  # row at quantity 0
+    batch.add_lines(order.id, change.lines)
+    order.flags = list(change.flags)
     order.updated_at = entry.updated_at
-    after = {"items": entry.entry_items, "raw": entry.raw}
+    after = {"items": entry.items, "raw": entry.raw}
     _audit(batch, entry, "order.edit", order, {"items": before}, after)
-    return order
 
 
 def _audit(
     batch: OrderBatch,
-    entry: Record,
+    entry: PlanEntry,
     action: str,
     order: Order,
     before: dict[str, Any],

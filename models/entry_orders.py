@@ -1,34 +1,38 @@
-"""New orders from chain entries: priced in entry order, written with a few Core statements.
+"""The households of new entries, and a plan's new rows written with a few Core statements.
 
 Every repost that adds a line creates an order, and the ORM unit of work (an object per row,
-a flush per line, the identity map) cost several times the SQL itself. So one sync reads
-what it needs once (the products, the households' quantities so far), prices each new entry
-in memory in entry order, then writes orders, lines and audit rows with one executemany each
-and builds the report's views from the values it wrote. Only new rows are written here, so
-no object loaded in the session goes stale (the campaign's `next_order_no` is expired).
+a flush per line, the identity map) cost several times the SQL itself. So a sync finds the
+households with a statement each (cached within the sync), and once `handlers.campaign.plan`
+has decided, writes orders, lines and audit rows with one executemany each and builds the
+report's views from the values it wrote. Only new rows are written here, so no object loaded
+in the session goes stale (the campaign's `next_order_no` is expired).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from handlers.campaign.repo import LineView, OrderView
-from handlers.campaign.values import FLAG_NOT_ON_ROSTER
+from handlers.campaign.plan_values import (
+    NewOrder,
+    OrderPlan,
+    PlanEntry,
+    PlanHome,
+    PlanTerms,
+    PricedLine,
+)
+from handlers.campaign.values import LineView, OrderView
 from handlers.household.repo import Household as HouseholdValue
 from handlers.household.repo import household_value as stored_household
 from models.audit import audit_row, insert_audits
 from models.campaign import Campaign, Order, OrderLine
 from models.campaign_views import Record
 from models.community import Household, Member
-from models.order_pricing import PricedLine, Pricing, with_flags
 
 _campaigns = cast(Table, Campaign.__table__)
 _orders = cast(Table, Order.__table__)
@@ -63,8 +67,6 @@ _MEMBER_HOME = (
     )
 )
 _ADDRESS = ("community_id", "building", "unit", "room")
-
-Home = tuple[int, HouseholdValue]  # household id and its value for the report
 
 
 def has_roster(community_id: Any) -> Any:
@@ -102,79 +104,48 @@ def _by_address(nulls: tuple[bool, ...]) -> Select[Any]:
     return select(*_HOME_COLS).where(*where)
 
 
-def _home(row: Record) -> Home:
-    return row.id, stored_household(
-        row.building, row.unit, row.room, row.name, row.phone, row.flags
-    )
+def _home(row: Record) -> PlanHome:
+    value = stored_household(row.building, row.unit, row.room, row.name, row.phone, row.flags)
+    return PlanHome(row.id, value, bool(row.on_roster))
 
 
-@dataclass(slots=True)
-class _NewOrder:
-    """One order priced but not written yet; ids are filled in as it is written."""
+class HouseholdFinder:
+    """The households of one sync's new entries; one created here is found again by the next
+    entry at its address."""
 
-    values: dict[str, Any]  # orders columns
-    lines: list[PricedLine]
-    home: HouseholdValue | None
-    seq: int
-    audit: dict[str, Any]  # its audit row (record_id: the order's id, once known)
-    order_id: int = 0
-    line_ids: list[int] = field(default_factory=list)
-    entry_name: str | None = None
+    def __init__(self, conn: Connection, terms: PlanTerms) -> None:
+        self.conn = conn
+        self.terms = terms
+        self._at_address: dict[tuple[Any, ...], PlanHome] = {}
+        self._of_member: dict[str, PlanHome | None] = {}  # author → registered household
 
-
-class OrderBatch:
-    """What one sync writes, queued in entry order: new orders (numbered under the
-    campaign's row lock), lines of new and edited orders, and audit rows."""
-
-    def __init__(self, session: Session, campaign: Record) -> None:
-        self.session = session
-        self.conn = session.connection()
-        self.campaign = campaign  # id, community_id, channel, cutoff_at, closed_at, next_order_no
-        self.audits: list[dict[str, Any]] = []
-        self._new: list[_NewOrder] = []
-        self._lines: list[tuple[_NewOrder | int, PricedLine]] = []  # (order or its id, line)
-        self._at_address: dict[tuple[Any, ...], Home] = {}  # households seen in this sync
-        self._of_member: dict[str, Home | None] = {}  # author → registered household
-        self.new_households: set[int] = set()  # created in this sync: no orders yet
-        self._off_roster: set[int] = set()  # households not on the community's roster
-
-    def household(self, entry: Record) -> tuple[Home | None, list[str]]:
+    def household(self, entry: PlanEntry) -> PlanHome | None:
         """The entry's address (created if new), else the author's registered household."""
         if entry.building or entry.room:
-            address = (self.campaign.community_id, entry.building, entry.unit, entry.room)
+            address = (self.terms.community_id, entry.building, entry.unit, entry.room)
             home = self._at_address.get(address) or self._address_home(address, entry)
             self._at_address[address] = home
-            return home, self._roster_flags(home)
+            return home
         if entry.author_id not in self._of_member:
-            params = {"channel_": self.campaign.channel, "author_id_": entry.author_id}
+            params = {"channel_": self.terms.channel, "author_id_": entry.author_id}
             row = self.conn.execute(_MEMBER_HOME, params).first()
             self._of_member[entry.author_id] = None if row is None else _home(row)
-        member_home = self._of_member[entry.author_id]
-        return member_home, [] if member_home is not None else ["no_address"]
+        return self._of_member[entry.author_id]
 
-    def _roster_flags(self, home: Home) -> list[str]:
-        """待核实 when the community keeps a roster and this household is not on it."""
-        on = self.campaign.has_roster and home[0] in self._off_roster
-        return [FLAG_NOT_ON_ROSTER] if on else []
-
-    def _address_home(self, address: tuple[Any, ...], entry: Record) -> Home:
+    def _address_home(self, address: tuple[Any, ...], entry: PlanEntry) -> PlanHome:
         """The household at this address (None parts match NULL), else the one roster household
         the given parts fit (3-201 for 3-2-201), else a new one."""
         params = {n: v for n, v in zip(_ADDRESS, address, strict=True) if v is not None}
         row = self.conn.execute(_by_address(tuple(v is None for v in address)), params).first()
-        if row is None and self.campaign.has_roster and None in address[1:]:
+        if row is None and self.terms.has_roster and None in address[1:]:
             row = self._roster_fit(params)
         if row is not None:
-            if not row.on_roster:
-                self._off_roster.add(row.id)
             return _home(row)
         values = dict(zip(_ADDRESS, address, strict=True))
         values.update(name=entry.name, phone=entry.phone, flags=[])
         household_id: int = self.conn.execute(_INSERT_HOUSEHOLD, values).scalar_one()
-        self.new_households.add(household_id)
-        self._off_roster.add(household_id)
         value = HouseholdValue(entry.building, entry.unit, entry.room, entry.name, entry.phone, ())
-        return household_id, value
+        return PlanHome(household_id, value, on_roster=False, is_new=True)
 
     def _roster_fit(self, params: dict[str, Any]) -> Record | None:
         """The only roster household matching an address with a part left out, if one."""
@@ -184,57 +155,79 @@ class OrderBatch:
         rows = self.conn.execute(_on_roster_like(parts), params).all()
         return rows[0] if len(rows) == 1 else None
 
-    def add_order(
-        self, entry: Record, home: Home | None, flags: list[str], pricing: Pricing
-    ) -> None:
-        """Queue a new order for the entry; its number is the campaign's next."""
-        household_id = home[0] if home else None
-        lines, line_flags = pricing.price(entry.entry_items, household_id)
-        pricing.take(household_id, lines)
-        status = "late" if self._is_late(entry.first_seen_at) else "pending"
-        no = self.campaign.next_order_no + len(self._new)
-        order_flags = with_flags(flags, line_flags)
+
+def line_values(order_id: int, line: PricedLine) -> dict[str, Any]:
+    """The order_lines columns of a planned line."""
+    return {
+        "order_id": order_id,
+        "product_id": line.product_id,
+        "name": line.name,
+        "qty": line.qty,
+        "unit": line.unit,
+        "requested_qty": line.requested_qty,
+    }
+
+
+@dataclass(slots=True)
+class _NewOrder:
+    """One planned order not written yet; ids are filled in as it is written."""
+
+    plan: NewOrder
+    values: dict[str, Any]  # orders columns
+    audit: dict[str, Any]  # its audit row (record_id: the order's id, once known)
+    order_id: int = 0
+    line_ids: list[int] = field(default_factory=list)
+
+
+class OrderBatch:
+    """What one sync writes, queued in entry order: new orders, lines of new and edited
+    orders, and audit rows."""
+
+    def __init__(self, session: Session, terms: PlanTerms) -> None:
+        self.session = session
+        self.conn = session.connection()
+        self.terms = terms
+        self.audits: list[dict[str, Any]] = []
+        self._new: list[_NewOrder] = []
+        self._lines: list[tuple[_NewOrder | int, PricedLine]] = []  # (order or its id, line)
+
+    def add_order(self, order: NewOrder) -> None:
+        """Queue a planned new order."""
+        entry, flags = order.entry, list(order.flags)
         after = {
-            "no": no,
-            "status": status,
+            "no": order.no,
+            "status": order.status,
             "raw": entry.raw,
-            "items": entry.entry_items,
-            "flags": order_flags,
+            "items": entry.items,
+            "flags": flags,
         }
         audit = audit_row(
             entry.author_id, "order.create", "order", "", None, after, entry.first_seen_at
         )
         values = {
-            "campaign_id": self.campaign.id,
-            "household_id": household_id,
+            "campaign_id": self.terms.id,
+            "household_id": order.home.id if order.home else None,
             "chain_entry_id": entry.id,
-            "status": status,
-            "no": no,
+            "status": order.status,
+            "no": order.no,
             "chat_id": entry.chat_id,
             "sender_id": entry.author_id,
-            "flags": order_flags,
+            "flags": flags,
             "created_at": entry.first_seen_at,
             "updated_at": entry.updated_at,
             "entry_version": entry.updated_at,
             "note": entry.note,
         }
-        new = _NewOrder(values, lines, home[1] if home else None, entry.seq, audit)
-        new.entry_name = entry.name
+        new = _NewOrder(order, values, audit)
         self._new.append(new)
-        self._lines.extend((new, line) for line in lines)
+        self._lines.extend((new, line) for line in order.lines)
         self.audits.append(audit)
 
-    def add_lines(self, order_id: int, lines: list[PricedLine]) -> None:
+    def add_lines(self, order_id: int, lines: tuple[PricedLine, ...]) -> None:
         """Queue new lines of an existing (edited) order."""
         self._lines.extend((order_id, line) for line in lines)
 
-    def _is_late(self, seen_at: datetime) -> bool:
-        """After the earlier of the announced cut-off and the actual 截单 (early by a worker,
-        or late when the scheduler was down): kept as 迟到 for a worker to decide."""
-        times = [t for t in (self.campaign.cutoff_at, self.campaign.closed_at) if t is not None]
-        return bool(times) and seen_at > min(times)
-
-    def write(self) -> list[OrderView]:
+    def write(self, plan: OrderPlan) -> list[OrderView]:
         """Insert what is queued, in order; the views of the new orders."""
         if self._new:
             rows = [new.values for new in self._new]
@@ -242,7 +235,7 @@ class OrderBatch:
             for new, order_id in zip(self._new, ids, strict=True):
                 new.order_id = order_id
                 new.audit["record_id"] = str(order_id)
-            self._set_next_no(self.campaign.next_order_no + len(self._new))
+            self._set_next_no(plan.next_order_no)
         self._write_lines()
         insert_audits(self.conn, self.audits)
         return [_view(new) for new in self._new]
@@ -251,7 +244,7 @@ class OrderBatch:
         if not self._lines:
             return
         rows = [
-            line.values(order if isinstance(order, int) else order.order_id)
+            line_values(order if isinstance(order, int) else order.order_id, line)
             for order, line in self._lines
         ]
         ids = self.conn.execute(_INSERT_LINES, rows).scalars().all()
@@ -261,32 +254,32 @@ class OrderBatch:
 
     def _set_next_no(self, next_no: int) -> None:
         """Store the campaign's next number; an ORM copy of it in the session reloads it."""
-        self.conn.execute(_SET_NEXT_NO, {"campaign_id_": self.campaign.id, "next_no_": next_no})
-        loaded = self.session.identity_map.get(identity_key(Campaign, self.campaign.id))
+        self.conn.execute(_SET_NEXT_NO, {"campaign_id_": self.terms.id, "next_no_": next_no})
+        loaded = self.session.identity_map.get(identity_key(Campaign, self.terms.id))
         if loaded is not None:
             self.session.expire(loaded, ["next_order_no"])
 
 
 def _view(new: _NewOrder) -> OrderView:
     """The written order as `models.campaign_views.views_of` would read it back."""
-    v: Mapping[str, Any] = new.values
+    order, v = new.plan, new.values
     return OrderView(
         id=new.order_id,
         campaign_id=v["campaign_id"],
-        no=v["no"],
-        status=v["status"],
-        household=new.home,
+        no=order.no,
+        status=order.status,
+        household=order.home.household if order.home else None,
         lines=tuple(
             LineView(line_id, ln.name, ln.qty, ln.unit, ln.product_name, ln.requested_qty, None)
-            for line_id, ln in zip(new.line_ids, new.lines, strict=True)
+            for line_id, ln in zip(new.line_ids, order.lines, strict=True)
             if ln.qty > 0 or ln.requested_qty > 0
         ),
         chat_id=v["chat_id"],
         sender_id=v["sender_id"],
-        seq=new.seq,
+        seq=order.entry.seq,
         created_at=v["created_at"],
-        flags=tuple(v["flags"]),
+        flags=order.flags,
         household_id=v["household_id"],
         entry_id=v["chain_entry_id"],
-        entry_name=new.entry_name,
+        entry_name=order.entry.name,
     )

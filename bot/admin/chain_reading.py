@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.admin.audit import record_audit
 from bot.admin.scope import require_campaign
 from bot.runtime import runtime
+from handlers.campaign.sync import sync_chain
 from handlers.jielong.reading import catalogue_text, corrected_products, reread_chain
 from handlers.jielong.repo import ChainRef, Product
 from models.base import utcnow
@@ -69,7 +70,7 @@ def correct(campaign_id: int, chain_id: int) -> ResponseReturnValue:
             return _back(campaign_id)
         now = utcnow()
         seqs = reread_chain(SqlChainRepo(db), chain, products, now)
-        SqlCampaignRepo(db).sync_chain(chain.id, seqs, now)
+        sync_chain(SqlCampaignRepo(db), chain.id, seqs, now)
         before = {"products": catalogue_text(chain.products)}
         after = {"products": catalogue_text(products), "entries": seqs}
         record_audit(db, g.staff, "chain.catalogue", "chain", chain.id, before, after)

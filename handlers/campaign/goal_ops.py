@@ -16,6 +16,7 @@ from handlers.campaign.goal import progress_text, reached
 from handlers.campaign.post import post_to_groups
 from handlers.campaign.ready_texts import cutoff_reminder, not_reached_notice
 from handlers.campaign.repo import CampaignRepo, CampaignView, OrderView
+from handlers.campaign.sync import sync_orders
 from handlers.money.balance import yuan
 from handlers.money.ops import record_refunds
 from handlers.statuses import LIVE_STATUSES
@@ -56,7 +57,7 @@ def remind_due(
         c = repo.get_campaign(campaign_id)
         if c is None or c.cutoff_at is None or c.cutoff_at <= now:
             continue  # past its cut-off: 截单 itself is due
-        repo.sync_orders(c.id, now)
+        sync_orders(repo, c.id, now)
         text = cutoff_reminder(c, repo.list_orders(c.id), tz)
         if post_to_groups(repo, c, text, f"cutoff-reminder:{c.id}", "cutoff_reminder", now).queued:
             reminded.append(c.id)

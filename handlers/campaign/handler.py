@@ -30,6 +30,7 @@ from handlers.campaign.repo import (
     SyncReport,
 )
 from handlers.campaign.residents import handle_resident, has_orders, orders_notes
+from handlers.campaign.sync import sync_chain
 from handlers.campaign.values import FLAG_NOT_ON_ROSTER
 from handlers.context import Context
 from handlers.money.commands import claim_payment, money_command
@@ -126,7 +127,7 @@ def follow_chain_changes(actions: list[Action], ctx: Context) -> list[Action]:
     if not changes:
         return actions
     now = ctx.now()
-    reports = [r for c in changes for r in ctx.campaigns.sync_chain(c.chain_id, c.seqs, now)]
+    reports = [r for c in changes for r in sync_chain(ctx.campaigns, c.chain_id, c.seqs, now)]
     replaced = {id(c.doubts) for c in changes if c.doubts is not None} if reports else set()
     own = [a for a in actions if not isinstance(a, ChainChanged) and id(a) not in replaced]
     return [*own, *_notes(reports, ctx)]

@@ -24,6 +24,7 @@ from handlers.campaign.repo import (
     OrderView,
 )
 from handlers.campaign.rules import can_decide, can_reject, match_product, qty_text, squash
+from handlers.campaign.sync import sync_orders
 from handlers.community.values import GroupRef
 from handlers.money.ops import record_refunds
 from handlers.statuses import LIVE_STATUSES
@@ -54,7 +55,7 @@ def stock_of(c: CampaignView) -> dict[str, float | None]:
 def close(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
     """截单: sync the chains, close, post each group its own final list (with the total); the
     worker's reply says what happened."""
-    repo.sync_orders(c.id, now)
+    sync_orders(repo, c.id, now)
     if c.status != "open":
         return texts.CAMPAIGN_ALREADY_CLOSED.format(title=c.title)
     if c.min_total is not None:  # 成团: a batch below its minimum does not go ahead
@@ -125,7 +126,7 @@ def confirm(
     repo: CampaignRepo, c: CampaignView, nos: Sequence[int], actor: str, now: datetime
 ) -> str:
     """确认 12 [13 …]: pending or late orders become confirmed; say what changed."""
-    repo.sync_orders(c.id, now)
+    sync_orders(repo, c.id, now)
     found = {o.no: o for o in repo.list_orders(c.id, OrderFilter(nos=tuple(nos)))}
     ok = [found[n] for n in nos if n in found and can_decide(found[n].status)]
     repo.set_order_status([o.id for o in ok], "confirmed", actor, now)
@@ -147,7 +148,7 @@ def confirm(
 
 def confirm_all(repo: CampaignRepo, c: CampaignView, actor: str, now: datetime) -> str:
     """确认全部: every pending order (late ones stay for one-by-one decisions)."""
-    repo.sync_orders(c.id, now)
+    sync_orders(repo, c.id, now)
     pending = repo.list_orders(c.id, OrderFilter(statuses=("pending",)))
     late = repo.list_orders(c.id, OrderFilter(statuses=("late",)))
     repo.set_order_status([o.id for o in pending], "confirmed", actor, now)
@@ -163,7 +164,7 @@ def reject(
     repo: CampaignRepo, c: CampaignView, no: int, reason: str, actor: str, now: datetime
 ) -> str:
     """拒绝 12 原因 in chat: the order is rejected and its household told why."""
-    repo.sync_orders(c.id, now)
+    sync_orders(repo, c.id, now)
     order = _order(repo, c, no)
     if order is None:
         return texts.ORDER_NOT_FOUND.format(no=no)

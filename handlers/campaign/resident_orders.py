@@ -19,6 +19,7 @@ from handlers import texts
 from handlers.campaign.format import address, items_text, when_text
 from handlers.campaign.repo import CampaignView, ProductSpec
 from handlers.campaign.residents import orders_notes
+from handlers.campaign.sync import sync_chain
 from handlers.context import Context
 from handlers.household.repo import Household
 from handlers.jielong.normalize import line_key
@@ -131,7 +132,7 @@ def _take(msg: Incoming, order: DirectOrder, ctx: Context) -> list[Action]:
     entry = NewEntry(msg.sender_id, lk, order.parsed, msg.received_at, (FLAG_SENTENCE,))
     (seq,) = ctx.chains.add_entries(chain.id, [entry])
     ctx.chains.add_seen(chain.id, {lk: 1})
-    created = [o for r in ctx.campaigns.sync_chain(chain.id, (seq,), now) for o in r.created]
+    created = [o for r in sync_chain(ctx.campaigns, chain.id, (seq,), now) for o in r.created]
     log.info("1:1 order in campaign %s from %s: %d order(s)", c.id, msg.sender_id, len(created))
     if not created:
         return [Reply(texts.ORDER_TAKEN_AGAIN)]

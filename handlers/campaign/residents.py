@@ -13,6 +13,7 @@ from handlers.campaign.format import address, items_text, slot_text, status_text
 from handlers.campaign.ops import pick_line
 from handlers.campaign.repo import FLAG_NO_ADDRESS, CampaignView, OrderView
 from handlers.campaign.rules import match_product, qty_text, within_limit
+from handlers.campaign.sync import sync_orders
 from handlers.context import Context
 from handlers.jielong.doubts import seq_ranges
 from handlers.statuses import LIVE_STATUSES, RESIDENT_CHANGEABLE_STATUSES
@@ -31,7 +32,7 @@ def my_orders_text(msg: Incoming, ctx: Context) -> str | None:
     c = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
     if c is None or not ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id):
         return None
-    ctx.campaigns.sync_orders(c.id, ctx.now())
+    sync_orders(ctx.campaigns, c.id, ctx.now())
     return _my_orders(c, ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id), ctx.tz)
 
 
@@ -40,7 +41,7 @@ def handle_resident(msg: Incoming, cmd: CampaignCommand, ctx: Context) -> list[A
     c = ctx.campaigns.current_campaign(msg.chat_id, msg.channel, msg.sender_id)
     if c is None:
         return [Reply(texts.CAMPAIGN_NONE)]
-    ctx.campaigns.sync_orders(c.id, ctx.now())
+    sync_orders(ctx.campaigns, c.id, ctx.now())
     mine = ctx.campaigns.orders_of_sender(c.id, msg.channel, msg.sender_id)
     if c.status != "open" or (c.cutoff_at is not None and ctx.now() > c.cutoff_at):
         return [Reply(texts.MY_CANCEL_LATE.format(title=c.title))]

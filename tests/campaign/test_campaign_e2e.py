@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.campaign.handler import close_due
+from handlers.campaign.sync import sync_orders
 from models.audit import AuditLog
 from models.campaign import Order, PickupSlot
 from models.campaigns_repo import SqlCampaignRepo
@@ -97,7 +98,7 @@ def test_whole_lifecycle(world: tuple[Chat_, list[Person]]) -> None:
         assert len(orders) == 32 and len({o.household_id for o in orders}) == 32
         assert all(o.status == "pending" for o in orders)
         assert sorted(o.no for o in orders) == list(range(1, 33))
-        assert repo.sync_orders(campaign.id, chat.now).changed is False  # idempotent
+        assert sync_orders(repo, campaign.id, chat.now).changed is False  # idempotent
 
     # resident 修改 before cut-off, with the limit enforced
     out = chat.send(G2, g2[0].id, "修改 蔬菜套餐 ３份")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from handlers.campaign.repo import CampaignDraft, OrderView, ProductSpec
+from handlers.campaign.sync import sync_orders
 from handlers.jielong.repo import Item, NewEntry, ParsedEntry
 from models.campaign import Campaign
 from models.campaigns_repo import SqlCampaignRepo
@@ -115,11 +116,11 @@ def test_a_withdrawal_frees_the_limit_for_a_later_line_in_the_same_sync(tmp_path
         chains.add_entries(chain.id, [_entry("z", "a", "101", 2, 0)])
         campaign = repo.create_campaign(draft, "g1", "sim", "w1", T0)
         loaded = s.get_one(Campaign, campaign.id)  # the session holds the campaign row
-        assert [o.no for o in repo.sync_orders(campaign.id, T0).created] == [1]
+        assert [o.no for o in sync_orders(repo, campaign.id, T0).created] == [1]
         first = chains.list_entries(chain.id)[0]
         chains.withdraw([first.id], T0 + timedelta(minutes=1))
         chains.add_entries(chain.id, [_entry("z", "b", "101", 2, 2), _entry("z", "c", "101", 1, 3)])
-        report = repo.sync_orders(campaign.id, T0)
+        report = sync_orders(repo, campaign.id, T0)
         assert report.withdrawn == (1,)
         assert [(o.no, o.lines[0].qty, o.flags) for o in report.created] == [
             (2, 2, ()),

@@ -14,6 +14,7 @@ from handlers.campaign.commands import parse_command
 from handlers.campaign.parse import ParseProblem, parse_campaign, parse_when
 from handlers.campaign.repo import CampaignDraft, ProductSpec
 from handlers.campaign.rules import mask_phone, match_product
+from handlers.campaign.sync import sync_chat, sync_orders
 from models.audit import AuditLog
 from models.campaigns_repo import SqlCampaignRepo
 from tests.campaign_support import T0, Chat_, Person, new_factory, seed
@@ -113,9 +114,9 @@ def test_sync_is_idempotent_and_audited(tmp_path: Path) -> None:
         repo = SqlCampaignRepo(s)
         c = repo.list_campaigns()[0]
         assert [o.no for o in repo.list_orders(c.id)] == [1, 2]
-        assert not repo.sync_orders(c.id, chat.now).changed
+        assert not sync_orders(repo, c.id, chat.now).changed
         before = s.scalar(select(func.count()).select_from(AuditLog))
-        assert not repo.sync_chat("g1", chat.now)[0].changed
+        assert not sync_chat(repo, "g1", chat.now)[0].changed
         assert s.scalar(select(func.count()).select_from(AuditLog)) == before
     chat.send("g1", "u1", "#接龙\n鸡蛋团购\n鸡蛋 15元/盒\n\n1. 5-1-302 李 牛奶1箱")  # withdrawn
     with chat.factory() as s:
