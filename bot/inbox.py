@@ -11,22 +11,22 @@ import hashlib
 import logging
 from dataclasses import fields
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.types import Incoming
-from models.base import utcnow
+from models.base import table_of, utcnow
 from models.messaging import InboxMessage
 from models.notices import queue_notice
 
 log = logging.getLogger(__name__)
 
-_inbox = cast(Table, InboxMessage.__table__)
+_inbox = table_of(InboxMessage)
 _INSERT_INBOX = insert(_inbox)
 _FIND_INBOX = select(_inbox.c.id).where(
     _inbox.c.channel == bindparam("channel_"),

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from handlers.campaign.repo import NO_CAMPAIGNS, CampaignRepo
-from handlers.community.repo import NO_LINKS, NO_SETUP, LinkIssuer, SetupRepo
-from handlers.community.scope import NO_COMMUNITY, CommunityRepo
+from handlers.community.repo import (
+    NO_COMMUNITY,
+    NO_LINKS,
+    NO_SETUP,
+    CommunityRepo,
+    LinkIssuer,
+    SetupRepo,
+)
 from handlers.household.repo import NO_CONSENT, ConsentRepo, MemberRepo
 from handlers.jielong.repo import ChainRepo
 from handlers.needs.repo import NeedRepo

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Index, String, Table, insert, select
+from sqlalchemy import Connection, Index, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from handlers.campaign.repo import AuditEntry
-from models.base import Base, JSONText, UTCDateTime, utcnow
+from models.base import Base, JSONText, UTCDateTime, table_of, utcnow
 
 
 class AuditLog(Base):
@@ -29,7 +29,7 @@ class AuditLog(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-_INSERT_AUDIT = insert(cast(Table, AuditLog.__table__))
+_INSERT_AUDIT = insert(table_of(AuditLog))
 
 
 def write_audit(

@@ -13,9 +13,9 @@ import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from itertools import starmap
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, literal, select
+from sqlalchemy import and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.plan_values import (
@@ -32,6 +32,7 @@ from handlers.campaign.plan_values import (
 from handlers.campaign.values import SyncReport
 from handlers.statuses import ACTIVE_CAMPAIGNS
 from models.audit import write_audit
+from models.base import table_of
 from models.campaign import Campaign, Order
 from models.chain import Chain, ChainEntry
 from models.community import Chat
@@ -43,10 +44,10 @@ log = logging.getLogger(__name__)
 
 # A sync reads with Core statements built once (compiled-cache hits); only the rare
 # withdrawals and edits load ORM objects.
-_campaigns = cast(Table, Campaign.__table__)
-_chains = cast(Table, Chain.__table__)
-_entries = cast(Table, ChainEntry.__table__)
-_orders = cast(Table, Order.__table__)
+_campaigns = table_of(Campaign)
+_chains = table_of(Chain)
+_entries = table_of(ChainEntry)
+_orders = table_of(Order)
 
 _CAMPAIGN_COLS = (
     _campaigns.c.id,

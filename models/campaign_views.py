@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, select
+from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.repo import AllocationRule, CampaignView, LineView, OrderView, ProductSpec
 from handlers.household.repo import Household as HouseholdValue
 from handlers.household.repo import household_value as stored_household
 from handlers.statuses import CampaignStatus, OrderStatus
+from models.base import table_of
 from models.campaign import Campaign, Order, OrderLine, Product
 from models.chain import ChainEntry
 from models.community import Household
 
 Record = Row[*tuple[Any, ...]]  # a Core result row, read by column name
 
-_products = cast(Table, Product.__table__)
+_products = table_of(Product)
 # Read for every order a repost creates (the sync's prices and limits, the reply's notes):
 # built once, run as Core on the session's connection.
 _PRODUCTS_OF = (

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, select, update
+from sqlalchemy import Connection, bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from models.base import table_of
 from models.chain import Chain, ChainLine
 from models.seen_cache import SEEN_CACHE, SeenCache, new_token
 
 IN_LIST_MAX = 50  # more keys than this: read the chain's lines instead of a long IN list
 
-_chains = cast(Table, Chain.__table__)
-_lines = cast(Table, ChainLine.__table__)
+_chains = table_of(Chain)
+_lines = table_of(ChainLine)
 _SEEN_ALL = select(_lines.c.line_hash, _lines.c.count).where(
     _lines.c.chain_id == bindparam("chain_id_")
 )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Connection,
     Integer,
-    Table,
     bindparam,
     func,
     insert,
@@ -28,7 +27,7 @@ from handlers.jielong.repo import (
     Product,
     StoredEntry,
 )
-from models.base import core_connection, utcnow
+from models.base import core_connection, table_of, utcnow
 from models.chain import Chain, ChainEntry
 from models.chain_lines import read_seen, write_seen
 from models.chain_rows import chain_ref, parsed_columns, product_row, stored_entry
@@ -38,8 +37,8 @@ from models.seen_cache import SEEN_CACHE, SeenCache, new_token
 # statements, and the ORM unit of work (identity map, flush, per-row objects) cost more than
 # the SQL itself. The statements are built once, so SQLAlchemy's compiled cache is hit
 # without generating a cache key per call.
-_chains = cast(Table, Chain.__table__)
-_entries = cast(Table, ChainEntry.__table__)
+_chains = table_of(Chain)
+_entries = table_of(ChainEntry)
 
 _CHAIN_COLS = (
     _chains.c.id,

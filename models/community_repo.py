@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from handlers.campaign.values import CampaignView
@@ -15,7 +14,7 @@ from handlers.community.values import ChatRegistration, GroupRef, StaffScope
 from handlers.household.repo import Household as HouseholdValue
 from handlers.statuses import ORDERING_CAMPAIGNS
 from models.audit import write_audit
-from models.base import core_connection
+from models.base import core_connection, table_of
 from models.campaign import Campaign
 from models.campaign_groups import store_groups
 from models.campaign_views import campaign_view
@@ -28,8 +27,8 @@ from models.reach import all_group_chats
 # Core statements, ids first — most messages meet no campaign, and building ORM objects and
 # keying statements per call cost more than the indexed lookups (bench/webhook_profile.py:
 # 0.22 ms of 2.1 ms per message of the bench's mix).
-_members, _households = cast(Table, Member.__table__), cast(Table, Household.__table__)
-_campaigns = cast(Table, Campaign.__table__)
+_members, _households = table_of(Member), table_of(Household)
+_campaigns = table_of(Campaign)
 _RESIDENT_COMMUNITY = (
     select(_members.c.community_id, _households.c.community_id)
     .outerjoin(_households, _households.c.id == _members.c.household_id)

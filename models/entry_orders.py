@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -30,15 +30,16 @@ from handlers.campaign.values import LineView, OrderView
 from handlers.household.repo import Household as HouseholdValue
 from handlers.household.repo import household_value as stored_household
 from models.audit import audit_row, insert_audits
+from models.base import table_of
 from models.campaign import Campaign, Order, OrderLine
 from models.campaign_views import Record
 from models.community import Household, Member
 
-_campaigns = cast(Table, Campaign.__table__)
-_orders = cast(Table, Order.__table__)
-_lines = cast(Table, OrderLine.__table__)
-_households = cast(Table, Household.__table__)
-_members = cast(Table, Member.__table__)
+_campaigns = table_of(Campaign)
+_orders = table_of(Order)
+_lines = table_of(OrderLine)
+_households = table_of(Household)
+_members = table_of(Member)
 
 _INSERT_ORDERS = insert(_orders).returning(_orders.c.id, sort_by_parameter_order=True)
 _INSERT_LINES = insert(_lines).returning(_lines.c.id, sort_by_parameter_order=True)

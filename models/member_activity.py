@@ -7,17 +7,17 @@ notice is checked against is the resident's real last message; retention also re
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from handlers.types import Incoming
-from models.base import core_connection
+from models.base import core_connection, table_of
 from models.community import Member
 
-_members = cast(Table, Member.__table__)
+_members = table_of(Member)
 _INSERTS: dict[str, Callable[[Any], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,

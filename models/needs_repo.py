@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from handlers.household.repo import Household as HouseholdValue
@@ -15,14 +15,14 @@ from handlers.household.repo import household_value as stored_household
 from handlers.needs.repo import Category, NeedDraft, StoredNeed, WorkerRef, need_order
 from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 from models.audit import write_audit
-from models.base import core_connection
+from models.base import core_connection, table_of
 from models.community import Chat, Household, Member
 from models.homes import home_community, roster_fit, several_communities
 from models.need import Need
 from models.staff import STAFF_ROLES, community_of
 
-_needs, _members = cast(Table, Need.__table__), cast(Table, Member.__table__)
-_households = cast(Table, Household.__table__)
+_needs, _members = table_of(Need), table_of(Member)
+_households = table_of(Household)
 _INSERT_NEED = insert(_needs).returning(_needs.c.id)
 _ROLE_OF = (
     select(_members.c.role)

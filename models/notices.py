@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.base import table_of
 from models.community import Chat
 from models.messaging import Notice
 
@@ -27,7 +28,7 @@ _UPSERTS: dict[str, Callable[[Any], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
-_notices = cast(Table, Notice.__table__)
+_notices = table_of(Notice)
 
 
 def insert_notices(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:

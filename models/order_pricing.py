@@ -8,17 +8,18 @@ households involved already hold in live orders, in one query.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from handlers.campaign.plan_values import StoredProduct
 from handlers.statuses import LIVE_STATUSES
+from models.base import table_of
 from models.campaign import Order, OrderLine
 from models.campaign_views import product_rows, product_spec
 
-_orders = cast(Table, Order.__table__)
-_lines = cast(Table, OrderLine.__table__)
+_orders = table_of(Order)
+_lines = table_of(OrderLine)
 # What households hold of each product in the campaign's live orders. With one household,
 # `=` lets SQLite take the household index; an IN list makes it walk the campaign's orders
 # (fine once for a sync of many households, not once per repost).

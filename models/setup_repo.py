@@ -14,16 +14,15 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from handlers.community.repo import AssignOutcome, BindOutcome, BindStatus
 from handlers.community.values import CODE_ALPHABET, normalize_code
 from models.audit import AuditLog, write_audit
-from models.base import core_connection
+from models.base import core_connection, table_of
 from models.campaign import Campaign
 from models.community import Chat, Community, Household, Invitation, Member
 from models.messaging import InboxMessage
@@ -37,7 +36,7 @@ MAX_BIND_FAILURES = 5  # per sender and channel within BIND_WINDOW
 BIND_WINDOW = timedelta(hours=1)
 ROLE_RANK = {"resident": 0, "worker": 1, "admin": 2}
 NAME_MAX = 100
-_chats = cast(Table, Chat.__table__)
+_chats = table_of(Chat)
 _CHAT_STATE = select(_chats.c.community_id, _chats.c.announced_at).where(
     _chats.c.channel == bindparam("channel_"), _chats.c.external_id == bindparam("chat_id_")
 )

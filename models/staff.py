@@ -9,12 +9,11 @@ A message of no known community reaches every worker and admin: better twice tha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Table, bindparam, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from models.base import core_connection
+from models.base import core_connection, table_of
 from models.community import Chat, Member
 
 STAFF_ROLES = ("worker", "admin")
@@ -24,7 +23,7 @@ UNREACHABLE_STAFF_CHANNELS = ("wecom_robot",)
 
 # Every need and every flagged repost asks this: statements built once (building and keying
 # them per call cost more than the two indexed lookups themselves).
-_chats, _members = cast(Table, Chat.__table__), cast(Table, Member.__table__)
+_chats, _members = table_of(Chat), table_of(Member)
 _CHAT_COMMUNITY = (
     select(_chats.c.community_id)
     .where(_chats.c.external_id == bindparam("chat_id_"), _chats.c.community_id.is_not(None))

@@ -1,4 +1,5 @@
-"""Setting up a community from the chat: the storage Protocol and what its answers mean.
+"""The community feature's storage Protocols: `SetupRepo` (setting up a community from the chat,
+and what its answers mean) and `CommunityRepo` (what a campaign needs to know of its community).
 
 `绑定 <code>` turns an invitation into a worker (or admin) on the sender's channel;
 `本群属于 <社区>` gives a group to a community; a group heard for the first time without a
@@ -7,9 +8,14 @@ community is announced to the workers once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
+
+from handlers.campaign.values import CampaignView
+from handlers.community.values import ChatRegistration, GroupRef, StaffScope
+from handlers.household.repo import Household
 
 BindStatus = Literal["bound", "unknown", "expired", "used", "locked", "other_community", "already"]
 AssignStatus = Literal["assigned", "already", "unknown", "not_yours", "taken"]
@@ -99,3 +105,58 @@ class NoLinkIssuer:
 
 
 NO_LINKS: LinkIssuer = NoLinkIssuer()
+
+
+class CommunityRepo(Protocol):
+    """Storage of communities as campaigns see them."""
+
+    def scope(self, channel: str, sender_id: str, chat_id: str, is_group: bool) -> StaffScope:
+        """The sender's community and the chat's (when it is a group)."""
+
+    def group_chats(self) -> list[ChatRegistration]:
+        """Every registration of a group chat, with its community (to check what a worker
+        names; `handlers.reach.groups_of` keeps one per chat)."""
+
+    def store_groups(self, campaign_id: int, groups: Sequence[GroupRef], at: datetime) -> None:
+        """Remember the groups a campaign was announced to (or listed to forward)."""
+
+    def resident_campaigns(self, channel: str, sender_id: str) -> list[CampaignView]:
+        """Campaigns taking orders (open, or closed: late orders), newest first, of the
+        resident's community; of every community while the resident's is unknown."""
+
+    def roster_status(self, community_id: int | None, home: Household) -> bool | None:
+        """True when the address is on the community's roster, False when not, None when the
+        community keeps no roster (any address may order)."""
+
+    def link_chain(
+        self, chain_id: int, campaign_id: int, channel: str, chat_id: str, at: datetime
+    ) -> None:
+        """Link a resident's 1:1 chain to the campaign (audited) and keep their chat as a 1:1
+        chat of the campaign's community (never posted to as a group)."""
+
+
+class NoCommunity:
+    """The default for contexts built without storage of communities (tests of other parts)."""
+
+    def scope(self, channel: str, sender_id: str, chat_id: str, is_group: bool) -> StaffScope:
+        return StaffScope()
+
+    def group_chats(self) -> list[ChatRegistration]:
+        return []
+
+    def store_groups(self, campaign_id: int, groups: Sequence[GroupRef], at: datetime) -> None:
+        return None
+
+    def resident_campaigns(self, channel: str, sender_id: str) -> list[CampaignView]:
+        return []
+
+    def roster_status(self, community_id: int | None, home: Household) -> bool | None:
+        return None
+
+    def link_chain(
+        self, chain_id: int, campaign_id: int, channel: str, chat_id: str, at: datetime
+    ) -> None:
+        raise RuntimeError("no community storage in this Context")
+
+
+NO_COMMUNITY: CommunityRepo = NoCommunity()
