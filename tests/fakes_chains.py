@@ -18,13 +18,16 @@ from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 
 @dataclass
 class FakeChainRepo:
-    """A faithful in-memory ChainRepo: chains, entries with stable seqs, seen-line counts."""
+    """A faithful in-memory ChainRepo: chains, entries with stable seqs, seen-line counts, and
+    each entry's first-seen and update times (what `tests.fakes_campaigns` plans orders with)."""
 
     chains: list[ChainRef] = field(default_factory=list)
     entries: dict[int, StoredEntry] = field(default_factory=dict)
     seen: dict[int, dict[str, int]] = field(default_factory=dict)
     by_chain: dict[int, list[int]] = field(default_factory=dict)
     seen_calls: int = 0
+    first_seen_at: dict[int, datetime] = field(default_factory=dict)  # entry id → when it came
+    updated_at: dict[int, datetime] = field(default_factory=dict)  # entry id → last change
 
     def find_chain(self, chat_id: str, key: str) -> ChainRef | None:
         return next((c for c in self.chains if c.chat_id == chat_id and c.key == key), None)
@@ -91,12 +94,14 @@ class FakeChainRepo:
                 flags=tuple(new.flags),
             )
             self.by_chain[chain_id].append(entry_id)
+            self.first_seen_at[entry_id] = self.updated_at[entry_id] = new.seen_at
             seqs.append(first + offset)
         return seqs
 
     def withdraw(self, entry_ids: Collection[int], at: datetime) -> None:
         for entry_id in entry_ids:
             self.entries[entry_id] = replace(self.entries[entry_id], status="withdrawn")
+            self.updated_at[entry_id] = at
 
     def replace_entry(
         self,
@@ -109,6 +114,7 @@ class FakeChainRepo:
         entry = self.entries[entry_id]
         new_flags = entry.flags if flags is None else flags
         self.entries[entry_id] = replace(entry, line_key=line_key, parsed=parsed, flags=new_flags)
+        self.updated_at[entry_id] = at
 
     def set_products(self, chain_id: int, products: Sequence[Product]) -> None:
         self.chains = [
