@@ -15,6 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from models.sqlite_writer import take_turn, take_turns
+
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -102,6 +104,8 @@ def make_engine(url: str) -> Engine:
         **({} if memory else {"pool_use_lifo": True}),
     )
     _configure_sqlite(engine, memory)
+    if not memory and engine.url.database:
+        take_turns(engine, engine.url.database)
     return engine
 
 
@@ -145,7 +149,13 @@ def _configure_sqlite(engine: Engine, memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        turn = take_turn(conn)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if turn is not None:
+                turn.give_back()
+            raise
 
 
 def core_connection(session: Session) -> Connection:
