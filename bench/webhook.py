@@ -228,6 +228,13 @@ def header(title: str) -> None:
 def bench(echo: Server, linli: Server, args: argparse.Namespace) -> None:
     for server in (echo, linli):  # imports, compiled statements, first chains: not measured
         run_round(server, messages(9999, WARMUP, args.seed), args, 0.0)
+    if args.rounds > 0:
+        closed_loop(echo, linli, args)
+    if args.rate > 0:
+        open_loop(echo, linli, args)
+
+
+def closed_loop(echo: Server, linli: Server, args: argparse.Namespace) -> None:
     header(f"closed loop: {args.loaders} loaders x {args.connections} connections")
     best: dict[str, Outcome] = {}
     ratios: list[float] = []
@@ -245,24 +252,26 @@ def bench(echo: Server, linli: Server, args: argparse.Namespace) -> None:
         f"best of {args.rounds}: {linli.name} {ours:.0f} req/s, echo {theirs:.0f} req/s, "
         f"ratio {ours / theirs:.2f}"
     )
-    if args.rate > 0:
-        header(f"open loop: {args.rate:.0f} msg/s for {args.seconds:.0f} s")
-        msgs = messages(8000, int(args.rate * args.seconds), args.seed)
-        for server in (echo, linli):
-            outcome = run_round(server, msgs, args, args.rate)
-            show(f"{server.name}", outcome)
-            late = sum(1 for x in outcome.latencies if x > 5.0)
-            print(
-                f"{'':<22} slowest {1000 * max(outcome.latencies, default=0):.0f} ms, "
-                f"{late} answered after 5 s (WeChat would have retried)"
-            )
+
+
+def open_loop(echo: Server, linli: Server, args: argparse.Namespace) -> None:
+    header(f"open loop: {args.rate:.0f} msg/s for {args.seconds:.0f} s")
+    msgs = messages(8000, int(args.rate * args.seconds), args.seed)
+    for server in (echo, linli):
+        outcome = run_round(server, msgs, args, args.rate)
+        show(f"{server.name}", outcome)
+        late = sum(1 for x in outcome.latencies if x > 5.0)
+        print(
+            f"{'':<22} slowest {1000 * max(outcome.latencies, default=0):.0f} ms, "
+            f"{late} answered after 5 s (WeChat would have retried)"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="closed loop rounds (0: none)")
     parser.add_argument("--messages", type=int, default=2000, help="per round")
     parser.add_argument("--rate", type=float, default=200.0, help="open loop msg/s (0: none)")
     parser.add_argument("--seconds", type=float, default=30.0, help="open loop duration")
