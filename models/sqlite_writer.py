@@ -13,7 +13,9 @@ The turn is taken just before `BEGIN IMMEDIATE` and given back just after `COMMI
 `ROLLBACK`. A thread that already holds the turn on one connection and begins on a second one
 does not wait for itself: that second connection falls back to SQLite's busy handler, as
 every writer did before. Tools that do not know the lock file (sqlite3, backups) are still
-kept out by SQLite's own locking.
+kept out by SQLite's own locking. The wait has no time limit: a writer that never finishes
+stops the others either way (SQLite only turned their wait into an error after 10 s), and a
+writer that dies lets go, since the kernel drops its lock with its open files.
 """
 
 from __future__ import annotations
