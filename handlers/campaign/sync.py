@@ -23,7 +23,7 @@ from handlers.campaign.plan_values import (
     StoredOrder,
     StoredProduct,
 )
-from handlers.campaign.repo import OrderSyncRepo
+from handlers.campaign.sync_repo import OrderSyncRepo
 from handlers.campaign.values import SyncReport
 from handlers.statuses import ACTIVE_CAMPAIGNS
 
