@@ -17,14 +17,15 @@ from handlers.jielong.repo import Product
 from handlers.jielong.spec import SIZE, SPEC, is_spec
 
 _PRICE = re.compile(
-    r"(?:[¥￥]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱|装)|圆|rmb|RMB|[rR](?![A-Za-z]))"
+    r"(?:[¥￥$]\s*(?P<p1>\d+(?:\.\d+)?)|(?P<p2>\d+(?:\.\d+)?)\s*(?:元|块(?!钱|装)|圆|rmb|RMB|[rR](?![A-Za-z]))"
     r"|(?:单价|售价|价格)\s*[:：]?\s*(?P<p3>\d+(?:\.\d+)?)(?![\d.]|\s*(?:元|块|圆|rmb|RMB|[rR])))"
     rf"\s*(?:(?:/|每|一|1)\s*(?P<unit>{UNIT_RE}))?"
 )
 # '每份58元', '每斤26元': the unit written before the price.
 _UNIT_FIRST = re.compile(rf"每\s*(?P<unit>{UNIT_RE})\s*$")
 _HEADER_TAG = re.compile(
-    r"#\s*(?:群)?接龙|【\s*接龙\s*】|\[\s*接龙\s*\]|#\s*group\s*notes?|^\s*接龙", re.I
+    r"#\s*(?:群)?接[龙龍]|【\s*接[龙龍]\s*】|\[\s*接[龙龍]\s*\]|#\s*group\s*notes?|^\s*接[龙龍]",
+    re.I,
 )
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、)]\s*")
 _PIECES = re.compile(r"[；;，,。、|\n：:!！~～]|(?=[【\[（(])|(?<=[】\]）)])")

@@ -21,6 +21,7 @@ from handlers.jielong.normalize import (
     halfwidth,
     is_decorative,
     is_punctuation_only,
+    unspace,
 )
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import match_product
@@ -29,6 +30,9 @@ from handlers.jielong.repo import ParsedEntry, Product
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 
 log = logging.getLogger(__name__)
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'.\-]*")
+_MORE_LATIN = re.compile(r"(?: [A-Z][A-Za-z'.\-]*){1,2}(?=\s|$|[^\x00-\x7f])")
 
 MAX_ENTRY_CHARS = 8000  # past this a line is kept verbatim, unread, flagged for a worker
 _NOTE_LABEL = re.compile(r"(?:备注|留言|注意|说明|要求)\s*[:：]")
@@ -49,7 +53,8 @@ def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     if not raw or len(raw) > MAX_ENTRY_CHARS:
         return ParsedEntry(raw=raw, readable=False)
-    w = Work(o=raw, h=halfwidth(raw), used=bytearray(len(raw)), note_from=len(raw))
+    text = unspace(raw)
+    w = Work(o=text, h=halfwidth(text), used=bytearray(len(text)), note_from=len(text))
     _take_labels(w)
     phone = find_phone(w.view())
     if phone is not None:
@@ -57,7 +62,8 @@ def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     _take_address(w)
     _take_emptied_brackets(w)
     for start, end in segments(w.h, w.used):
-        _classify(w, start, end, products)
+        if not all(w.used[start:end]):  # a word read with the one before it ('Kelvin Wong')
+            _classify(w, start, end, products)
     _flush_pending(w)
     items, resolved = items_of(w, products)
     note = note_of(w)
@@ -212,8 +218,19 @@ def _classify_word(w: Work, start: int, end: int, text: str, products: tuple[Pro
         w.take(start, end)
         return
     if w.name is None and _name_slot(w, start, text):
+        end = _latin_name_end(w, end, text)
         w.name = w.o[start:end].strip()
         w.take(start, end)
+
+
+def _latin_name_end(w: Work, end: int, text: str) -> int:
+    """'Kelvin Wong', 'Ana Lopes': a name in Latin letters goes on with its capitalised words."""
+    if _LATIN_WORD.fullmatch(text) is None:
+        return end
+    more = _MORE_LATIN.match(w.h, end)
+    if more is None or any(w.used[end : more.end()]):
+        return end
+    return more.end()
 
 
 def _is_item_word(text: str, products: tuple[Product, ...]) -> bool:

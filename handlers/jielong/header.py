@@ -16,24 +16,24 @@ from handlers.jielong.quantity import NUM_RE
 
 # A tag line: the tag and the title written after it (group "rest").
 _TAGS = (
-    re.compile(r"^#\s*(?:群)?接龙\s*#?\s*[:：]?\s*(?P<rest>.*)$"),
-    re.compile(r"^[【\[]\s*(?:群)?接龙\s*[】\]]\s*[:：]?\s*(?P<rest>.*)$"),
+    re.compile(r"^#\s*(?:群)?接[龙龍]\s*#?\s*[:：]?\s*(?P<rest>.*)$"),
+    re.compile(r"^[【\[]\s*(?:群)?接[龙龍]\s*[】\]]\s*[:：]?\s*(?P<rest>.*)$"),
     re.compile(r"^#\s*group\s*notes?\s*[:：]?\s*(?P<rest>.*)$", re.I),
     re.compile(r"^#\s*solitaire\s*[:：]?\s*(?P<rest>.*)$", re.I),
-    re.compile(r"^接龙(?:\s*[:：]\s*|\s+)(?P<rest>.*)$"),
-    re.compile(r"^接龙$(?P<rest>)"),
-    re.compile(r"^(?P<rest>.+?)\s*#\s*(?:群)?接龙\s*#?$"),
+    re.compile(r"^接[龙龍](?:\s*[:：]\s*|\s+)(?P<rest>.*)$"),
+    re.compile(r"^接[龙龍]$(?P<rest>)"),
+    re.compile(r"^(?P<rest>.+?)\s*#\s*(?:群)?接[龙龍]\s*#?$"),
 )
 # A first line that names 接龙 inside a title ('水果接龙汇总', '接龙买西瓜 15元/个').
-_LOOSE_TAG = re.compile(r"接龙")
+_LOOSE_TAG = re.compile(r"接[龙龍]")
 _NOT_TITLE = re.compile(r"[?？]|吗|什么时候|怎么|哪里|记得|别忘|还有|谁|能不能|可以吗|请问")
 MAX_TITLE_CHARS = 60
 # A price with its unit ('35元/盒', '¥12/瓶', '每份58元'): the line announces a product.
 UNIT_PRICE = re.compile(
-    r"\d\s*(?:元|块|圆)\s*(?:/|每|一)\s*\S|[¥￥]\s*\d+(?:\.\d+)?\s*/|每\S{1,2}\s*\d+(?:\.\d+)?\s*元"
+    r"\d\s*(?:元|块|圆)\s*(?:/|每|一)\s*\S|[¥￥$]\s*\d+(?:\.\d+)?\s*/|每\S{1,2}\s*\d+(?:\.\d+)?\s*元"
     r"|\d\s*(?:元|块)\s*(?:[一1]\s*)?(?:份|袋|箱|瓶|盒|斤|个|包|桶|只|件)"
 )
-_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥]\s*\d)")
+_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥$]\s*\d)")
 # A goods quantity: counts of goods, never people (人, 口, 位) or visits.
 _GOODS_QTY = re.compile(
     rf"{NUM_RE}\s*(?:份|袋|箱|瓶|盒|斤|公斤|个|包|桶|只|件|提|罐|支|把|块|根|条|颗|串|板|套|kg|KG)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 import cn2an
 
@@ -68,6 +69,23 @@ def compact(text: str) -> str:
 def line_key(text: str) -> str:
     """Identity of an entry's text across reposts (numbering already removed)."""
     return "\n".join(k for k in (compact(nfkc(part)) for part in text.split("\n")) if k)
+
+
+_SPACED_TOKENS_MIN = 4
+
+
+def unspace(text: str) -> str:
+    """'3 号 楼 2 0 1 王 阿 姨 2 份' → '3 号楼 201 王阿姨 2 份': a line typed one character at a
+    time with a space after each (some older residents do) gets its words back. Digits join
+    digits and other characters join theirs; the space stays where digits meet words."""
+    tokens = text.split()
+    single = sum(1 for t in tokens if len(t) == 1)
+    if len(tokens) < _SPACED_TOKENS_MIN or single < 0.8 * len(tokens):
+        return text
+    out = tokens[0]
+    for prev, token in pairwise(tokens):
+        out += token if prev[-1].isdigit() == token[0].isdigit() else " " + token
+    return out
 
 
 def squash(text: str) -> str:

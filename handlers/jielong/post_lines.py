@@ -29,8 +29,8 @@ _NUMBERING = re.compile(
 )
 _EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|范例|例如|样例|格式|参考格式|模板|填写格式)\s*[:：]?")
 _EXAMPLE_FIRST = frozenset("例示举范样格参模填")
-_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥]\s*\d)")
-_UNIT_PRICE = re.compile(rf"\d\s*(?:元|块)\s*(?:/|每|一)\s*{UNIT_RE}|[¥￥]\s*\d+(?:\.\d+)?\s*/")
+_PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥$]\s*\d)")
+_UNIT_PRICE = re.compile(rf"\d\s*(?:元|块)\s*(?:/|每|一)\s*{UNIT_RE}|[¥￥$]\s*\d+(?:\.\d+)?\s*/")
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$")
 # What a line does in the entry list (computed once per distinct line, see Line.kind).
 BREAK = 0  # blank, dashes or an example: ends the current entry

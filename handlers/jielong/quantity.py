@@ -19,7 +19,7 @@ UNIT_RE = "(?:" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
 UNIT_START = re.compile(rf"{UNIT_RE}(?:半)?(?![^\W\d_])")
 NUM_RE = r"(?:\d+(?:\.\d+)?|[零〇一二两兩俩倆三四五六七八九十百壹贰貳叁參肆伍陆陸柒捌玖拾佰廿半]+)"
 # A unit that is really part of a word or a spec: 10斤装, 5块钱, 2包子, 一打开.
-_UNIT_END = r"(?!装|钱|子|开|算|工|头发|电话|条件|件事|本人)"
+_UNIT_END = r"(?![装裝]|钱|子|开|算|工|头发|电话|条件|件事|本人)"
 
 QTY = re.compile(
     rf"(?P<times>[xX×*＊]\s*(?P<tn>\d{{1,4}}(?:\.\d+)?)\s*(?P<tu>{UNIT_RE})?{_UNIT_END})"

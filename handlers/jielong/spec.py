@@ -22,13 +22,14 @@ _ABOUT = r"(?:(?:整[棵个只箱袋盒]|每[份袋箱盒包个只棵])?\s*(?:�
 SPEC_RE = (
     rf"(?:{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?"  # 600ml*24瓶, 0.3g*24粒
     rf"|{_ABOUT}{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"  # 30枚/盒, 5斤/袋, 约8斤/个
-    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装"  # 5斤装, 6个装, 24罐装
+    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*[装裝]"  # 5斤装, 6个装, 24罐装
+    rf"|(?:{_NUM}|{_CN_NUM})\s*[连連]\s*[包袋盒]"  # 方便面5连包: a multipack
     rf"|(?:整[棵个只箱袋盒])?\s*(?:约|净重|净含量|规格)\s*{_NUM}\s*{_MEASURE}"  # 约2斤
     # 每份约10斤
     rf"|每\s*(?:份|袋|箱|盒|包|个)\s*(?:约|重)?\s*(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}(?:左右)?"
     rf"|{_NUM}\s*%"  # 75%
     rf"|{_NUM}\s*(?:ml|mL|ML|毫升|L|升|g|克|kg|KG|Kg|千克|抽|段|码|寸|cm|mm|W|w|度)"
-    r"(?![\u4e00-\u9fff]?装)"
+    r"(?![\u4e00-\u9fff]?[装裝])"
     r")"
 )
 SPEC = re.compile(SPEC_RE)
@@ -37,7 +38,8 @@ _SPEC_ONLY = re.compile(rf"^(?:\s*(?:{SPEC_RE})\s*)+$")
 # Forms that can only be a specification, whatever follows them.
 _PURE_SPEC = re.compile(
     rf"{_NUM}\s*{_MEASURE}?\s*[*×xX＊]\s*{_NUM}\s*{_PACK}?|{_NUM}\s*{_MEASURE}\s*/\s*{_PACK}"
-    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*装|{_NUM}\s*%|{_NUM}\s*(?:抽|段)"
+    rf"|(?:{_NUM}|{_CN_NUM})\s*{_MEASURE}?\s*[装裝]|{_NUM}\s*%|{_NUM}\s*(?:抽|段)"
+    rf"|(?:{_NUM}|{_CN_NUM})\s*[连連]\s*[包袋盒]"
 )
 
 

@@ -1,0 +1,78 @@
+"""Forms from regions and devices the reader first met in blind set H: a traditional-character
+header with dollar prices, 第N座, English names, 门洞, voice input's commas, spaced-out typing
+and multipacks, each read through the real pipeline as the worker's list shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from models.chain import ChainEntry
+from tests.campaign_support import Chat_, Person, new_factory, seed
+
+
+def read(tmp_path: Path, post: str) -> list[tuple[Any, ...]]:
+    """(building, unit, room, name, items, note) of each entry, in order."""
+    factory = new_factory(tmp_path)
+    seed(factory, [Person("u1", "王", "3", "2", "201")], ["g1"])
+    Chat_(factory).send("g1", "u1", post)
+    with factory() as db:
+        rows = db.scalars(select(ChainEntry).order_by(ChainEntry.seq))
+        return [
+            (
+                e.building,
+                e.unit,
+                e.room,
+                e.name,
+                [(i["name"], i["qty"], i["unit"]) for i in e.items],
+                e.note,
+            )
+            for e in rows
+        ]
+
+
+def test_a_hong_kong_estate_in_traditional_characters(tmp_path: Path) -> None:
+    post = (
+        "#接龍\n團購：有機菜心 1斤裝 $28/包；鮮奶 2公升裝 $32/支\n星期五大堂取\n\n"
+        "1. 第5座20樓07室 Peter Chan 菜心2包\n"
+        "2. D座9樓3室 周太 鮮奶×2\n"
+        "3. 第12座1103室 陳生 菜心1斤裝×3"
+    )
+    assert read(tmp_path, post) == [
+        ("5", None, "2007", "Peter Chan", [("菜心", 2, "包")], None),
+        ("D", None, "903", "周太", [("鮮奶", 2, "支")], None),
+        ("12", None, "1103", "陳生", [("菜心1斤裝", 3, "包")], None),
+    ]
+
+
+def test_north_eastern_stair_entrances_are_the_unit(tmp_path: Path) -> None:
+    post = (
+        "#接龙\n冻饺子 30元/袋\n\n"
+        "1. 4号楼2门洞501 老郑 2袋\n"
+        "2. 6号楼三门洞1202 小白 1袋\n"
+        "3. 10号楼1楼洞302 包 3袋"
+    )
+    assert read(tmp_path, post) == [
+        ("4", "2", "501", "老郑", [("冻饺子", 2, "袋")], None),
+        ("6", "3", "1202", "小白", [("冻饺子", 1, "袋")], None),
+        ("10", "1", "302", "包", [("冻饺子", 3, "袋")], None),
+    ]
+
+
+def test_voice_input_commas_between_the_parts_of_an_address(tmp_path: Path) -> None:
+    post = "#接龙\n土豆 3元/斤\n\n1. 9栋，2单元，15楼3号。邓姐，五斤。"
+    assert read(tmp_path, post) == [("9", "2", "1503", "邓姐", [("土豆", 5, "斤")], None)]
+
+
+def test_a_line_typed_one_character_at_a_time(tmp_path: Path) -> None:
+    post = "#接龙\n鸡蛋 20元/盒\n\n1. 3-2-201 王 1盒\n2. 1 2 号 楼 1 单 元 3 0 2 刘 奶 奶 2 盒"
+    assert read(tmp_path, post)[1] == ("12", "1", "302", "刘奶奶", [("鸡蛋", 2, "盒")], None)
+
+
+def test_a_multipack_is_part_of_the_item(tmp_path: Path) -> None:
+    post = "#接龙\n挂面 8元/袋；方便面 15元/袋\n\n1. 2栋803 袁 方便面5连包 2袋"
+    assert read(tmp_path, post) == [
+        ("2", None, "803", "袁", [("方便面5连包", 2, "袋")], None),
+    ]
