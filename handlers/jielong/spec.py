@@ -13,7 +13,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _CN_NUM = r"[一二两三四五六七八九十百半]+"
 # Measures of size or content (a weight, a volume, a count inside a pack).
 _MEASURE = (
-    r"(?:ml|mL|ML|Ml|毫升|L|l|升|g|G|克|kg|KG|Kg|公斤|千克|斤|两|cm|CM|mm|寸|米|m|"
+    r"(?:ml|mL|ML|Ml|毫升|公升|L|l|升|g|G|克|kg|KG|Kg|公斤|千克|斤|两|cm|CM|mm|寸|米|m|"
     r"枚|个|只|片|粒|抽|支|卷|包|袋|瓶|盒|罐|听|条|根|块|颗|斤|入|P|p|隻|個|條|顆|塊)"
 )
 _PACK = r"(?:瓶|盒|袋|包|罐|听|支|粒|片|个|只|枚|箱|提|桶|卷|条|板|排|棵|隻|個|條|顆|塊)"
@@ -43,7 +43,7 @@ _PURE_SPEC = re.compile(
 )
 
 
-_CONTENT = r"(?:ml|mL|ML|L|l|毫升|升|g|G|克|kg|KG|Kg|千克|公斤|斤)"
+_CONTENT = r"(?:ml|mL|ML|L|l|毫升|公升|升|g|G|克|kg|KG|Kg|千克|公斤|斤)"
 _COUNT_UNIT = r"(?:瓶|盒|袋|包|罐|听|箱|提|桶|个|只|支|份|板|卷|条|件|套)"
 # '酒精500ml 2瓶', '大米5斤 2袋': a content measure right before a count of packs
 CONTENT_BEFORE_COUNT = re.compile(

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.jielong.post import parse_jielong
 from models.chain import ChainEntry
 from tests.campaign_support import Chat_, Person, new_factory, seed
 
@@ -76,3 +77,9 @@ def test_a_multipack_is_part_of_the_item(tmp_path: Path) -> None:
     assert read(tmp_path, post) == [
         ("2", None, "803", "袁", [("方便面5连包", 2, "袋")], None),
     ]
+
+
+def test_litres_written_as_gongsheng_are_a_pack_size_not_the_product() -> None:
+    post = parse_jielong("#接龍\n團購：鮮奶 2公升裝 $32/支\n\n1. 第5座20樓07室 Peter Chan 鮮奶×2")
+    assert post is not None
+    assert [(p.name, p.unit, p.spec) for p in post.products] == [("鮮奶", "支", "2公升裝")]
