@@ -19,7 +19,9 @@ _STICKER = re.compile(r"\[[^\[\]\n]{1,8}\]")
 _NON_WORD = re.compile(r"[\W_]+")
 _PLANNABLE = ("化疗", "弱势人群")
 _ACUTE = ("症状", "晕倒/摔倒", "分娩", "紧急求救", "正在发生的危险", "透析")
-_REPORT = re.compile(r"反映|建议|投诉|举报|意见")
+# In a report ("people cough in the lift", "two people slipped on the ice at the door") these
+# are what the place does to passers-by, not a patient of the sender's own.
+_PASSERS_BY = ("症状", "晕倒/摔倒")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +212,8 @@ def classify_text(
     urgent_reasons = urgency(norm, for_whom)
     if _information(norm, feats, category, urgent_reasons):
         return None
-    if category == "其他" and _REPORT.search(norm):  # 'people cough in the lift': a report
-        urgent_reasons = [r for r in urgent_reasons if not r.startswith("症状")]
+    if category == "其他" and lexicon().patterns["report"].search(norm):
+        urgent_reasons = [r for r in urgent_reasons if not r.startswith(_PASSERS_BY)]
     reasons = [f"类别 {category}: {evidence}", *urgent_reasons]
     if for_whom is not None and not any(r.startswith("弱势人群") for r in urgent_reasons):
         reasons.append(f"弱势人群: {for_whom}" + ("（登记）" if source == "flag" else ""))
