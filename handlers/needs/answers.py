@@ -30,11 +30,11 @@ _FUNCTION_WORDS = frozenset(
     ["what", "when", "where", "time", "does", "the", "and", "for", "you", "anyone", "please"]
 )
 _ASKS_TIME = re.compile(
-    r"几点|幾點|什么时候|什麼時候|啥时候|嘛时候|么时候|啥时间|好久|几时|幾時|啥辰光|哪天|几号"
+    r"几点|幾點|什么时候|什麼時候|啥时候|啥子时候|嘛时候|么时候|啥时间|好久|几时|幾時|啥辰光|哪天|几号"
     r"|what time|when"
 )
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
-_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|什么地方|啥地方|where")
+_ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|搁哪|哪块|哪点|什么地方|啥地方|啥子地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
 _GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口")
 

@@ -133,12 +133,16 @@ def lexicon() -> Lexicon:
         return build_lexicon(tomllib.load(fh))
 
 
+_SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def clean(text: str) -> str:
     """Remove invisible characters (zero-width, BOM, soft hyphen) and trim."""
     return _INVISIBLE.sub("", text).replace("\u00a0", " ").strip()
 
 
 def normalise(text: str) -> str:
-    """Text for matching: NFKC (full-width forms), traditional → simplified, lower-case."""
+    """Text for matching: NFKC (full-width forms), traditional → simplified, lower-case, and no
+    spaces between Chinese characters ('独 居 老 人', typed a character at a time)."""
     folded = unicodedata.normalize("NFKC", clean(text))
-    return folded.translate(lexicon().t2s).lower()
+    return _SPACE_IN_CHINESE.sub("", folded.translate(lexicon().t2s)).lower()

@@ -55,6 +55,8 @@ def test_a_different_question_after_an_answer_is_still_a_need() -> None:
         ("请问明朝几点钟做核酸？", "明朝早上7点半开始，按号头顺序", True),
         ("请问明天核酸要带什么", "带手机就行，提前打开核酸码", True),
         ("What time is the PCR test today?", "今天下午1点开始。PCR test at 1pm today", True),
+        ("菜包啥子时候到哦", "明天下午3点到，南门领", True),
+        ("退烧药搁哪领啊", "社区卫生站门口领", True),
         ("请问明天几点发菜？", "收到", False),
         ("请问明天几点发菜？", "我也想知道几点发菜？", False),
     ],

@@ -48,6 +48,8 @@ CASES: list[tuple[str, str | None, bool]] = [
     # Food gone, in dialect words and naming a vegetable on its own.
     ("屋头莫得米了，啥子都莫得了", "物资", True),
     ("冰箱里就剩两个土豆了，菜什么时候到？", "物资", True),
+    # Typed a character at a time, with a space after each.
+    ("我 妈 的 降 压 药 吃 完 了 谁 能 帮 忙 买 一 盒", "代买", True),
     ("屋企冇餸，可唔可以幫手買啲菜？", "代买", True),
     ("我一个人隔离，不会做饭，社区有冇得盒饭送", "送餐", False),  # 有冇得 is not 冇得
     # Too ill to get out of bed, and the sick-face emoji.
