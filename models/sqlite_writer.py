@@ -34,27 +34,38 @@ from sqlalchemy import Engine, event
 TURN_KEY = "linli_writer_turn"
 
 
+_held_here = threading.local()  # per thread: the lock files it holds a turn on
+
+
+def _paths_held_here() -> set[str]:
+    paths: set[str] | None = getattr(_held_here, "paths", None)
+    if paths is None:
+        paths = _held_here.paths = set()
+    return paths
+
+
 class WriterTurn:
     """One connection's handle on the database's lock file."""
 
-    _held_here = threading.local()
-
     def __init__(self, lock_path: str) -> None:
+        self._path = lock_path
         self._fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._held = False
+        self._holder: set[str] | None = None  # the taking thread's set, while held
 
     def take(self) -> None:
         """Wait for the turn, unless this thread already holds it on another connection."""
-        if self._held or getattr(self._held_here, "held", False):
+        held = _paths_held_here()
+        if self._holder is not None or self._path in held:
             return
         fcntl.flock(self._fd, fcntl.LOCK_EX)
-        self._held = True
-        self._held_here.held = True
+        held.add(self._path)
+        self._holder = held
 
     def give_back(self) -> None:
-        if self._held:
-            self._held = False
-            self._held_here.held = False
+        """Let the next writer in (from whichever thread the pool finishes the connection)."""
+        if self._holder is not None:
+            self._holder.discard(self._path)
+            self._holder = None
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
