@@ -50,7 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    quiet_routine_job_logs()
     return run_sender(settings) if args.sender else run(settings)
+
+
+def quiet_routine_job_logs() -> None:
+    """APScheduler logs two INFO lines for every run of every job: with the inbox sweep and
+    the picture queue every 2 s that buries what an operator looks for. A job that raises is
+    still logged (ERROR), and a missed run (WARNING)."""
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
 def _prepare(settings: Settings) -> tuple[Engine, sessionmaker[Session], threading.Event]:

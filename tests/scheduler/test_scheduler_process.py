@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -146,3 +149,42 @@ def _delivered(fake: FakeTencent) -> int:
 def _sent(factory: sessionmaker[Session]) -> int:
     with factory() as s:
         return s.scalar(select(func.count(Notice.id)).where(Notice.status == "sent")) or 0
+
+
+def test_routine_job_runs_leave_the_log_quiet(tmp_path: Path) -> None:
+    """The inbox sweep runs every 2 s: no line per run, while the lock and its holder still show."""
+    db, _factory = _db(tmp_path)
+    config = _config(tmp_path, "http://127.0.0.1:9", db)
+    log = tmp_path / "quiet.log"
+    proc = _start(config, log)
+    try:
+        _wait(lambda: "lock taken" in log.read_text(), 30, "the lock")
+        time.sleep(2.5)  # the sweep ran at start and once more
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    text = log.read_text()
+    assert "Running job" not in text and "executed successfully" not in text, text
+
+
+def test_a_failing_job_is_still_logged(caplog: pytest.LogCaptureFixture) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.__main__ import quiet_routine_job_logs
+
+    quiet_routine_job_logs()
+    done = threading.Event()
+
+    def broken() -> None:
+        done.set()
+        raise RuntimeError("outbox unreachable")
+
+    sched = BackgroundScheduler()
+    sched.add_job(broken)
+    with caplog.at_level(logging.INFO):
+        sched.start()
+        assert done.wait(5)
+        sched.shutdown(wait=True)
+    failed = [r for r in caplog.records if "raised an exception" in r.getMessage()]
+    assert failed and failed[0].levelno == logging.ERROR
+    assert not [r for r in caplog.records if "Running job" in r.getMessage()]
