@@ -17,7 +17,7 @@ from handlers.community.repo import (
 )
 from handlers.household.repo import NO_CONSENT, ConsentRepo, MemberRepo
 from handlers.jielong.repo import ChainRepo
-from handlers.needs.repo import NeedRepo
+from handlers.needs.repo import NO_CHAT_LOG, ChatLog, NeedRepo
 from handlers.pictures.repo import NO_PICTURES, PictureRepo
 
 
@@ -36,3 +36,4 @@ class Context:
     community: CommunityRepo = NO_COMMUNITY  # a campaign's community and its groups (issue 20)
     pictures: PictureRepo = NO_PICTURES  # 接龙 screenshots and photos waiting for or read by OCR
     consent: ConsentRepo = NO_CONSENT  # residents' 同意@提醒 / 取消@提醒 (issue 20)
+    chat_log: ChatLog = NO_CHAT_LOG  # a chat's recent messages (a notice that already answers)

@@ -17,7 +17,10 @@ class InboxMessage(Base):
     from `reply` without handling twice; a row with handled_at NULL is handled at next start."""
 
     __tablename__ = "inbox_messages"
-    __table_args__ = (UniqueConstraint("channel", "sender_id", "msg_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "sender_id", "msg_key"),
+        Index("ix_inbox_messages_chat", "chat_id", "id"),  # a chat's recent messages
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))

@@ -12,6 +12,7 @@ from handlers.context import Context
 from models.base import utcnow
 from models.campaigns_repo import SqlCampaignRepo
 from models.chains_repo import SqlChainRepo
+from models.chat_log import SqlChatLog
 from models.community_repo import SqlCommunityRepo
 from models.consent import SqlConsentRepo
 from models.needs_repo import SqlMemberRepo, SqlNeedRepo
@@ -40,4 +41,5 @@ def sql_context(
         community=SqlCommunityRepo(session),
         pictures=SqlPictureRepo(session),
         consent=SqlConsentRepo(session),
+        chat_log=SqlChatLog(session),
     )

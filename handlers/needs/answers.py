@@ -2,7 +2,9 @@
 
 '请问明天几点发菜？' — a worker answers '明天上午9点南门发菜' — '明天几点发菜啊？' asked after that
 is already answered in the chat, so it is not a second need (REPLAY.md: questions already
-answered are not needs). Before the answer, the same question is a need of its own.
+answered are not needs). Before the answer, the same question is a need of its own. A notice
+posted before anyone asked ('【通知】今天下午2点核酸，南门广场') answers a later '核酸在哪里做？'
+the same way (`stated_before`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from datetime import timedelta
 
 from handlers.context import Context
-from handlers.needs.classify import is_ack, leads_metoo, split_quote
+from handlers.needs.classify import classify_text, is_ack, leads_metoo, split_quote
 from handlers.needs.lexicon import clean, lexicon, normalise
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Incoming
@@ -36,7 +38,13 @@ _ASKS_TIME = re.compile(
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|搁哪|哪块|哪点|什么地方|啥地方|啥子地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
-_GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口")
+_GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口|号楼|栋|幢|层")
+_ASKS_END = re.compile(r"到几点|几点结束|几点截止|几点关|做到|until")
+_GIVES_END = re.compile(r"(?:到|至|~|-|—)\s*(?:[上下]午|晚上)?\s*\d|结束|截止|为止|\d\s*点前|until")
+_YES_NO = re.compile(
+    r"(?:要不要|需不需要|用不用|能不能|可不可以|是不是|有没有|会不会|是否|需要|要)(.+)"
+)
+_SETTING = frozenset(["社区", "小区", "today", "tomorrow", "tonight"])  # shared, yet says nothing
 
 
 def keywords(text: str) -> set[str]:
@@ -139,3 +147,71 @@ def _open_question(msg: Incoming, ctx: Context, quoted: str | None) -> StoredNee
             continue
         return None if need.answer is not None else need
     return None
+
+
+def stated_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
+    """A 咨询 whose answer someone else already posted in the chat — a notice, a statement —
+    before it was asked: not a need. Read from storage (several processes serve one chat)."""
+    if draft.urgent or draft.category != "咨询" or not msg.is_group:
+        return False
+    question = split_quote(clean(msg.text))[1]
+    if not _asks(question) or lexicon().patterns["own"].search(normalise(question)):
+        return False  # '我家老人…' is this household's own situation
+    since = msg.received_at - ANSWER_WINDOW
+    lines = ctx.chat_log.recent_lines(msg.chat_id, since, excluding=msg.sender_id)
+    return any(
+        line.at <= msg.received_at and _states(question, split_quote(clean(line.text))[1])
+        for line in lines
+    )
+
+
+def _states(question: str, said: str) -> bool:
+    """Does `said`, a statement and no need of its own, give what `question` asks: the time
+    or place it asks for, or for a yes/no question the very thing asked about? A question
+    of another kind ('带什么') is never settled this way."""
+    if not answers(question, said):
+        return False
+    if _kind(question) is None:
+        asked = _YES_NO.search(normalise(question))
+        thing = "" if asked is None else asked[1]
+        gives = bool(_content(thing) & _content(said))
+    else:
+        thing = question
+        gives = _asked_again(question, said, said) and _gives_all(question, said)
+        gives = gives and bool(_content(question) & _content(said))
+    return gives and _same_topics(thing, question, said) and classify_text(said) is None
+
+
+def _gives_all(question: str, said: str) -> bool:
+    """'在哪儿？几点开？' needs both a place and a time in the statement, '做到几点' the end."""
+    q, s = normalise(question), normalise(said)
+    pairs = ((_ASKS_TIME, _GIVES_TIME), (_ASKS_END, _GIVES_END), (_ASKS_PLACE, _GIVES_PLACE))
+    return all(gives.search(s) for asks, gives in pairs if asks.search(q))
+
+
+def _content(text: str) -> set[str]:
+    """Keywords that name a thing, not only a day or the place everyone lives."""
+    return {w for w in keywords(text) if w not in _SETTING and not _GIVES_TIME.fullmatch(w)}
+
+
+def _topics(text: str) -> set[str]:
+    """The lexicon's topics named in `text` ('核酸', '报告'), other than asking words."""
+    found = {m[0] for m in lexicon().patterns["topic"].finditer(normalise(text))}
+    asking = (_ASKS_TIME, _ASKS_PLACE)
+    return {t for t in found - _SETTING if not any(p.search(t) for p in asking)}
+
+
+def _same_topics(thing: str, question: str, said: str) -> bool:
+    """Every topic of the thing asked is in the statement ('核酸报告在哪里查' is not settled by
+    a notice about 核酸 alone), and a statement naming topics names one of the question's
+    (a notice about 疫苗 does not settle a question about 核酸)."""
+    norm, stated = normalise(said), _topics(said)
+    if not all(_names(t, norm, stated) for t in _topics(thing)):
+        return False
+    asked = _topics(question)
+    return not asked or not stated or any(_names(t, norm, stated) for t in asked)
+
+
+def _names(topic: str, norm: str, stated: set[str]) -> bool:
+    """The statement names the topic ('testing' is named by 'test')."""
+    return topic in norm or any(topic.startswith(t) or t.startswith(topic) for t in stated)

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from handlers import texts
 from handlers.context import Context
-from handlers.needs.answers import answered_before
+from handlers.needs.answers import answered_before, stated_before
 from handlers.needs.classify import classify_text, is_metoo, leads_metoo, split_quote
 from handlers.needs.lexicon import clean, lexicon
 from handlers.needs.repo import NeedDraft, StoredNeed
@@ -108,6 +108,8 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
         draft = metoo or draft
     if draft is not None and answered_before(msg, draft, ctx):
         return None  # asked again after someone answered it in the group
+    if draft is not None and stated_before(msg, draft, ctx):
+        return None  # a notice or statement above it already answers it
     return draft
 
 

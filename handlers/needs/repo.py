@@ -129,3 +129,31 @@ class NeedRepo(Protocol):
 
     def flag_household(self, channel: str, sender_id: str, flag: str, at: datetime) -> bool:
         """Remember a vulnerability flag on the sender's registered household; True if added."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatLine:
+    """A text someone posted in a chat, as the inbox keeps it (`at` is when it was sent)."""
+
+    sender_id: str
+    text: str
+    at: datetime
+
+
+class ChatLog(Protocol):
+    """A chat's recent messages, read from storage: every worker process sees the same chat."""
+
+    def recent_lines(self, chat_id: str, since: datetime, excluding: str) -> list[ChatLine]:
+        """The chat's text messages sent since `since` by anyone but `excluding`, newest
+        first (the newest few hundred at most)."""
+
+
+class NoChatLog:
+    """A ChatLog that remembers nothing (handler tests that do not need one)."""
+
+    def recent_lines(self, chat_id: str, since: datetime, excluding: str) -> list[ChatLine]:
+        """Nothing was said."""
+        return []
+
+
+NO_CHAT_LOG: ChatLog = NoChatLog()
