@@ -8,10 +8,10 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -168,23 +168,34 @@ def test_routine_job_runs_leave_the_log_quiet(tmp_path: Path) -> None:
 
 
 def test_a_failing_job_is_still_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """Run through the executors' own run_job (what the thread pool calls), no thread races."""
+    from apscheduler.executors.base import run_job
+    from apscheduler.job import Job
     from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.date import DateTrigger
 
     from scheduler.__main__ import quiet_routine_job_logs
 
-    quiet_routine_job_logs()
-    done = threading.Event()
-
     def broken() -> None:
-        done.set()
         raise RuntimeError("outbox unreachable")
 
-    sched = BackgroundScheduler()
-    sched.add_job(broken)
+    quiet_routine_job_logs()
+    job = Job(
+        BackgroundScheduler(),
+        id="outbox",
+        func=broken,
+        trigger=DateTrigger(),
+        executor="default",
+        args=(),
+        kwargs={},
+        name="push_due_notices",
+        misfire_grace_time=None,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=None,
+    )
     with caplog.at_level(logging.INFO):
-        sched.start()
-        assert done.wait(5)
-        sched.shutdown(wait=True)
+        run_job(job, "default", [datetime.now(UTC)], "apscheduler.executors.default")
     failed = [r for r in caplog.records if "raised an exception" in r.getMessage()]
     assert failed and failed[0].levelno == logging.ERROR
     assert not [r for r in caplog.records if "Running job" in r.getMessage()]
