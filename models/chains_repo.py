@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
 from handlers.jielong.repo import (
+    RECENT_CHAINS,
     ChainRef,
     NewEntry,
     ParsedEntry,
@@ -58,11 +59,11 @@ _FIND_CHAIN = (
     .where(_chains.c.chat_id == bindparam("chat_id_"), _chains.c.key == bindparam("key_"))
     .with_for_update()
 )
-_LATEST_CHAIN = (
+_RECENT_CHAINS = (
     select(*_CHAIN_COLS)
     .where(_chains.c.chat_id == bindparam("chat_id_"), _chains.c.is_order_list.is_(True))
     .order_by(_chains.c.opened_at.desc(), _chains.c.id.desc())
-    .limit(1)
+    .limit(RECENT_CHAINS)
 )
 _ALL_CHAINS = select(*_CHAIN_COLS).order_by(_chains.c.opened_at, _chains.c.id)
 
@@ -145,16 +146,16 @@ class SqlChainRepo:
         self._tx: SessionTransaction | None = None
         self._tokens: dict[int, str | None] = {}  # see _held_tokens
         self._stored: dict[int, str] = {}  # fresh tokens self._tx itself stored on chains
-        # latest_chain per chat in self._tx: the matchers of one message ask it up to three
+        # recent_chains per chat in self._tx: the matchers of one message ask it up to three
         # times (a sentence order, a catalogue correction, a need's product words)
-        self._latest: dict[str, ChainRef | None] = {}
+        self._recent: dict[str, list[ChainRef]] = {}
 
     def _held_tokens(self) -> dict[int, str | None]:
         """The token each chain's cached lines are under in the current transaction (none after
         it ends): read under the chain's hold, or the transaction's own once it wrote the lines."""
         tx = self.session.get_transaction()
         if tx is not self._tx:
-            self._tx, self._tokens, self._stored, self._latest = tx, {}, {}, {}
+            self._tx, self._tokens, self._stored, self._recent = tx, {}, {}, {}
         return self._tokens
 
     def _stored_tokens(self) -> dict[int, str]:
@@ -197,7 +198,7 @@ class SqlChainRepo:
             "lines_token": token,
         }
         conn = self._conn()
-        self._latest.pop(chat_id, None)
+        self._recent.pop(chat_id, None)
         created = conn.execute(_create_chain(conn.dialect.name), values).scalar()
         if created is None:  # opened at the same moment by another message: use that one
             found = self.find_chain(chat_id, key)
@@ -216,11 +217,15 @@ class SqlChainRepo:
         )
 
     def latest_chain(self, chat_id: str) -> ChainRef | None:
+        recent = self.recent_chains(chat_id)
+        return recent[0] if recent else None
+
+    def recent_chains(self, chat_id: str) -> list[ChainRef]:
         self._held_tokens()  # a new transaction forgets what the last one found
-        if chat_id not in self._latest:
-            row = self._conn().execute(_LATEST_CHAIN, {"chat_id_": chat_id}).first()
-            self._latest[chat_id] = None if row is None else chain_ref(row)
-        return self._latest[chat_id]
+        if chat_id not in self._recent:
+            rows = self._conn().execute(_RECENT_CHAINS, {"chat_id_": chat_id})
+            self._recent[chat_id] = [chain_ref(row) for row in rows]
+        return self._recent[chat_id]
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         conn = self._conn()
@@ -301,7 +306,7 @@ class SqlChainRepo:
         )
 
     def set_products(self, chain_id: int, products: Sequence[Product]) -> None:
-        self._latest.clear()
+        self._recent.clear()
         self.session.execute(
             update(Chain)
             .where(Chain.id == chain_id)

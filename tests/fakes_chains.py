@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from bot.config import DEFAULT_ZONE
 from handlers.context import Context
 from handlers.household.repo import Household, Role
-from handlers.jielong.repo import ChainRef, NewEntry, ParsedEntry, Product, StoredEntry
+from handlers.jielong.repo import (
+    RECENT_CHAINS,
+    ChainRef,
+    NewEntry,
+    ParsedEntry,
+    Product,
+    StoredEntry,
+)
 from handlers.needs.repo import NeedDraft, StoredNeed, WorkerRef, need_order
 from handlers.statuses import OPEN_NEED_STATUSES, NeedStatus
 
@@ -58,8 +65,12 @@ class FakeChainRepo:
         return chain
 
     def latest_chain(self, chat_id: str) -> ChainRef | None:
+        recent = self.recent_chains(chat_id)
+        return recent[0] if recent else None
+
+    def recent_chains(self, chat_id: str) -> list[ChainRef]:
         mine = [c for c in self.chains if c.chat_id == chat_id and c.is_order_list]
-        return max(mine, key=lambda c: (c.opened_at, c.id)) if mine else None
+        return sorted(mine, key=lambda c: (c.opened_at, c.id), reverse=True)[:RECENT_CHAINS]
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         self.seen_calls += 1

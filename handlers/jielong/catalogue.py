@@ -33,6 +33,7 @@ _ANNOTATION = re.compile(r"^[（(].*[）)]$")
 # Words around a product that name the campaign, not the goods.
 _LEAD_JUNK = re.compile(
     r"^(?:本楼|本栋|本单元|本群|本小区|本周|本期|本次|本批|周末|明早|明天|今天|今日|今晚|后天|"
+    r"国庆|中秋|春节|元旦|端午|节前|年前|"
     r"第[\d一二三四五六七八九十]+[批期轮次波]|保供|平价|特价|限时|新一轮|新一批|"
     r"团购|拼团|代购|预订|预定|预售|(?:群)?接龙(?:买|订|购|团)?|开团|购买|订购|买|社区|小区|楼栋|"
     r"[^\s]{0,8}?(?:小区|社区|[^\d\s]苑|花园|家园)(?:团购|团)?|[^\s]*?路?\d+弄|[^\s]*?\d期)+"
@@ -125,6 +126,8 @@ def clean_name(piece: str) -> str:
     tokens = [t for t in text.split() if t and not is_spec(t) and not _COUNT.match(t)]
     names = [(_strip_junk(_strip_specs(t)), _CAMPAIGN.search(t) is not None) for t in tokens]
     named = [n for n, campaign in names if n]
+    if len(named) > 1 and names[-1][1] and names[-1][0]:
+        return names[-1][0]  # '天悦府 周末丑橘团': who runs it, then the campaign of its goods
     goods = [n for n, campaign in names if n and not campaign and not SIZE.search(n)]
     return " ".join(goods or named)
 

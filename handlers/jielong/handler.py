@@ -34,9 +34,11 @@ from handlers.jielong.sentence import (
     cancel_targets,
     is_cancel,
     mentions_self,
-    parse_sentence_order,
+    names_entries,
+    names_goods,
     plus_only,
     reply_part,
+    sentence_chain,
 )
 from handlers.types import Action, ChainChanged, Incoming, NotifyWorkers, Reply
 
@@ -152,18 +154,18 @@ def doubt_parts(added: Sequence[Added], *, with_raw: bool) -> list[str]:
 
 
 def match_chain_line(msg: Incoming, ctx: Context) -> ChainRequest | None:
-    """While an order chain is open here: a sentence order, or the author's 取消."""
+    """While order chains are open here: a sentence order, or the author's 取消."""
     if msg.kind != "text":
         return None
     text = reply_part(msg.text)
     if not text:
         return None
-    chain = ctx.chains.latest_chain(msg.chat_id)
-    if chain is None or not chain.is_order_list or not _is_open(chain, msg.received_at):
+    chains = [c for c in ctx.chains.recent_chains(msg.chat_id) if _is_open(c, msg.received_at)]
+    if not chains:
         return None
     if is_cancel(text):
-        return _match_cancel(msg, text, chain, ctx)
-    parsed = parse_sentence_order(text, chain.products)
+        return _match_cancel(msg, text, chains, ctx)
+    chain, parsed = sentence_chain(text, chains)
     if parsed is None:
         parsed = _plus_one(text, chain)
         if parsed is None:
@@ -185,10 +187,18 @@ def _is_open(chain: ChainRef, at: datetime) -> bool:
     return at - opened <= OPEN_FOR
 
 
-def _match_cancel(msg: Incoming, text: str, chain: ChainRef, ctx: Context) -> ChainRequest | None:
-    mine = ctx.chains.entries_by_author(chain.id, msg.sender_id)
-    if not mine:
+def _match_cancel(
+    msg: Incoming, text: str, chains: Sequence[ChainRef], ctx: Context
+) -> ChainRequest | None:
+    """The 取消 goes to the newest chain with the sender's entries, or, when it names goods,
+    to the newest one whose entries it names."""
+    theirs = [(c, m) for c in chains if (m := ctx.chains.entries_by_author(c.id, msg.sender_id))]
+    if not theirs:
         return None
+    named = [(c, m) for c, m in theirs if names_entries(text, m, c.products)]
+    if not named and any(names_goods(text, c.products) for c in chains):
+        return None  # '菜包不要了' after their 菜包 line is gone: not their 鸡蛋 line
+    chain, mine = (named or theirs)[0]
     targets = cancel_targets(text, mine, chain.products)
     if not targets and not mentions_self(text):
         return None

@@ -18,6 +18,8 @@ FLAG_UNREADABLE = "unreadable"  # 待核实: the line could not be read; raw tex
 FLAG_POSSIBLE_DUPLICATE = "possible_duplicate"  # same line again: maybe the same household twice
 FLAG_SENTENCE = "sentence"  # ordered in a sentence, not through the chain
 FLAG_LATE = "late"  # arrived after the cut-off
+# Order chains a sentence order or a 取消 may belong to: a chat rarely runs more than three at once
+RECENT_CHAINS = 3
 # 待核实 with a reason (handlers.jielong.doubts): read, but not with confidence
 FLAG_DOUBT_NO_ADDRESS = "doubt:no_address"
 FLAG_DOUBT_UNKNOWN_ITEM = "doubt:unknown_item"
@@ -122,7 +124,11 @@ class ChainRepo(Protocol):
         """Store a new chain and return it."""
 
     def latest_chain(self, chat_id: str) -> ChainRef | None:
-        """The most recently opened order-list chain in this chat (for sentence orders, 取消)."""
+        """The most recently opened order-list chain in this chat."""
+
+    def recent_chains(self, chat_id: str) -> list[ChainRef]:
+        """The chat's order-list chains, most recently opened first (RECENT_CHAINS at most):
+        those a sentence order or a 取消 may belong to."""
 
     def seen_counts(self, chain_id: int, keys: Collection[str]) -> dict[str, int]:
         """How many copies of each line key were seen in this chain so far (absent = 0)."""

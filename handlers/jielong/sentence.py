@@ -15,7 +15,7 @@ from handlers.jielong.normalize import clean, halfwidth
 from handlers.jielong.phone import find_phone
 from handlers.jielong.products import default_product, match_product, units_of
 from handlers.jielong.quantity import NUM_RE, QTY, UNIT_RE, read_qty
-from handlers.jielong.repo import Item, ParsedEntry, Product, StoredEntry
+from handlers.jielong.repo import ChainRef, Item, ParsedEntry, Product, StoredEntry
 
 MAX_SENTENCE_CHARS = 120
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$", re.M)
@@ -50,8 +50,11 @@ def reply_part(text: str) -> str:
     return text
 
 
-def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry | None:
-    """An order typed as a sentence: address and quantities only; None if it is not one."""
+def parse_sentence_order(
+    text: str, products: Sequence[Product], *, named_only: bool = False
+) -> ParsedEntry | None:
+    """An order typed as a sentence: address and quantities only; None if it is not one.
+    With `named_only`, only when it names one of `products` (several chains are open)."""
     raw = text.strip()
     if not raw or len(raw) > MAX_SENTENCE_CHARS or raw.count("\n") > 2:
         return None
@@ -62,7 +65,9 @@ def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry 
     addr = find_address(h) or _room_clause(h)
     if addr is not None:
         h = h[: addr.start] + " " * (addr.end - addr.start) + h[addr.end :]
-    items = _items(h, products)
+    items = _items(h, products, named_only)
+    if named_only and not items:
+        return None
     if not items and _other_goods(h, products):
         return None  # 两盒降压药: a quantity, but not of anything this chain sells
     if not _is_order(h, addr is not None and addr.is_household, bool(items)):
@@ -79,6 +84,29 @@ def parse_sentence_order(text: str, products: Sequence[Product]) -> ParsedEntry 
         room=addr.room if addr else None,
         items=tuple(items),
     )
+
+
+def sentence_chain(text: str, chains: Sequence[ChainRef]) -> tuple[ChainRef, ParsedEntry | None]:
+    """The open chain a sentence order joins: with several open ('帮我报一份菜' while a 菜
+    chain and a 药 chain run), the newest whose goods it names; else the newest chain."""
+    if len(chains) > 1:
+        for chain in chains:
+            parsed = parse_sentence_order(text, chain.products, named_only=True)
+            if parsed is not None:
+                return chain, parsed
+    return chains[0], parse_sentence_order(text, chains[0].products)
+
+
+def names_entries(text: str, mine: Sequence[StoredEntry], products: Sequence[Product]) -> bool:
+    """'我那份菜取消': the text names the goods of one of these entries."""
+    h = halfwidth(text)
+    return any(_mentions(h, i.name, products) for e in mine for i in e.parsed.items)
+
+
+def names_goods(text: str, products: Sequence[Product]) -> bool:
+    """'菜包不要了': the text names one of a chain's products."""
+    h = halfwidth(text)
+    return any(_mentions(h, p.name, products) for p in products)
 
 
 def _room_clause(h: str) -> Address | None:
@@ -112,22 +140,23 @@ def _is_order(h: str, has_home: bool, has_qty: bool) -> bool:
     return False
 
 
-def _items(h: str, products: Sequence[Product]) -> list[Item]:
-    """Quantities in the chain's measure words (份 always), each with the product it names."""
+def _items(h: str, products: Sequence[Product], named_only: bool = False) -> list[Item]:
+    """Quantities in the chain's measure words (份 always), each with the product it names
+    (else the chain's default product, unless `named_only`)."""
     units = units_of(products) | {"份"}
     items: list[Item] = []
     for m in QTY.finditer(h):
         qty = None if m["bare"] or m["plus"] else read_qty(m)
         if qty is None or (qty.unit is not None and qty.unit not in units):
             continue
-        product = _product_near(h, m, products, qty.unit)
+        product = _product_near(h, m, products, qty.unit, named_only)
         if product is not None:
             items.append(Item(product.name, qty.value, qty.unit or product.unit))
     return items
 
 
 def _product_near(
-    h: str, m: re.Match[str], products: Sequence[Product], unit: str | None
+    h: str, m: re.Match[str], products: Sequence[Product], unit: str | None, named_only: bool
 ) -> Product | None:
     """The product named right after or before the quantity, else the default one."""
     after = re.match(r"\s*([^\W\d_]{1,8})", h[m.end() :])
@@ -143,7 +172,7 @@ def _product_near(
         found = match_product(piece, products) if piece.isalpha() else None
         if found is not None:
             return found
-    return default_product(products, unit)
+    return None if named_only else default_product(products, unit)
 
 
 def is_cancel(text: str) -> bool:
