@@ -12,7 +12,9 @@ only general causes were fixed (tests/jielong/test_regional_forms.py). H2 (needs
 blind by another author) was likewise scored at first sight, then only general causes it showed
 were fixed (offers 谁家要的自己来拿, workers' notices and replies, public reports, dialect and
 English phrasings, re-asks). H3 (orders from settings not in A–H2) was first read after H1's
-fixes and not tuned on.
+fixes and not tuned on. H5 (needs in situations not covered before: cold waves, power cuts,
+typhoons, a death at home; relatives and 楼长 writing for others, a child typing alone) was
+scored at first sight, then only general causes it showed were fixed (tests/needs/).
 
 Floors, counted as the issue counts them (an invented entry is an error, a lost one fails):
 orders ≥ 97 % exact in every REPLAY field, needs category ≥ 90 %, urgent recall ≥ 95 %.
@@ -53,6 +55,7 @@ FIRST_SIGHT = {
     "H1": "orders 74/101 (14 lost: two chains headed 接龍), needs 24/25, urgent 13/13",
     "H2": "needs 65/76, urgent 32/37, 20 needs invented",
     "H3": "orders 81/81 (78/81 before H1's fixes), needs 20/20 (a label 物資 read as 物资)",
+    "H5": "needs 66/90, urgent 26/33, 11 needs invented, orders 5/5",
 }
 
 
