@@ -128,7 +128,8 @@ def rejection(norm: str, feats: Features) -> str | None:
                 return kind
     if pats["reject.social"].search(norm) and not feats.present & {"item", "symptom", "topic"}:
         return "social"
-    smalltalk = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
+    chatty = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
+    smalltalk = chatty and not pats["inquiry"].search(norm)  # '…对了问一下，下批团购几时开'
     if smalltalk and not urgency(norm, None):
         return "smalltalk"
     return None

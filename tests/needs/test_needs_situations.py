@@ -26,6 +26,30 @@ CASES: list[tuple[str, str | None, bool]] = [
         None,
         False,
     ),
+    # Whether a door still opens, a clinic is open, one may go back for one's things: questions.
+    ("停电以后单元门的电子锁是不是就开不了了？送外卖的进不来", "咨询", False),
+    ("请问社区门诊这几天还开门吗？孩子下个月要打预防针", "咨询", False),
+    ("我们一家来走亲戚被封在这了，东西都在宾馆，可以回去取一下吗？", "咨询", False),
+    ("后天幼儿园还开园吗", "咨询", False),
+    ("团的肉终于到了，挺新鲜的哈哈。对了问一下，下次团购啥时候开啊", "咨询", False),
+    # Where to collect water, whether something is handed out, an exchange of goods: supplies.
+    ("停水两天了，家里喝的水都没了，请问在哪能打到水？", "物资", True),
+    ("天这么冷，居委会有没有棉被发啊", "物资", False),
+    ("家里有人不吃猪肉，发的菜包能不能给我们换成鸡蛋或者豆腐", "物资", False),
+    # Someone sent, a visit for one who cannot get down, rubbish taken down: help.
+    ("我妈糖尿病还偷偷吃甜的，怎么说都不听，社区能不能派个医生去说说她", "求助", False),
+    ("请问下周抗原还是每天测吗，我家老爷子瘫痪在床下不了楼，能不能上门给他测", "求助", False),
+    ("有没有志愿者可以帮忙把垃圾拿下去？我一个人住，这几天都没下过楼", "求助", False),
+    ("我家老人刚下楼倒垃圾，摔了一跤起不来", "就医", True),
+    # Someone shut in a lift is a rescue, even with water coming in.
+    ("我儿子被困在电梯里了，电梯井里在进水", "求助", True),
+    ("我爸一个人卡在3号楼电梯里了，电梯突然不动了", "求助", True),
+    # Paying a bill for someone is an errand; who will see to the meals is 送餐.
+    ("哪位志愿者能帮忙去营业厅交一下电费？钱我转你，我腿脚不好出不了门", "代买", False),
+    ("3单元有个独居的奶奶，儿子被拉去隔离了，这几天的饭谁能管一下", "送餐", True),
+    # A noise at night asked to be turned down, a fallen tree: reports.
+    ("楼上每天半夜一两点还在剁肉，吵得孩子睡不着，能不能请物业去说一下让他们小声点", "其他", False),
+    ("小区东门那棵大树倒了，横在路中间，车都出不去", "其他", False),
 ]
 
 
