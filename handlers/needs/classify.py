@@ -20,8 +20,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 _PLANNABLE = ("化疗", "弱势人群")
 _ACUTE = ("症状", "晕倒/摔倒", "分娩", "紧急求救", "正在发生的危险", "透析")
 # In a report ("people cough in the lift", "two people slipped on the ice at the door") these
-# are what the place does to passers-by, not a patient of the sender's own.
-_PASSERS_BY = ("症状", "晕倒/摔倒")
+# are what the place does to passers-by, not a patient of the sender's own; a suggestion for
+# lone elders in general ("建议给独居老人门口贴联系卡") names no one in need now.
+_PASSERS_BY = ("症状", "晕倒/摔倒", "弱势人群")
 
 
 @dataclass(frozen=True, slots=True)

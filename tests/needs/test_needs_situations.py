@@ -50,6 +50,33 @@ CASES: list[tuple[str, str | None, bool]] = [
     # A noise at night asked to be turned down, a fallen tree: reports.
     ("楼上每天半夜一两点还在剁肉，吵得孩子睡不着，能不能请物业去说一下让他们小声点", "其他", False),
     ("小区东门那棵大树倒了，横在路中间，车都出不去", "其他", False),
+    # Heavy bleeding, heatstroke with slurred speech, an eye that will not open: care, urgent.
+    ("我爸在楼下切西瓜把手划了，流了一地的血，按都按不住，5栋302", "就医", True),
+    ("隔壁单元那个独居的阿公满头大汗，说话含含糊糊的，是不是中暑了？", "就医", True),
+    ("我儿子踢球眼睛被沙子迷了，揉得通红睁不开，要不要去医院", "就医", True),
+    # A child alone with little food left; voice input writing 药 as 要.
+    (
+        "我是5号楼的小明 我爸爸妈妈都被送去隔离点了 家里就我一个人 冰箱里只剩两包饼干了",
+        "物资",
+        True,
+    ),
+    ("我用的是语音输入，我的降糖要只剩两天的了，能不能请志愿者帮我去药店买一盒", "代买", True),
+    # Old people in a flat this cold, or suddenly left with no one: in danger now.
+    (
+        "我是602老李的儿子，在外地。我爸妈都七十多了，暖气坏了，屋里才9度，能不能请物业去看看",
+        "求助",
+        True,
+    ),
+    ("5栋有户人家夫妻俩都被转运了，家里就剩一个85岁的老太太，这几天的饭谁来管一下", "送餐", True),
+    # Adult diapers are not infant formula; a suggestion about lone elders names no one in need.
+    ("我家老人瘫痪在床，纸尿裤快用完了，要成人纸尿裤，哪里能买到？", "物资", False),
+    ("建议给独居老人家门口都贴个联系卡，上次电话一直打不通，太危险了", "其他", False),
+    # A week of medicine left is not nearly gone; can't buy it, someone fetch it: an errand.
+    (
+        "我爸的降压药还剩一个星期的量，我在外地买不到，能不能麻烦志愿者帮忙去医院开一下",
+        "代买",
+        False,
+    ),
 ]
 
 
