@@ -20,8 +20,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 _PLANNABLE = ("化疗", "弱势人群")
 _ACUTE = ("症状", "晕倒/摔倒", "分娩", "紧急求救", "正在发生的危险", "透析")
 # In a report ("people cough in the lift", "two people slipped on the ice at the door") these
-# are what the place does to passers-by, not a patient of the sender's own.
-_PASSERS_BY = ("症状", "晕倒/摔倒")
+# are what the place does to passers-by, not a patient of the sender's own; a suggestion for
+# lone elders in general ("建议给独居老人门口贴联系卡") names no one in need now.
+_PASSERS_BY = ("症状", "晕倒/摔倒", "弱势人群")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,8 @@ def rejection(norm: str, feats: Features) -> str | None:
                 return kind
     if pats["reject.social"].search(norm) and not feats.present & {"item", "symptom", "topic"}:
         return "social"
-    smalltalk = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
+    chatty = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
+    smalltalk = chatty and not pats["inquiry"].search(norm)  # '…对了问一下，下批团购几时开'
     if smalltalk and not urgency(norm, None):
         return "smalltalk"
     return None

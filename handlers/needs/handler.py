@@ -17,6 +17,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.needs.answers import answered_before, stated_before
 from handlers.needs.classify import classify_text, is_metoo, leads_metoo, split_quote
+from handlers.needs.followup import follows_up
 from handlers.needs.lexicon import clean, lexicon
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
@@ -110,6 +111,8 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
         return None  # asked again after someone answered it in the group
     if draft is not None and stated_before(msg, draft, ctx):
         return None  # a notice or statement above it already answers it
+    if draft is not None and follows_up(msg, draft, ctx):
+        return None  # the same household chasing the need it already asked
     return draft
 
 

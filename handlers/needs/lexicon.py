@@ -97,7 +97,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     patterns = {f"reject.{k}": _compile(v, named) for k, v in raw["reject"].items()}
     patterns |= {
         k: _compile([_expand(w, named) for w in raw["signal"][k]], named)
-        for k in ("question", "topic", "info", "ask", "own", "report")
+        for k in ("question", "topic", "info", "ask", "own", "report", "inquiry")
     }
     patterns["item"] = _compile(raw["lists"]["items"], named)
     patterns["symptom"] = _compile(raw["symptom"]["cues"], named)

@@ -1,0 +1,67 @@
+"""A household chasing its own open need adds no second need; a new trouble still does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.routes import dispatch
+from tests.fakes_needs import T0, World, message
+
+
+def say(world: World, text: str, sender: str, minutes: int) -> None:
+    dispatch(message(text, sender=sender, at=T0 + timedelta(minutes=minutes)), world.ctx())
+
+
+def needs(world: World) -> list[tuple[str, str, bool]]:
+    return [(n.sender_id, n.draft.category, n.draft.urgent) for n in world.needs.list_needs()]
+
+
+def test_a_chase_after_a_report_is_not_a_second_need() -> None:
+    world = World()
+    say(world, "8号楼楼道里的暖气管爆了，水一直往楼下灌", "r_a", 0)
+    say(world, "打物业电话没人接，谁快来帮帮忙", "r_a", 2)
+    assert needs(world) == [("r_a", "其他", True)]
+
+
+def test_asking_again_with_the_drug_named_is_the_same_need() -> None:
+    world = World()
+    say(world, "我妈的降糖药明天就吃完了，谁能帮忙去药店买一盒", "r_a", 0)
+    say(world, "药名叫二甲双胍缓释片，医保卡我放门口", "r_a", 4)
+    say(world, "还有志愿者能帮忙吗，急", "r_a", 200)
+    assert needs(world) == [("r_a", "代买", True)]
+
+
+def test_worse_news_or_a_second_report_is_a_need_of_its_own() -> None:
+    world = World()
+    say(world, "我家孩子咳嗽好几天了，哪里能买到止咳糖浆？", "r_a", 0)
+    say(world, "孩子现在喘不上气，嘴唇发紫了", "r_a", 30)
+    say(world, "3号楼楼道灯坏了", "r_b", 40)
+    say(world, "3号楼门口的井盖也没盖，晚上很危险", "r_b", 41)
+    assert [n[:2] for n in needs(world)] == [
+        ("r_a", "物资"),
+        ("r_a", "就医"),
+        ("r_b", "其他"),
+        ("r_b", "其他"),
+    ]
+
+
+def test_another_household_asking_the_same_is_still_a_need() -> None:
+    world = World()
+    say(world, "我家没有米了，谁家能匀一点", "r_a", 0)
+    say(world, "我家米也吃完了，谁能帮帮忙", "r_b", 3)
+    assert [n[0] for n in needs(world)] == ["r_a", "r_b"]
+
+
+def test_a_private_conversation_keeps_every_request() -> None:
+    world = World()
+    for minutes in (0, 5):
+        dispatch(
+            message(
+                "请帮忙代买一盒降压药",
+                sender="r_a",
+                is_group=False,
+                at=T0 + timedelta(minutes=minutes),
+            ),
+            world.ctx(),
+        )
+    assert len(world.needs.list_needs()) == 2
