@@ -38,7 +38,11 @@ _ASKS_TIME = re.compile(
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|搁哪|哪块|哪点|什么地方|啥地方|啥子地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
-_GIVES_PLACE = re.compile(r"门|楼下|门口|中心|驿站|广场|处|站|室|口|号楼|栋|幢|层")
+# '2号楼架空层', '5栋大厅' name a place; '十号楼一单元三零二' is a household's address
+_GIVES_PLACE = re.compile(
+    r"门|楼下|门口|中心|驿站|广场|处|站|室|口|架空层|底层"
+    r"|(?:号楼|栋|幢)(?!\s*[\d一二三四五六七八九十零〇两])"
+)
 _ASKS_END = re.compile(r"到几点|几点结束|几点截止|几点关|做到|until")
 _GIVES_END = re.compile(r"(?:到|至|~|-|—)\s*(?:[上下]午|晚上)?\s*\d|结束|截止|为止|\d\s*点前|until")
 _YES_NO = re.compile(
@@ -159,9 +163,18 @@ def stated_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
         return False  # '我家老人…' is this household's own situation
     since = msg.received_at - ANSWER_WINDOW
     lines = ctx.chat_log.recent_lines(msg.chat_id, since, excluding=msg.sender_id)
+    said = (split_quote(clean(line.text))[1] for line in lines if line.at <= msg.received_at)
+    return any(not _is_order(text) and _states(question, text) for text in said)
+
+
+def _is_order(text: str) -> bool:
+    """A 接龙 post or an order typed as a sentence lists what people want, it informs no one:
+    '鲜鸡蛋 30枚/箱' above '请问这个鸡蛋是哪儿的蛋？' does not answer it."""
+    norm, patterns = normalise(text), lexicon().patterns
     return any(
-        line.at <= msg.received_at and _states(question, split_quote(clean(line.text))[1])
-        for line in lines
+        patterns[f"reject.{kind}"].search(line)
+        for kind in ("jielong", "order")
+        for line in norm.splitlines()
     )
 
 

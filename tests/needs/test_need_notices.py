@@ -136,3 +136,12 @@ def test_a_notice_handled_by_another_process_is_found_in_storage(tmp_path: Path)
     second.say("r1", "请问明天抗原检测在哪里做啊？")
     second.say("r2", "请问明天抗原检测在哪里做啊？", chat="g2")
     assert second.needs() == [("g2", "r2", "咨询", False)]
+
+
+def test_an_order_list_or_a_sentence_order_answers_no_question(chat: Chat) -> None:
+    """A 接龙 names the goods and many addresses, and a sentence order an address: neither
+    tells anyone where the goods come from or where to go."""
+    chat.say("w1", "#接龙\n高山土豆 10斤/袋 25元/袋\n\n1. 3号楼2单元501 王 1袋")
+    chat.say("r1", "土豆给我记两袋，七号楼一单元三零一")
+    chat.say("r2", "请问这个土豆是哪里的土豆？")
+    assert [sender for _, sender, _, _ in chat.needs()] == ["r2"]
