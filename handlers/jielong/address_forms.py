@@ -84,7 +84,9 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "unit",
-        re.compile(rf"(?<![\d.])(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*{_USUF}\s*{_DASH}?\s*{_ROOM_PART}"),
+        re.compile(
+            rf"(?<![\d.])(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*{_USUF}\s*{_PAUSE}?\s*{_ROOM_PART}"
+        ),
     ),
     ("floor_door", re.compile(rf"(?<![\d.]){_FLOOR_DOOR}")),  # 12楼1号 → room 1201
     (

@@ -122,8 +122,9 @@ def _classify(w: Work, start: int, end: int, products: tuple[Product, ...]) -> N
     named = w.name is not None
     if s < e:
         _classify_trimmed(w, s, e, products)
-    if not named and w.name is not None and (s, e) != (start, end) and all(w.used[s:e]):
+    if not named and w.name == w.o[s:e] and (s, e) != (start, end) and all(w.used[s:e]):
         w.name = w.o[start:end]  # 'Lily🌸', '小鱼🐟': an emoji in a nickname stays in it
+        # (only when the name is the whole word: in '张阿姨两袋🙏' the 🙏 follows a quantity)
     if s >= e or all(w.used[s:e]):  # decoration beside what was read, never a note
         w.take(start, s)
         w.take(e, end)

@@ -133,7 +133,13 @@ def lexicon() -> Lexicon:
         return build_lexicon(tomllib.load(fh))
 
 
-_SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# Spaces between Chinese characters, or between one and punctuation (after NFKC: '，' is ','):
+# '小 罗 ， 我' reads as '小罗,我' whichever way the resident or the keyboard spaced it.
+_HAN = "\u4e00-\u9fff"
+_PUNCT = ",.!?;:、。…~"
+_SPACE_IN_CHINESE = re.compile(
+    rf"(?<=[{_HAN}])\s+(?=[{_HAN}{_PUNCT}])|(?<=[{_PUNCT}])\s+(?=[{_HAN}])"
+)
 
 
 def clean(text: str) -> str:
@@ -143,6 +149,7 @@ def clean(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Text for matching: NFKC (full-width forms), traditional → simplified, lower-case, and no
-    spaces between Chinese characters ('独 居 老 人', typed a character at a time)."""
+    spaces between Chinese characters ('独 居 老 人', typed a character at a time) nor beside
+    punctuation between them ('药店 ， 带一盒')."""
     folded = unicodedata.normalize("NFKC", clean(text))
     return _SPACE_IN_CHINESE.sub("", folded.translate(lexicon().t2s)).lower()
