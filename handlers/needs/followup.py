@@ -3,7 +3,8 @@
 '暖气片爆了，水往楼下流' and two minutes later '物业电话打不通，快来人啊';
 '孩子烧到39度，谁家有退烧药' and then '求一瓶布洛芬，在线等': the same household
 asks again for what it already asked, in other words or with a name added. The
-first message stays the need; the chase adds none.
+first message stays the need; the chase adds to it: workers are told what it says (the
+drug's name, 快来人啊), the resident that it reached them.
 """
 
 from __future__ import annotations
@@ -11,25 +12,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.context import Context
-from handlers.needs.repo import NeedDraft
+from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Incoming
 
 FOLLOW_UP_WINDOW = timedelta(hours=6)
 
 
-def follows_up(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
-    """True when `draft` repeats or chases the sender's newest open need in this group chat.
+def chased_need(msg: Incoming, draft: NeedDraft, ctx: Context) -> StoredNeed | None:
+    """The sender's newest open need in this group chat when `draft` repeats or chases it.
 
     Like a question answered in the group (answers.py), only a group is read this way: in a
     1:1 conversation every message is put to the workers, who read the whole thread."""
     if not msg.is_group:
-        return False
+        return None
     since = msg.received_at - FOLLOW_UP_WINDOW
     for need in ctx.needs.recent_needs(msg.chat_id, since):
         if need.sender_id == msg.sender_id:
-            return need.status in OPEN_NEED_STATUSES and same_need(need.draft, draft)
-    return False
+            chased = need.status in OPEN_NEED_STATUSES and same_need(need.draft, draft)
+            return need if chased else None
+    return None
 
 
 def same_need(first: NeedDraft, again: NeedDraft) -> bool:

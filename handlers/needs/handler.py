@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.needs.answers import answered_before, stated_before
 from handlers.needs.classify import classify_text, is_metoo, leads_metoo, split_quote
-from handlers.needs.followup import follows_up
+from handlers.needs.followup import chased_need
 from handlers.needs.lexicon import clean, lexicon
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
@@ -111,8 +111,8 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
         return None  # asked again after someone answered it in the group
     if draft is not None and stated_before(msg, draft, ctx):
         return None  # a notice or statement above it already answers it
-    if draft is not None and follows_up(msg, draft, ctx):
-        return None  # the same household chasing the need it already asked
+    if draft is not None and (chased := chased_need(msg, draft, ctx)) is not None:
+        return replace(draft, adds_to=chased.id)  # the same household chasing its need
     return draft
 
 
@@ -146,10 +146,24 @@ def urgent_notice(need: StoredNeed, who: str) -> NotifyWorkers:
 
 
 def handle_need(msg: Incoming, draft: NeedDraft, ctx: Context) -> list[Action]:
-    """Store the need (status new), acknowledge with its ticket, alert workers if urgent."""
+    """Store the need (status new), acknowledge with its ticket, alert workers if urgent;
+    a chase of an open need is passed on to the workers under that need's ticket."""
+    if draft.adds_to is not None:
+        return _added(msg, draft.adds_to, draft, ctx)
     need = ctx.needs.add_need(msg.chat_id, msg.sender_id, draft, at=msg.received_at)
     log.info("need #%s category=%s urgent=%s", need.id, draft.category, draft.urgent)
     actions: list[Action] = [_ack(msg, need)]
     if draft.urgent:
         actions.append(urgent_notice(need, _who(msg, ctx)))
     return actions
+
+
+def _added(msg: Incoming, ticket: int, draft: NeedDraft, ctx: Context) -> list[Action]:
+    """'要的是苯磺酸氨氯地平片' after '谁能帮忙去药店开药': no second ticket, nothing lost."""
+    log.info("need #%s added to by %s", ticket, msg.sender_id)
+    text = texts.NEED_ADDED_WORKERS.format(ticket=ticket, who=_who(msg, ctx), text=draft.text)
+    dedupe = f"need:{ticket}:added:{msg.msg_id}"
+    return [
+        Reply(texts.NEED_ADDED_ACK.format(ticket=ticket)),
+        NotifyWorkers(text=text, urgent=draft.urgent, dedupe_key=dedupe),
+    ]

@@ -24,6 +24,7 @@ class NeedDraft:
     item: str | None = None
     for_whom: str | None = None  # 独居老人, 孕妇, 残疾, 隔离, ...
     reasons: tuple[str, ...] = ()
+    adds_to: int | None = None  # the sender's open need (ticket) this message chases
 
 
 @dataclass(frozen=True, slots=True)

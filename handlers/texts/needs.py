@@ -19,6 +19,10 @@ NEED_URGENT_WORKERS = (
     "判断依据：{reasons}\n接单请回复：接单 {ticket}"
 )
 
+NEED_ADDED_ACK = "已补充到 #{ticket}，已转告社区工作人员"
+
+NEED_ADDED_WORKERS = "【需求 #{ticket} 补充】{who}\n{text}\n接单请回复：接单 {ticket}"
+
 NEED_WHO_UNKNOWN = "未登记住户"
 
 NEED_NOT_FOUND = "没有编号 #{ticket} 的需求（或不是本社区的）。发送“查看需求”看未办结的需求。"

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
 
 from handlers.routes import dispatch
+from models.need import Need
+from tests.campaign_support import Chat_, Person, new_factory, seed
 from tests.fakes_needs import T0, World, message
 
 
@@ -65,3 +70,19 @@ def test_a_private_conversation_keeps_every_request() -> None:
             world.ctx(),
         )
     assert len(world.needs.list_needs()) == 2
+
+
+def test_a_chase_reaches_the_workers_under_the_first_ticket(tmp_path: Path) -> None:
+    """Through the real pipeline: the chase naming the drug is passed on to
+    the worker with the first ticket; the resident hears it arrived; no second ticket."""
+    factory = new_factory(tmp_path)
+    seed(factory, [Person("r_a", "周", "6", "2", "301")], ["g1"])
+    chat = Chat_(factory)
+    first = chat.send("g1", "r_a", "我爸的降压药后天就吃完了，谁能帮忙去药店买一盒")
+    again = chat.send("g1", "r_a", "还没人回吗？求帮忙买一盒硝苯地平控释片，医保卡放门口鞋柜上")
+    with factory() as db:
+        tickets = [n.id for n in db.scalars(select(Need))]
+    assert len(tickets) == 1 and f"#{tickets[0]}" in first
+    assert again == f"已补充到 #{tickets[0]}，已转告社区工作人员"
+    told = [n.text for n in chat.notices(target="w1")]
+    assert any(f"#{tickets[0]} 补充" in t and "硝苯地平控释片" in t for t in told), told
