@@ -83,3 +83,16 @@ def test_litres_written_as_gongsheng_are_a_pack_size_not_the_product() -> None:
     post = parse_jielong("#接龍\n團購：鮮奶 2公升裝 $32/支\n\n1. 第5座20樓07室 Peter Chan 鮮奶×2")
     assert post is not None
     assert [(p.name, p.unit, p.spec) for p in post.products] == [("鮮奶", "支", "2公升裝")]
+
+
+def test_a_bracketed_list_of_contents_is_not_the_product(tmp_path: Path) -> None:
+    """The goods are the title's: what the pack holds, listed in brackets, names no product."""
+    post = (
+        "#接龙\n🍎爱心水果箱🍎\n每箱约10斤（苹果、香蕉、橙子等）45元/箱\n\n"
+        "1. 2-301 李 1箱\n"
+        "2. 5栋2单元702 陈 2"
+    )
+    assert read(tmp_path, post) == [
+        ("2", None, "301", "李", [("爱心水果箱", 1, "箱")], None),
+        ("5", "2", "702", "陈", [("爱心水果箱", 2, "箱")], None),
+    ]
