@@ -96,3 +96,19 @@ def test_a_bracketed_list_of_contents_is_not_the_product(tmp_path: Path) -> None
         ("2", None, "301", "李", [("爱心水果箱", 1, "箱")], None),
         ("5", "2", "702", "陈", [("爱心水果箱", 2, "箱")], None),
     ]
+
+
+def test_pinyin_homophones_of_building_and_unit_words(tmp_path: Path) -> None:
+    """动 for 栋, 号漏 for 号楼, 丹元 for 单元 are read as meant; 动 with no unit or room
+    after it names no building, so it stays in a note."""
+    post = (
+        "#接龙\n东北大米 50元/袋\n\n"
+        "1. 7动2单元1101 孙 1袋\n"
+        "2. 4号漏3丹元602 钱 2袋\n"
+        "3. 9-1-301 周 1袋 上周2动手术"
+    )
+    assert read(tmp_path, post) == [
+        ("7", "2", "1101", "孙", [("东北大米", 1, "袋")], None),
+        ("4", "3", "602", "钱", [("东北大米", 2, "袋")], None),
+        ("9", "1", "301", "周", [("东北大米", 1, "袋")], "上周2动手术"),
+    ]
