@@ -78,10 +78,11 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "village",  # 三组17号: the village group is the building, the house number the room
+        # 三组17号, 3排5号: the village group or row is the building, the house number the room
+        "village",
         re.compile(
-            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队)\s*"
-            rf"(?P<r>\d{{1,4}}|{_CN}{{1,4}})\s*[号號]"
+            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队|排)\s*"
+            rf"(?P<r>\d{{1,4}}|{_CN}{{1,4}})\s*[号號](?![楼樓院])"
         ),
     ),
     (

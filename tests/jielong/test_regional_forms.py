@@ -112,3 +112,12 @@ def test_pinyin_homophones_of_building_and_unit_words(tmp_path: Path) -> None:
         ("4", "3", "602", "钱", [("东北大米", 2, "袋")], None),
         ("9", "1", "301", "周", [("东北大米", 1, "袋")], "上周2动手术"),
     ]
+
+
+def test_a_village_row_is_the_building_and_the_house_number_the_room(tmp_path: Path) -> None:
+    """排 counts rows of houses like 组 counts groups; a tray of eggs (2排) stays a quantity."""
+    post = "#接龙\n土鸡蛋 25元/排\n\n1. 4排9号 白 鸡蛋2排\n2. 六排12号 海 1排"
+    assert read(tmp_path, post) == [
+        ("4", None, "9", "白", [("鸡蛋", 2, "排")], None),
+        ("6", None, "12", "海", [("土鸡蛋", 1, "排")], None),
+    ]
