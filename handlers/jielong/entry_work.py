@@ -12,9 +12,15 @@ from handlers.jielong.address import Address
 from handlers.jielong.items import pack_only
 from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import is_decorative, is_punctuation_only, strip_enclosing
-from handlers.jielong.products import default_product, match_product, product_of_pack
-from handlers.jielong.quantity import Pair
+from handlers.jielong.products import (
+    default_product,
+    match_product,
+    product_by_spec,
+    product_of_pack,
+)
+from handlers.jielong.quantity import Pair, Qty
 from handlers.jielong.repo import Item, Product
+from handlers.jielong.spec import counted_pack
 
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
 _TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
@@ -48,7 +54,7 @@ def items_of(w: Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], 
         pairs = [Pair(None, None)]
     items: list[Item] = []
     resolved = True
-    for pair in pairs:
+    for pair in (_pack_count(p, products) for p in pairs):
         unit = pair.qty.unit if pair.qty else None
         product = _product(pair, products, unit)
         name = pair.name or (product.name if product else "")
@@ -58,13 +64,25 @@ def items_of(w: Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], 
     return tuple(items), resolved
 
 
+def _pack_count(pair: Pair, products: tuple[Product, ...]) -> Pair:
+    """'冷面500g×4袋' with no other count, in a chain selling 冷面 by the 袋: 冷面500g × 4 袋."""
+    split = counted_pack(pair.name) if pair.name and pair.qty is None else None
+    if split is None:
+        return pair
+    item, count, pack = split
+    product = _product(Pair(item, None), products, None)
+    if product is None or product.unit != pack:
+        return pair
+    return Pair(item, Qty(float(count), pack))
+
+
 def _product(pair: Pair, products: tuple[Product, ...], unit: str | None) -> Product | None:
     """The catalogue product an item means: by name, by its pack size, or the default."""
     if pair.name is None:
         return default_product(products, unit)
     if pack_only(pair.name):
         return product_of_pack(pair.name, products)
-    return match_product(pair.name, products)
+    return match_product(pair.name, products) or product_by_spec(pair.name, products)
 
 
 def note_of(w: Work) -> str | None:

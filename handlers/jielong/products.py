@@ -109,6 +109,14 @@ def units_of(products: Sequence[Product]) -> set[str]:
     return {p.unit for p in products if p.unit}
 
 
+def product_by_spec(written: str, products: Sequence[Product]) -> Product | None:
+    """The one product whose announced pack size the written item carries ('芒果5斤装' →
+    'Mango 贵妃芒 5斤装' when no other product comes in 5斤装), else None."""
+    text = squash(written)
+    same = [p for p in products if p.spec and p.spec in text]
+    return same[0] if len({squash(p.name) for p in same}) == 1 else None
+
+
 def product_of_pack(pack: str, products: Sequence[Product]) -> Product | None:
     """The product announced with this pack size ('10斤装' → 东北大米 10斤装), else the default."""
     written = squash(pack)

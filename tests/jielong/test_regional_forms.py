@@ -121,3 +121,33 @@ def test_a_village_row_is_the_building_and_the_house_number_the_room(tmp_path: P
         ("4", None, "9", "白", [("鸡蛋", 2, "排")], None),
         ("6", None, "12", "海", [("土鸡蛋", 1, "排")], None),
     ]
+
+
+def test_a_count_of_packs_after_the_content_is_the_quantity(tmp_path: Path) -> None:
+    """挂面500g×3包 in a chain selling 挂面 by the 包 is three packs of 挂面500g; a case of
+    可乐600ml*24瓶 sold by the 箱 stays one case."""
+    post = (
+        "#接龙\n挂面 500g/包 6元/包\n香油 400ml 20元/瓶\n可乐 600ml*24瓶 45元/箱\n\n"
+        "1. 3-201 李 挂面500g×3包\n"
+        "2. 5-402 周 可乐600ml*24瓶\n"
+        "3. 6-101 吴 香油400ml*2瓶"
+    )
+    assert read(tmp_path, post) == [
+        ("3", None, "201", "李", [("挂面500g", 3, "包")], None),
+        ("5", None, "402", "周", [("可乐600ml*24瓶", 1, "箱")], None),
+        ("6", None, "101", "吴", [("香油400ml", 2, "瓶")], None),
+    ]
+
+
+def test_an_item_with_a_products_pack_size_takes_its_unit(tmp_path: Path) -> None:
+    """The price list names the goods in English and Chinese; the resident writes another word
+    for them with the pack size only that product comes in."""
+    post = (
+        "#Group Note\nApple 红富士 10斤装 50元/箱\nPear 雪梨 3元/个\n\n"
+        "1. 2-302 孙 苹果10斤装×2\n"
+        "2. 4-101 钱 雪梨x5"
+    )
+    assert read(tmp_path, post) == [
+        ("2", None, "302", "孙", [("苹果10斤装", 2, "箱")], None),
+        ("4", None, "101", "钱", [("雪梨", 5, "个")], None),
+    ]
