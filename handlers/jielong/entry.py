@@ -31,6 +31,7 @@ from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 
 log = logging.getLogger(__name__)
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'.\-]*")
 _MORE_LATIN = re.compile(r"(?: [A-Z][A-Za-z'.\-]*){1,2}(?=\s|$|[^\x00-\x7f])")
 
@@ -220,6 +221,12 @@ def _classify_word(w: Work, start: int, end: int, text: str, products: tuple[Pro
     if w.name is None and _name_slot(w, start, text):
         end = _latin_name_end(w, end, text)
         w.name = w.o[start:end].strip()
+        w.unsure_name = before_addr and _CJK_WORD.fullmatch(text) is not None
+        w.unsure_name = w.unsure_name and not looks_like_person(text)
+        w.take(start, end)
+    elif w.unsure_name and not w.pairs and w.pending is None and looks_like_person(text):
+        w.name = w.o[start:end].strip()  # the estate's name came first: dropped
+        w.unsure_name = False
         w.take(start, end)
 
 

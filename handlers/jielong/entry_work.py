@@ -39,6 +39,9 @@ class Work:
     pairs: list[Pair] = field(default_factory=list)
     pending: str | None = None  # an item named without a count, waiting for one
     mention: str | None = None  # '@小熊' before the address: the name if none is written
+    # a word before the address taken as the name though it does not look like a person
+    # ('金山碧水8座1203 黄依姆'): the estate's name, if a person's name follows the address
+    unsure_name: bool = False
 
     def take(self, start: int, end: int) -> None:
         self.used[start:end] = b"\x01" * (end - start)

@@ -151,3 +151,19 @@ def test_an_item_with_a_products_pack_size_takes_its_unit(tmp_path: Path) -> Non
         ("2", None, "302", "孙", [("苹果10斤装", 2, "箱")], None),
         ("4", None, "101", "钱", [("雪梨", 5, "个")], None),
     ]
+
+
+def test_an_estate_name_without_an_estate_word_before_the_address(tmp_path: Path) -> None:
+    """A place name before the address and a person's name after it: the person is the name.
+    A person's name written first stays the name."""
+    post = (
+        "#接龙\n草莓 30元/盒\n\n"
+        "1. 翠湖春晓5栋802 陈阿姨 草莓2盒\n"
+        "2. 江南明珠 7-1-302 刘 1盒\n"
+        "3. 吴小梅 3-101 2盒 放门口"
+    )
+    assert read(tmp_path, post) == [
+        ("5", None, "802", "陈阿姨", [("草莓", 2, "盒")], None),
+        ("7", "1", "302", "刘", [("草莓", 1, "盒")], None),
+        ("3", None, "101", "吴小梅", [("草莓", 2, "盒")], "放门口"),
+    ]
