@@ -70,7 +70,10 @@ def _by_containment(
 
 
 def _by_overlap(written: str, products: Sequence[Product]) -> Product | None:
-    """The single product sharing the longest run (≥ 2 characters) with the written name."""
+    """The single product sharing the longest run (≥ 2 characters) with the written name; a word
+    in Latin letters only matches whole ('Mark' shares 'ma' with 'Mango' and is no mango)."""
+    if written.isascii() and written.isalpha():
+        return None
     best: list[Product] = []
     best_len = 1
     for p in products:

@@ -167,3 +167,16 @@ def test_an_estate_name_without_an_estate_word_before_the_address(tmp_path: Path
         ("7", "1", "302", "刘", [("草莓", 1, "盒")], None),
         ("3", None, "101", "吴小梅", [("草莓", 2, "盒")], "放门口"),
     ]
+
+
+def test_an_english_name_sharing_letters_with_a_product_is_a_name(tmp_path: Path) -> None:
+    """'Mark' shares two letters with 'Mango' and is still the resident, not a mango."""
+    post = (
+        "#Group Note\nMango 芒果 8元/个\nCoconut 椰青 10元/个\n\n"
+        "1. 3-2-501 Mark 椰青x3\n"
+        "2. 6-1-202 Colin 芒果x2"
+    )
+    assert read(tmp_path, post) == [
+        ("3", "2", "501", "Mark", [("椰青", 3, "个")], None),
+        ("6", "1", "202", "Colin", [("芒果", 2, "个")], None),
+    ]
