@@ -180,3 +180,24 @@ def test_an_english_name_sharing_letters_with_a_product_is_a_name(tmp_path: Path
         ("3", "2", "501", "Mark", [("椰青", 3, "个")], None),
         ("6", "1", "202", "Colin", [("芒果", 2, "个")], None),
     ]
+
+
+def test_a_post_copied_on_a_pc_with_its_sender_and_time_above(tmp_path: Path) -> None:
+    """WeChat for PC puts '李娜 9:05' above a copied message: the repost is still a repost, its
+    new line is the sender's and comes before a later sentence order."""
+    head = "#接龙\n大米 50元/袋\n\n1. 3-2-201 王 1袋"
+    factory = new_factory(tmp_path)
+    seed(factory, [Person("u1", "王", "3", "2", "201")], ["g1"])
+    chat = Chat_(factory)
+    chat.send("g1", "u1", head)
+    chat.send("g1", "u2", f"李娜 9:05\n{head}\n2. 5-1-302 赵 2袋")
+    chat.send("g1", "u3", "帮我也报一袋，8栋603")
+    with factory() as db:
+        rows = db.scalars(select(ChainEntry).order_by(ChainEntry.seq))
+        assert [(e.seq, e.author_id, e.room) for e in rows] == [
+            (1, "u1", "201"),
+            (2, "u2", "302"),
+            (3, "u3", "603"),
+        ]
+    assert parse_jielong("王丽 2022/11/2 18:50\n#接龙 鱼丸 18元/袋\n1. 3座1201 林 2袋") is not None
+    assert parse_jielong("王丽 18:50\n明天几点到货？") is None
