@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from handlers.jielong.address import find_address, lane_before
 from handlers.jielong.entry_work import Work, explicit, items_of, named, note_of
-from handlers.jielong.items import Run, describes_goods, read_run
+from handlers.jielong.items import Run, coded_pair, describes_goods, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
@@ -141,6 +141,11 @@ def _classify_trimmed(w: Work, start: int, end: int, products: tuple[Product, ..
         if _kaomoji_name(w, end, text):
             w.name = w.o[start:end]
             w.take(start, end)
+        return
+    coded = coded_pair(text, products)
+    if coded is not None:  # 'A1 C2': a lettered menu's codes with their counts
+        _add_pairs(w, [coded], products, start)
+        w.take(start, end)
         return
     run = read_run(text, products)
     if run is not None and not _remark(w, run, text, products):

@@ -201,3 +201,16 @@ def test_a_post_copied_on_a_pc_with_its_sender_and_time_above(tmp_path: Path) ->
         ]
     assert parse_jielong("王丽 2022/11/2 18:50\n#接龙 鱼丸 18元/袋\n1. 3座1201 林 2袋") is not None
     assert parse_jielong("王丽 18:50\n明天几点到货？") is None
+
+
+def test_letters_of_a_lettered_menu_with_counts(tmp_path: Path) -> None:
+    """A chain selling A套餐 and B套餐: 'A2 B1' is two of A and one of B; in a chain without a
+    lettered menu 'N95' stays the name of the goods."""
+    menu = "#接龙\nA套餐 30元/份\nB套餐 45元/份\n\n1. 7-2-1101 黎 A2 B1"
+    masks = "#接龙\nN95口罩 5元/个\n\n1. 7-2-1101 黎 N95 x10"
+    for part in ("menu", "masks"):
+        (tmp_path / part).mkdir()
+    assert read(tmp_path / "menu", menu) == [
+        ("7", "2", "1101", "黎", [("A", 2, "份"), ("B", 1, "份")], None)
+    ]
+    assert read(tmp_path / "masks", masks) == [("7", "2", "1101", "黎", [("N95", 10, "个")], None)]
