@@ -114,13 +114,14 @@ def _only_decoration(prefix: str) -> bool:
 
 
 def _suffix_ok(m: re.Match[str], text: str) -> bool:
-    """Plain 号 / 楼 without a room are a house number only at the line's start or after 弄."""
+    """Plain 号 / 楼 without a room are a house number only at the line's start or after 弄;
+    a typed 动 (for 栋) is a building only with a unit or room after it."""
     suffix = m["bs"]
     if m["r"] or m["u"] or m["fl"] or m["side"]:
         return not (suffix in ("楼", "樓") and m["b"] and not m["b"].isdigit())
     if suffix in ("号", "號"):
         return _HOUSE_OK_BEFORE.search(text[: m.start()]) is not None
-    return suffix not in ("楼", "樓", "#")
+    return suffix not in ("楼", "樓", "#", "动")
 
 
 def lane_before(text: str, start: int) -> int | None:

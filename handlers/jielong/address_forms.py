@@ -16,9 +16,11 @@ _CN = "[一二三四五六七八九十]"
 _DASH = r"[-－—–~～]"
 _DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
 _PAUSE = r"[-－—–~～，,、]"  # between the parts of a suffixed address: voice input adds commas
-_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号栋|号幢|号座|栋|棟|幢|座|塔|号|號|#|楼|樓)"
+# Pinyin input's homophones read as meant: 好楼, 号搂, 号漏 for 号楼, 动 for 栋, 单远, 丹元
+# for 单元; 动 alone names no building (address._suffix_ok wants a unit or room after it).
+_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号漏|号栋|号幢|号座|栋|棟|动|幢|座|塔|号|號|#|楼|樓)"
 # 门洞 / 楼洞: the entrance of a stair in the north-east, the unit (5号楼1门洞302)
-_USUF = r"(?:单元|單元|单远|单圆|单原|单园|梯|[门門楼樓]洞|门(?!口|岗|卫|前|外))"
+_USUF = r"(?:单元|單元|单远|单圆|单原|单园|丹元|梯|[门門楼樓]洞|门(?!口|岗|卫|前|外))"
 ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
 # 六零二 (spoken digit by digit), 六百零三, 一千零二: after 号楼 or 单元 only
 _CN_ROOM = (
@@ -76,10 +78,11 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "village",  # 三组17号: the village group is the building, the house number the room
+        # 三组17号, 3排5号: the village group or row is the building, the house number the room
+        "village",
         re.compile(
-            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队)\s*"
-            rf"(?P<r>\d{{1,4}}|{_CN}{{1,4}})\s*[号號]"
+            rf"(?<![\d.])(?P<b>\d{{1,2}}|{_CN}{{1,3}})\s*(?:组|队|排)\s*"
+            rf"(?P<r>\d{{1,4}}|{_CN}{{1,4}})\s*[号號](?![楼樓院])"
         ),
     ),
     (

@@ -30,6 +30,9 @@ _HEADER_TAG = re.compile(
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、)]\s*")
 _PIECES = re.compile(r"[；;，,。、|\n：:!！~～]|(?=[【\[（(])|(?<=[】\]）)])")
 _ANNOTATION = re.compile(r"^[（(].*[）)]$")
+_GROUP = re.compile(r"[（(][^（）()]*[）)]")  # a closed round-bracket group
+# A list of what is inside ('白菜、土豆、番茄等'): the contents, never the product's name.
+_CONTENTS = re.compile(r"[、，,]|(?<![特一二三头上优])等$")
 # Words around a product that name the campaign, not the goods.
 _LEAD_JUNK = re.compile(
     r"^(?:本楼|本栋|本单元|本群|本小区|本周|本期|本次|本批|周末|明早|明天|今天|今日|今晚|后天|"
@@ -104,7 +107,7 @@ def _looks_like_fee(line: str, m: re.Match[str]) -> bool:
 
 def product_name(text: str) -> str:
     """The product in the text before its price: the last piece that is not a description."""
-    pieces = [p.strip() for p in _PIECES.split(text) if p and p.strip()]
+    pieces = _pieces(text)
     described = ""
     for i in range(len(pieces) - 1, -1, -1):
         if i > 0 and _ANNOTATION.match(pieces[i]):
@@ -114,6 +117,19 @@ def product_name(text: str) -> str:
             return name
         described = described or name  # '茂名产地直发': how it comes, the goods stand before
     return described
+
+
+def _pieces(text: str) -> list[str]:
+    """The text split at its separators, a closed (…) group kept whole: the contents in
+    '每份约8斤（白菜、土豆、番茄等）' are one remark about the pack, not five names."""
+    out: list[str] = []
+    start = 0
+    for m in _GROUP.finditer(text):
+        out += _PIECES.split(text[start : m.start()])
+        out.append(m.group())
+        start = m.end()
+    out += _PIECES.split(text[start:])
+    return [p.strip() for p in out if p and p.strip()]
 
 
 def clean_name(piece: str) -> str:
@@ -140,7 +156,7 @@ def _unbracket(piece: str) -> str:
 
 def _is_description(text: str) -> bool:
     """A pack size or a make-up ('猪肉2斤+鸡蛋15枚', '约8斤'), not a name."""
-    if not text or is_spec(text):
+    if not text or is_spec(text) or _CONTENTS.search(text):
         return True
     return ("+" in text and SPEC.search(text) is not None) or bool(re.search(r"\d\s*\S?\+", text))
 

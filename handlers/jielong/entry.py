@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from handlers.jielong.address import find_address, lane_before
 from handlers.jielong.entry_work import Work, explicit, items_of, named, note_of
-from handlers.jielong.items import Run, describes_goods, read_run
+from handlers.jielong.items import Run, coded_pair, describes_goods, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
@@ -31,6 +31,7 @@ from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
 
 log = logging.getLogger(__name__)
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'.\-]*")
 _MORE_LATIN = re.compile(r"(?: [A-Z][A-Za-z'.\-]*){1,2}(?=\s|$|[^\x00-\x7f])")
 
@@ -142,6 +143,11 @@ def _classify_trimmed(w: Work, start: int, end: int, products: tuple[Product, ..
             w.name = w.o[start:end]
             w.take(start, end)
         return
+    coded = coded_pair(text, products)
+    if coded is not None:  # 'A1 C2': a lettered menu's codes with their counts
+        _add_pairs(w, [coded], products, start)
+        w.take(start, end)
+        return
     run = read_run(text, products)
     if run is not None and not _remark(w, run, text, products):
         _add_run(w, start, run, products)
@@ -221,6 +227,12 @@ def _classify_word(w: Work, start: int, end: int, text: str, products: tuple[Pro
     if w.name is None and _name_slot(w, start, text):
         end = _latin_name_end(w, end, text)
         w.name = w.o[start:end].strip()
+        w.unsure_name = before_addr and _CJK_WORD.fullmatch(text) is not None
+        w.unsure_name = w.unsure_name and not looks_like_person(text)
+        w.take(start, end)
+    elif w.unsure_name and not w.pairs and w.pending is None and looks_like_person(text):
+        w.name = w.o[start:end].strip()  # the estate's name came first: dropped
+        w.unsure_name = False
         w.take(start, end)
 
 

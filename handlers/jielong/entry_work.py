@@ -12,9 +12,15 @@ from handlers.jielong.address import Address
 from handlers.jielong.items import pack_only
 from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import is_decorative, is_punctuation_only, strip_enclosing
-from handlers.jielong.products import default_product, match_product, product_of_pack
-from handlers.jielong.quantity import Pair
+from handlers.jielong.products import (
+    default_product,
+    match_product,
+    product_by_spec,
+    product_of_pack,
+)
+from handlers.jielong.quantity import Pair, Qty
 from handlers.jielong.repo import Item, Product
+from handlers.jielong.spec import counted_pack
 
 _LEAD_PUNCT = " \t\n，,。.、；;：:！!？?~～-—·…*|/\\"
 _TRAIL_PUNCT = " \t\n，,、：:|/\\"  # not ";": &gt; and friends end with it
@@ -33,6 +39,9 @@ class Work:
     pairs: list[Pair] = field(default_factory=list)
     pending: str | None = None  # an item named without a count, waiting for one
     mention: str | None = None  # '@小熊' before the address: the name if none is written
+    # a word before the address taken as the name though it does not look like a person
+    # ('金山碧水8座1203 黄依姆'): the estate's name, if a person's name follows the address
+    unsure_name: bool = False
 
     def take(self, start: int, end: int) -> None:
         self.used[start:end] = b"\x01" * (end - start)
@@ -48,7 +57,7 @@ def items_of(w: Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], 
         pairs = [Pair(None, None)]
     items: list[Item] = []
     resolved = True
-    for pair in pairs:
+    for pair in (_pack_count(p, products) for p in pairs):
         unit = pair.qty.unit if pair.qty else None
         product = _product(pair, products, unit)
         name = pair.name or (product.name if product else "")
@@ -58,13 +67,25 @@ def items_of(w: Work, products: tuple[Product, ...]) -> tuple[tuple[Item, ...], 
     return tuple(items), resolved
 
 
+def _pack_count(pair: Pair, products: tuple[Product, ...]) -> Pair:
+    """'冷面500g×4袋' with no other count, in a chain selling 冷面 by the 袋: 冷面500g × 4 袋."""
+    split = counted_pack(pair.name) if pair.name and pair.qty is None else None
+    if split is None:
+        return pair
+    item, count, pack = split
+    product = _product(Pair(item, None), products, None)
+    if product is None or product.unit != pack:
+        return pair
+    return Pair(item, Qty(float(count), pack))
+
+
 def _product(pair: Pair, products: tuple[Product, ...], unit: str | None) -> Product | None:
     """The catalogue product an item means: by name, by its pack size, or the default."""
     if pair.name is None:
         return default_product(products, unit)
     if pack_only(pair.name):
         return product_of_pack(pair.name, products)
-    return match_product(pair.name, products)
+    return match_product(pair.name, products) or product_by_spec(pair.name, products)
 
 
 def note_of(w: Work) -> str | None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import squash
 from handlers.jielong.products import match_product
-from handlers.jielong.quantity import QTY, UNIT_RE, Pair, read_qty
+from handlers.jielong.quantity import QTY, UNIT_RE, Pair, Qty, read_qty
 from handlers.jielong.repo import Product
 from handlers.jielong.spec import CONTENT_BEFORE_COUNT, pure_specs
 
@@ -31,6 +31,9 @@ _JOIN = re.compile(r"\s*(?:和|与|跟|及|、|/|＋|\+)\s*")
 _NOTE_WORDS = re.compile(
     r"放|门口|请|麻烦|谢谢|家|送|楼|在|不|别|要|点|下午|上午|晚上|明天|今天|老人"
 )
+# A menu lettered A, B, C ('A套餐', 'B款') and a letter of it with a count ('A1', 'C×2')
+_CODED = re.compile(r"[A-Za-z](?:套餐|套|餐|款|类|组|档)")
+_CODE_COUNT = re.compile(r"(?P<code>[A-Za-z])\s*[*×xX]?\s*(?P<n>\d{1,2})")
 _PLACEHOLDER = "品"  # a letter standing for a pack size or model code while counts are found
 
 
@@ -72,6 +75,15 @@ def read_run(seg: str, products: Sequence[Product]) -> Run | None:
         pos = m.end()
     run = _tail(seg, masked, person, pairs, spans, pos, products)
     return Run(run.person, run.pairs, run.spans, run.end, each=each)
+
+
+def coded_pair(seg: str, products: Sequence[Product]) -> Pair | None:
+    """'C2' in a chain selling A套餐, B套餐, C套餐: two of C (a letter of the menu, a count)."""
+    m = _CODE_COUNT.fullmatch(seg)
+    codes = {p.name[0].upper() for p in products if _CODED.fullmatch(squash(p.name))}
+    if m is None or len(codes) < 2 or m["code"].upper() not in codes:
+        return None
+    return Pair(m["code"], Qty(float(m["n"]), None, bare=True))
 
 
 def describes_goods(word: str) -> bool:

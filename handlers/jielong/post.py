@@ -42,6 +42,11 @@ _EXAMPLE_TAG = re.compile(
     r"^\s*(?:例|示例|举例|范例|例如|如|样例|格式|参考格式|模板|填写格式)\s*[:：]?"
 )
 _DASHES = re.compile(r"^(?:\s*[-—–_=·]\s*){5,}$")
+# The sender and time that WeChat for PC and 企业微信 put above a copied message.
+_SENDER_STAMP = re.compile(
+    r"^\S.{0,23}?\s+(?:\d{4}[/\-年]\d{1,2}[/\-月]\d{1,2}日?\s*|昨天\s*|星期.\s*)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?$"
+)
 _LINE_BREAK = re.compile("\r\n|\r|\n")  # where clean() breaks lines: CRLF, CR, LF
 
 
@@ -75,6 +80,10 @@ def _parse(text: str) -> JielongPost | None:
     first, header = next(((i, c) for i, c in _cleaned(raw_lines) if c), (None, ""))
     if first is None:
         return None
+    if _SENDER_STAMP.match(header):  # a copy from WeChat on a PC: '王丽 18:50' above the post
+        after = next(((i, c) for i, c in _cleaned(raw_lines[first + 1 :]) if c), None)
+        if after is not None and (tag := find_tag(after[1])) is not None and tag.strong:
+            first, header = first + 1 + after[0], after[1]
     if header.startswith(("「", "『")) and _is_quote_reply(
         [header, *(c for _, c in _cleaned(raw_lines[first + 1 :]))]
     ):

@@ -70,7 +70,10 @@ def _by_containment(
 
 
 def _by_overlap(written: str, products: Sequence[Product]) -> Product | None:
-    """The single product sharing the longest run (≥ 2 characters) with the written name."""
+    """The single product sharing the longest run (≥ 2 characters) with the written name; a word
+    in Latin letters only matches whole ('Mark' shares 'ma' with 'Mango' and is no mango)."""
+    if written.isascii() and written.isalpha():
+        return None
     best: list[Product] = []
     best_len = 1
     for p in products:
@@ -107,6 +110,14 @@ def default_product(products: Sequence[Product], unit: str | None) -> Product | 
 def units_of(products: Sequence[Product]) -> set[str]:
     """The measure words the chain sells by."""
     return {p.unit for p in products if p.unit}
+
+
+def product_by_spec(written: str, products: Sequence[Product]) -> Product | None:
+    """The one product whose announced pack size the written item carries ('芒果5斤装' →
+    'Mango 贵妃芒 5斤装' when no other product comes in 5斤装), else None."""
+    text = squash(written)
+    same = [p for p in products if p.spec and p.spec in text]
+    return same[0] if len({squash(p.name) for p in same}) == 1 else None
 
 
 def product_of_pack(pack: str, products: Sequence[Product]) -> Product | None:

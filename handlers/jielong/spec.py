@@ -51,6 +51,20 @@ CONTENT_BEFORE_COUNT = re.compile(
 )
 
 
+# '冷面500g×4袋': a content, then a count of packs of it (a count only where the chain sells by
+# that pack: '可乐600ml*24瓶' sold by the 箱 is one case of 24 bottles)
+_COUNTED_PACK = re.compile(
+    rf"^(?P<item>.*?[^\W\d_].*?(?<![\d.])\d+(?:\.\d+)?\s*{_CONTENT})"
+    rf"\s*[*×xX＊]\s*(?P<n>\d{{1,3}})\s*(?P<pack>{_COUNT_UNIT})$"
+)
+
+
+def counted_pack(name: str) -> tuple[str, int, str] | None:
+    """'冷面500g×4袋' → ('冷面500g', 4, '袋'): the item with its content, how many, which pack."""
+    m = _COUNTED_PACK.match(name.strip())
+    return (m["item"].strip(), int(m["n"]), m["pack"]) if m else None
+
+
 def is_spec(text: str) -> bool:
     """True when the text is nothing but specifications ('30枚/盒', '约10斤', '500ml 24瓶装')."""
     return bool(text.strip()) and _SPEC_ONLY.match(text) is not None

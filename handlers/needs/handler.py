@@ -49,8 +49,9 @@ def _classify(text: str, extra_items: Iterable[str], flags: Sequence[str]) -> Ne
 
 def _defers(draft: NeedDraft | None, reply: str) -> bool:
     """A 同问 is a second household's need of the category it answers ("同问，我家老人也烧到
-    38度多了" under a question where to buy fever medicine is 物资), urgent by either."""
-    return is_metoo(reply, loose=True) or (draft is None and leads_metoo(reply))
+    38度多了" under a question where to buy fever medicine is 物资), urgent by either, even
+    when it tells its own story ("同问，我家阿爸也在吸氧…" under a 就医 need)."""
+    return is_metoo(reply, loose=True) or leads_metoo(reply)
 
 
 def _short(text: str, limit: int = 24) -> str:

@@ -12,7 +12,9 @@ only general causes were fixed (tests/jielong/test_regional_forms.py). H2 (needs
 blind by another author) was likewise scored at first sight, then only general causes it showed
 were fixed (offers 谁家要的自己来拿, workers' notices and replies, public reports, dialect and
 English phrasings, re-asks). H3 (orders from settings not in A–H2) was first read after H1's
-fixes and not tuned on. H5 (needs in situations not covered before: cold waves, power cuts,
+fixes and not tuned on. H4 (ten regions not seen before, one 61-entry chain) was scored at first
+sight; only general causes it showed were then fixed (tests/jielong/test_regional_forms.py).
+H5 (needs in situations not covered before: cold waves, power cuts,
 typhoons, a death at home; relatives and 楼长 writing for others, a child typing alone) was
 scored at first sight, then only general causes it showed were fixed (tests/needs/).
 H6 (whole evenings: four group chats of 120 messages, two order chains
@@ -59,6 +61,9 @@ FIRST_SIGHT = {
     "H1": "orders 74/101 (14 lost: two chains headed 接龍), needs 24/25, urgent 13/13",
     "H2": "needs 65/76, urgent 32/37, 20 needs invented",
     "H3": "orders 81/81 (78/81 before H1's fixes), needs 20/20 (a label 物資 read as 物资)",
+    "H4": "orders 44/124 (35.5 %: the Guiyang header read its product as 番茄等) from a bracketed "
+    "list of contents, so its 61 entries had the wrong item; also 500g×4袋 packs, 5动/3丹元 typos, "
+    "3排5号 village rows), needs 21/25, urgent 11/12",
     "H5": "needs 66/90, urgent 26/33, 11 needs invented, orders 5/5",
     "H6": "orders 153/250 (3 sentence orders lost with two chains open, shifting the seqs after "
     "them; a 27-entry chain took the estate 天悦府 as its product), needs 44/50, urgent 19/21, "
