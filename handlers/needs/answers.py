@@ -13,7 +13,13 @@ import re
 from datetime import timedelta
 
 from handlers.context import Context
-from handlers.needs.classify import classify_text, is_ack, leads_metoo, split_quote
+from handlers.needs.classify import (
+    classify_text,
+    is_ack,
+    leads_metoo,
+    split_quote,
+    without_stickers,
+)
 from handlers.needs.lexicon import clean, lexicon, normalise
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Incoming
@@ -52,8 +58,9 @@ _SETTING = frozenset(["社区", "小区", "today", "tomorrow", "tonight"])  # sh
 
 
 def keywords(text: str) -> set[str]:
-    """Content bigrams of the Chinese and content words of the English in a message."""
-    norm = normalise(text)
+    """Content bigrams of the Chinese and content words of the English in a message (a
+    sticker's name, '[抱拳]', is no content)."""
+    norm = without_stickers(normalise(text))
     grams = {run[i : i + 2] for run in _CJK.findall(norm) for i in range(len(run) - 1)}
     words = set(_WORD.findall(norm)) - _FUNCTION_WORDS
     return (grams - _FUNCTION) | words

@@ -42,6 +42,11 @@ def split_quote(text: str) -> tuple[str | None, str]:
     return _QUOTE_SENDER.sub("", m["quote"].strip()), m["reply"].strip()
 
 
+def without_stickers(norm: str) -> str:
+    """WeChat's sticker codes ([抱拳], [强]) are emoji, not words."""
+    return _STICKER.sub(" ", norm)
+
+
 def core(norm: str) -> str:
     """Letters and digits only: stickers ([强]), emoji and punctuation removed."""
     return _NON_WORD.sub("", _STICKER.sub("", norm))

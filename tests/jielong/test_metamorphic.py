@@ -29,12 +29,7 @@ from bot.pipeline import process
 from bot.replay import BadLine, collect, fresh_database, read_transcript
 from models.base import make_engine, make_session_factory
 from tests.jielong import metamorphic as mm
-from tests.jielong.test_blind_sets import (
-    CATEGORY_FLOOR,
-    ORDER_FLOOR,
-    URGENT_FLOOR,
-    Score,
-)
+from tests.jielong.test_blind_sets import Score
 
 TESTS = Path(__file__).resolve().parents[1]
 SHARED = TESTS.parents[1] / "shared"
@@ -195,13 +190,28 @@ def sample(variant: Variant) -> list[tuple[Case, tuple[dict[str, Any], ...]]]:
 @pytest.mark.skipif(not all_cases(), reason="no labelled transcripts present")
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_surface_rewrites_read_the_same(variant: Variant) -> None:
-    s, picked = Score(), sample(variant)
+    """The rewritten cases read at least as well as the same cases unrewritten: no entry or
+    need the original reads is lost or misread, nothing is invented."""
+    s, before, picked = Score(), Score(), sample(variant)
     for case, messages in picked:
         s.add(case.name, list(case.expected), replay(messages))
+        before.add(case.name, list(case.expected), original(case))
     print(f"\n{s.summary(variant.name)} ({len(picked)} rewritten cases replayed)")
-    for line in s.lines:
+    print(f"{before.summary('unrewritten')}")
+    for line in sorted(set(s.lines) - set(before.lines)):
         print("    " + line)
-    assert s.lost == 0, s.summary(variant.name)
-    assert s.order_rate >= ORDER_FLOOR, s.summary(variant.name)
-    assert s.category >= CATEGORY_FLOOR * s.needs, s.summary(variant.name)
-    assert s.urgent_found >= URGENT_FLOOR * s.urgent, s.summary(variant.name)
+    assert (s.lost, s.extra) <= (before.lost, before.extra), s.summary(variant.name)
+    assert s.exact >= before.exact, s.summary(variant.name)
+    assert s.category >= before.category, s.summary(variant.name)
+    assert s.urgent_found >= before.urgent_found, s.summary(variant.name)
+
+
+@cache
+def _original(name: str) -> dict[str, list[dict[str, Any]]]:
+    case = next(c for c in all_cases() if c.name == name)
+    return replay(case.messages)
+
+
+def original(case: Case) -> dict[str, list[dict[str, Any]]]:
+    """The unrewritten case as read, once per run (several rewrites share it)."""
+    return _original(case.name)

@@ -145,3 +145,10 @@ def test_an_order_list_or_a_sentence_order_answers_no_question(chat: Chat) -> No
     chat.say("r1", "土豆给我记两袋，七号楼一单元三零一")
     chat.say("r2", "请问这个土豆是哪里的土豆？")
     assert [sender for _, sender, _, _ in chat.needs()] == ["r2"]
+
+
+def test_a_shared_sticker_answers_nothing(chat: Chat) -> None:
+    """'[抱拳]' after a notice and after a question is an emoji, not a word they share."""
+    chat.say("r2", "刚才物业说了，明早8点在南门发菜，谢谢[抱拳]")
+    chat.say("r1", "请问几点能来电[抱拳]")
+    assert [sender for _, sender, _, _ in chat.needs()] == ["r1"]
