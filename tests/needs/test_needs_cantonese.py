@@ -77,3 +77,14 @@ def test_an_answer_to_a_need_of_another_kind_settles_no_ask_for_things() -> None
     say(world, "狗粮我可以帮你去取，我出得了门", "r_b", 1)
     say(world, "哪里还能买到狗粮？", "r_c", 3)
     assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_c"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "改成两袋，顺便帮对门的奶奶多带一袋",  # an edit of one's own 接龙 line
+        "米我家还有，把自己那条删了，留给更缺的人",  # withdrawing one's own line
+    ],
+)
+def test_editing_or_withdrawing_ones_own_chain_line_is_no_need(text: str) -> None:
+    assert classify_need(text) is None
