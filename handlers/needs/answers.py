@@ -44,9 +44,10 @@ _ASKS_TIME = re.compile(
 _GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|搁哪|哪块|哪点|什么地方|啥地方|啥子地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
-# '2号楼架空层', '5栋大厅' name a place; '十号楼一单元三零二' is a household's address
+# '2号楼架空层', '5栋大厅' name a place, and so does
+# an office (在物业登记); a visit (上门采样) does not; '十号楼一单元三零二' is a household's address
 _GIVES_PLACE = re.compile(
-    r"门|楼下|门口|中心|驿站|广场|处|站|室|口|架空层|底层"
+    r"(?<!上)门|在(?:物业|居委|村委|社区|卫生站|业委会)|楼下|门口|中心|驿站|广场|处|站|室|口|架空层|底层"
     r"|(?:号楼|栋|幢)(?!\s*[\d一二三四五六七八九十零〇两])"
 )
 _ASKS_END = re.compile(r"到几点|几点结束|几点截止|几点关|做到|until")
@@ -70,10 +71,22 @@ def same_question(a: str, b: str) -> bool:
     """Two residents asking the same thing ('请问明天几点发菜？' / '明天几点发菜啊？')."""
     ka, kb = keywords(a), keywords(b)
     shared = len(ka & kb)
+    if _other_things(_items(a), _items(b)):
+        return False  # '有没有邻居有多的体温计' and '…有多的奶粉' ask for two things
     kinds = _kind(a), _kind(b)
     if None not in kinds and kinds[0] != kinds[1]:
         return False  # '几点' and '带什么' about the same 核酸 are two questions
     return shared >= 2 and shared >= 0.3 * min(len(ka), len(kb))
+
+
+def _items(text: str) -> set[str]:
+    """The things from the lexicon's item list that a message names."""
+    return {m[0] for m in lexicon().patterns["item"].finditer(normalise(text))}
+
+
+def _other_things(a: set[str], b: set[str]) -> bool:
+    """Both name things and none is the same ('菜' is '蔬菜', '体温计' is not '奶粉')."""
+    return bool(a and b) and not any(x in y or y in x for x in a for y in b)
 
 
 def _kind(text: str) -> str | None:
@@ -122,13 +135,19 @@ def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
         return False
     since = msg.received_at - ANSWER_WINDOW
     return any(
-        q.answer is not None and _settled_by(draft.text, q.draft.text, q.answer)
+        q.answer is not None and _settled_by(draft, q.draft, q.answer)
         for q in ctx.needs.recent_needs(msg.chat_id, since)
     )
 
 
-def _settled_by(text: str, question: str, answer: str) -> bool:
-    return same_question(question, text) or _asked_again(text, question, answer)
+def _settled_by(draft: NeedDraft, asked: NeedDraft, answer: str) -> bool:
+    """The same question, or one in other words whose answer is there. Where neither is a
+    咨询 they must be of one kind: '哪里还买到猫砂？' (物资) is not settled by the answer to
+    '猫砂要人铲…' (求助), '我可以帮你，…出得门'."""
+    if same_question(asked.text, draft.text):
+        return True
+    kin = {draft.category, asked.category}
+    return (len(kin) == 1 or "咨询" in kin) and _asked_again(draft.text, asked.text, answer)
 
 
 def _asked_again(text: str, question: str, answer: str) -> bool:

@@ -36,6 +36,8 @@ class Lexicon:
     """Compiled word lists; `groups` are named (label, pattern) lists such as urgency."""
 
     t2s: dict[int, str]
+    dialect: Mapping[str, str]
+    dialect_words: re.Pattern[str] | None
     patterns: Mapping[str, re.Pattern[str]]
     rules: tuple[Rule, ...]
     urgent: tuple[tuple[str, re.Pattern[str]], ...]
@@ -91,8 +93,40 @@ def _t2s_table(pairs: str) -> dict[int, str]:
     return {ord(t): s for t, s in zip(chars[0::2], chars[1::2], strict=True)}
 
 
+def _dialect_table(table: Mapping[str, str], t2s: dict[int, str]) -> dict[str, str]:
+    """Cantonese words → Mandarin, keyed as text reads after traditional → simplified."""
+    return {word.translate(t2s): mandarin for word, mandarin in table.items()}
+
+
+def _dialect_words(dialect: Mapping[str, str]) -> re.Pattern[str] | None:
+    return re.compile(_alternation([re.escape(w) for w in dialect])) if dialect else None
+
+
+def _as_mandarin(text: str, words: re.Pattern[str] | None, dialect: Mapping[str, str]) -> str:
+    """Replace each dialect word, longest first, by its Mandarin reading (one pass)."""
+    return text if words is None else words.sub(lambda m: dialect[m[0]], text)
+
+
+def _read_lists(raw: Any, words: re.Pattern[str] | None, dialect: Mapping[str, str]) -> Any:
+    """Every word list read as Mandarin too, so a cue written in Cantonese ('有冇', '唔该')
+    still meets text that normalise() has read as Mandarin."""
+    if isinstance(raw, str):
+        return _as_mandarin(raw, words, dialect)
+    if isinstance(raw, list):
+        return [_read_lists(v, words, dialect) for v in raw]
+    if isinstance(raw, dict):
+        return {
+            k: v if k == "normalise" else _read_lists(v, words, dialect) for k, v in raw.items()
+        }
+    return raw
+
+
 def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     """Compile the parsed TOML; a malformed file raises at start-up, not on a message."""
+    t2s = _t2s_table(raw["normalise"]["t2s"])
+    dialect = _dialect_table(raw["normalise"].get("dialect", {}), t2s)
+    words = _dialect_words(dialect)
+    raw = _read_lists(raw, words, dialect)
     named = _named_lists(raw)
     patterns = {f"reject.{k}": _compile(v, named) for k, v in raw["reject"].items()}
     patterns |= {
@@ -112,7 +146,9 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
         "^" + _alternation([_expand(w, named) for w in raw["metoo"]["leading"]]), re.IGNORECASE
     )
     return Lexicon(
-        t2s=_t2s_table(raw["normalise"]["t2s"]),
+        t2s=t2s,
+        dialect=dialect,
+        dialect_words=words,
         patterns=patterns,
         rules=_rules(raw["rule"], named),
         urgent=tuple((u["reason"], _compile(u["cues"], named)) for u in raw["urgent"]),
@@ -148,8 +184,10 @@ def clean(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Text for matching: NFKC (full-width forms), traditional → simplified, lower-case, and no
-    spaces between Chinese characters ('独 居 老 人', typed a character at a time) nor beside
-    punctuation between them ('药店 ， 带一盒')."""
-    folded = unicodedata.normalize("NFKC", clean(text))
-    return _SPACE_IN_CHINESE.sub("", folded.translate(lexicon().t2s)).lower()
+    """Text for matching: NFKC (full-width forms), traditional → simplified, Cantonese words
+    read as Mandarin ('有冇' → '有没有', '唔' → '不'), lower-case, and no spaces between
+    Chinese characters ('独 居 老 人', typed a character at a time) nor beside punctuation
+    between them ('药店 ， 带一盒')."""
+    lex = lexicon()
+    folded = unicodedata.normalize("NFKC", clean(text)).translate(lex.t2s)
+    return _SPACE_IN_CHINESE.sub("", _as_mandarin(folded, lex.dialect_words, lex.dialect)).lower()
