@@ -24,7 +24,7 @@ from handlers.jielong.normalize import (
     unspace,
 )
 from handlers.jielong.phone import find_phone
-from handlers.jielong.products import match_product
+from handlers.jielong.products import match_product, units_of
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.repo import ParsedEntry, Product
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
@@ -51,10 +51,24 @@ def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
         return ParsedEntry(raw=raw, readable=False)
 
 
+# Handwriting and pinyin input's homophones of a measure word, after a count: 两代 for 两袋
+_UNIT_HOMOPHONES = {"代": "袋"}
+_AFTER_COUNT = r"(?<=[\d两一二三四五六七八九十半])"
+
+
+def unit_homophones(text: str, products: Sequence[Product]) -> str:
+    """'10斤装两代' in a chain sold by the 袋 reads 两袋 (one character for one: offsets hold)."""
+    units = units_of(products)
+    for typo, unit in _UNIT_HOMOPHONES.items():
+        if unit in units and typo in text:
+            text = re.sub(_AFTER_COUNT + typo, unit, text)
+    return text
+
+
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     if not raw or len(raw) > MAX_ENTRY_CHARS:
         return ParsedEntry(raw=raw, readable=False)
-    text = unspace(raw)
+    text = unit_homophones(unspace(raw), products)
     w = Work(o=text, h=halfwidth(text), used=bytearray(len(text)), note_from=len(text))
     _take_labels(w)
     phone = find_phone(w.view())

@@ -214,3 +214,16 @@ def test_letters_of_a_lettered_menu_with_counts(tmp_path: Path) -> None:
         ("7", "2", "1101", "黎", [("A", 2, "份"), ("B", 1, "份")], None)
     ]
     assert read(tmp_path / "masks", masks) == [("7", "2", "1101", "黎", [("N95", 10, "个")], None)]
+
+
+def test_a_homophone_of_the_chains_measure_word_reads_as_it(tmp_path: Path) -> None:
+    """'三代' for 三袋 where the chain sells by the 袋; '三代人' in a chain sold by the 箱 is
+    a note about the family, left as written."""
+    rice = "#接龙\n东北大米 10斤/袋 45元/袋\n\n1. 5-1-302 赵 大米三代"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert read(tmp_path / "a", rice) == [("5", "1", "302", "赵", [("大米", 3, "袋")], None)]
+    apples = "#接龙\n苹果 45元/箱\n\n1. 3-1-201 孙 1箱 家里三代人"
+    assert read(tmp_path / "b", apples) == [
+        ("3", "1", "201", "孙", [("苹果", 1, "箱")], "家里三代人")
+    ]
