@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.context import Context
+from handlers.needs.lexicon import clean, lexicon, normalise
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.statuses import OPEN_NEED_STATUSES
 from handlers.types import Incoming
 
 FOLLOW_UP_WINDOW = timedelta(hours=6)
+DETAIL_WINDOW = timedelta(hours=2)  # a detail typed later belongs to a need still in mind
+_NOT_DETAIL = ("reject.resolved", "reject.cancel", "reject.offer", "arrived", "question")
 
 
 def chased_need(msg: Incoming, draft: NeedDraft, ctx: Context) -> StoredNeed | None:
@@ -48,3 +51,30 @@ def same_need(first: NeedDraft, again: NeedDraft) -> bool:
     if again.category == "求助":
         return True
     return again.category == first.category and first.category != "其他"
+
+
+def detail_for_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
+    """'药名叫硝苯地平控释片' after the sender's own '谁能帮忙去药店开药': no need by itself, but
+    what the worker needs to do it. A detail (a drug's name, a dose, where to leave it)
+    from the sender of an open need in this group adds to that need; anything else is chatter."""
+    if not msg.is_group or not _is_detail(msg.text):
+        return None
+    since = msg.received_at - DETAIL_WINDOW
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == msg.sender_id:
+            if need.status not in OPEN_NEED_STATUSES:
+                return None
+            category = need.draft.category
+            return NeedDraft(clean(msg.text), category, urgent=False, adds_to=need.id)
+    return None
+
+
+def _is_detail(text: str) -> bool:
+    """Names what is needed, how much or where to leave it, and is no question, thanks,
+    offer, withdrawal or 'solved'."""
+    norm = normalise(text)
+    patterns = lexicon().patterns
+    named = [m[0] for m in patterns["item"].finditer(norm) if m[0] != "药"]
+    if not (patterns["detail"].search(norm) or named):
+        return False
+    return not any(patterns[name].search(norm) for name in _NOT_DETAIL)

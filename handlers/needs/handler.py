@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.needs.answers import answered_before, stated_before
 from handlers.needs.classify import classify_text, is_metoo, leads_metoo, split_quote
-from handlers.needs.followup import chased_need
+from handlers.needs.followup import chased_need, detail_for_need
 from handlers.needs.lexicon import clean, lexicon
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
@@ -108,11 +108,13 @@ def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:
         if metoo is _ANSWERED:
             return None
         draft = metoo or draft
-    if draft is not None and answered_before(msg, draft, ctx):
+    if draft is None:
+        return detail_for_need(msg, ctx)  # '药名叫…' after one's own request
+    if answered_before(msg, draft, ctx):
         return None  # asked again after someone answered it in the group
-    if draft is not None and stated_before(msg, draft, ctx):
+    if stated_before(msg, draft, ctx):
         return None  # a notice or statement above it already answers it
-    if draft is not None and (chased := chased_need(msg, draft, ctx)) is not None:
+    if (chased := chased_need(msg, draft, ctx)) is not None:
         return replace(draft, adds_to=chased.id)  # the same household chasing its need
     return draft
 

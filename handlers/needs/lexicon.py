@@ -19,6 +19,7 @@ from handlers.needs.repo import CATEGORIES, Category
 DATA_FILE = Path(__file__).with_name("data") / "needs.toml"
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_SIGNALS = ("question", "topic", "info", "ask", "own", "report", "inquiry", "detail", "arrived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +131,7 @@ def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
     named = _named_lists(raw)
     patterns = {f"reject.{k}": _compile(v, named) for k, v in raw["reject"].items()}
     patterns |= {
-        k: _compile([_expand(w, named) for w in raw["signal"][k]], named)
-        for k in ("question", "topic", "info", "ask", "own", "report", "inquiry")
+        k: _compile([_expand(w, named) for w in raw["signal"][k]], named) for k in _SIGNALS
     }
     patterns["item"] = _compile(raw["lists"]["items"], named)
     patterns["symptom"] = _compile(raw["symptom"]["cues"], named)

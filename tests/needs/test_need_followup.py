@@ -86,3 +86,32 @@ def test_a_chase_reaches_the_workers_under_the_first_ticket(tmp_path: Path) -> N
     assert again == f"已补充到 #{tickets[0]}，已转告社区工作人员"
     told = [n.text for n in chat.notices(target="w1")]
     assert any(f"#{tickets[0]} 补充" in t and "硝苯地平控释片" in t for t in told), told
+
+
+def test_a_detail_typed_later_reaches_the_workers_under_the_ticket(tmp_path: Path) -> None:
+    """'药名…' says nothing a classifier would call a need; typed by the same resident under
+    an open request, the worker must still get it, under that ticket."""
+    factory = new_factory(tmp_path)
+    people = [Person("r_a", "吴", "9", "1", "502"), Person("r_b", "林", "9", "1", "601")]
+    seed(factory, people, ["g1"])
+    chat = Chat_(factory)
+    chat.send("g1", "r_a", "我婆婆一个人在家，降压药快没了，哪位志愿者方便去趟药店")
+    detail = chat.send("g1", "r_a", "药名是缬沙坦胶囊 80mg的，钱我转给你")
+    other = chat.send("g1", "r_b", "苯磺酸氨氯地平片我家有一盒")
+    with factory() as db:
+        tickets = [n.id for n in db.scalars(select(Need))]
+    assert len(tickets) == 1
+    assert detail == f"已补充到 #{tickets[0]}，已转告社区工作人员"
+    assert "补充" not in (other or "")
+    told = [n.text for n in chat.notices(target="w1")]
+    assert any(f"#{tickets[0]} 补充" in t and "缬沙坦胶囊" in t for t in told), told
+
+
+def test_thanks_or_arrival_after_ones_need_adds_nothing() -> None:
+    world = World()
+    say(world, "家里老人的胰岛素只剩一支了，谁能帮忙去医院开", "r_a", 0)
+    for minutes, text in enumerate(("谢谢大家，胰岛素收到了", "好的好的", "胰岛素已经送到了"), 1):
+        later = T0 + timedelta(minutes=minutes)
+        actions = dispatch(message(text, sender="r_a", at=later), world.ctx())
+        assert not any("补充" in str(a) for a in actions), (text, actions)
+    assert len(needs(world)) == 1
