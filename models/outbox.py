@@ -104,6 +104,11 @@ def mark_sent(factory: sessionmaker[Session], ids: Sequence[int], now: datetime)
     _set(factory, ids, status=SENT, sent_at=now, lease_until=None, last_error=None)
 
 
+def keep_text(factory: sessionmaker[Session], notice_id: int, text: str) -> None:
+    """Replace what is left to send of a notice (the parts not yet delivered)."""
+    _set(factory, [notice_id], text=text)
+
+
 def defer(factory: sessionmaker[Session], ids: Sequence[int], until: datetime, why: str) -> None:
     """Put notices back without counting an attempt (rate limit reached, throttled)."""
     _set(

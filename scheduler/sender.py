@@ -94,35 +94,53 @@ def _send_group(run: _Run, channel: Channel, notices: list[Claimed]) -> None:
 
 
 def _send_delivery(run: _Run, channel: Channel, delivery: Delivery) -> datetime | None:
-    """Send all parts; None when done (sent or failed), else when to try this destination again."""
-    ids, key = delivery.notice_ids, None
+    """Send all parts; None when done (sent or failed), else when to try this destination again.
+
+    The destination's rate is reserved for every part before the first goes out; a part that
+    fails after others went keeps only the unsent rest for the next try (never a repeat)."""
+    ids, key, done = delivery.notice_ids, None, 0
     try:
         if channel.limits.per_minute:
             key = channel.rate_key(delivery.parts[0].target)
+        if key is not None:
+            limit, parts = channel.limits.per_minute, len(delivery.parts)
+            wait = ratelimit.reserve(run.factory, key, limit, MINUTE, run.clock(), count=parts)
+            if wait is not None:
+                return wait
         for part in delivery.parts:
-            if key is not None:
-                wait = ratelimit.reserve(
-                    run.factory, key, channel.limits.per_minute, MINUTE, run.clock()
-                )
-                if wait is not None:
-                    return wait
             channel.send(part)
+            done += 1
     except Throttled as exc:
+        _keep_unsent(run, delivery, done)
         until = run.clock() + MINUTE
         log.warning("%s throttled (%s): pausing until %s", key, exc.errcode, until)
         if key is not None:
             ratelimit.block(run.factory, key, until)
         return until
     except ChannelError as exc:
+        if exc.retryable:
+            _keep_unsent(run, delivery, done)
         _failed(run, channel, delivery, exc)
         return None
     except Exception as exc:  # a bug in one sender must not stop the others
         log.exception("sender %s crashed on notices %s", channel.name, ids)
+        _keep_unsent(run, delivery, done)
         _failed(run, channel, delivery, ChannelError(-1, repr(exc)))
         return None
     outbox.mark_sent(run.factory, ids, run.clock())
     run.sent += len(ids)
     return None
+
+
+def _keep_unsent(run: _Run, delivery: Delivery, done: int) -> None:
+    """After `done` parts of a multi-part notice went out, keep only the rest for the retry.
+
+    Only one notice is ever split in parts (batches hold whole notices)."""
+    if done == 0 or len(delivery.notice_ids) != 1:
+        return
+    rest = "\n".join(part.text for part in delivery.parts[done:])
+    log.warning("notice %s: %d of %d parts sent", delivery.notice_ids[0], done, len(delivery.parts))
+    outbox.keep_text(run.factory, delivery.notice_ids[0], rest)
 
 
 def _failed(run: _Run, channel: Channel, delivery: Delivery, exc: ChannelError) -> None:

@@ -450,3 +450,40 @@ def test_app_messages_are_paced_so_none_is_dropped(factory, fake, clock) -> None
     assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 5
     assert len(state.app_delivered) == 35 and state.app_dropped == []
     assert state.token_calls == ["gettoken"]
+
+
+# --- a notice too long for one message ------------------------------------------------------
+def test_a_long_notice_at_the_robots_limit_is_never_sent_twice(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """A reply over 2048 bytes goes as two pushes; when only one push is left in the robot's
+    minute, the first part must not go now and again with the second a minute later."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    add_notices(factory, 19, prefix="到货通知", channel="wecom_robot")
+    long_text = "\n".join(f"{i}号楼2单元201 王阿姨 青菜两斤 鸡蛋一盒" for i in range(60))
+    add_notices(factory, 1, prefix=long_text, channel="wecom_robot")
+    senders = {"wecom_robot": robot(factory, base)}
+    push_due_notices(factory, senders, clock.now)
+    clock.now += timedelta(seconds=61)
+    push_due_notices(factory, senders, clock.now)
+    contents = [m["text"]["content"] for m in state.robot]
+    assert statuses(factory) == {SENT: 20}
+    assert len(contents) == 21 and len(set(contents)) == 21  # 19 short + the long one in two
+    assert "\n".join(c for c in contents if "号楼" in c) == f"{long_text}0"
+
+
+@pytest.mark.parametrize("code", [45009, -1], ids=["throttled", "system-busy"])
+def test_a_long_notice_refused_halfway_sends_only_its_rest(factory, fake, clock, code) -> None:  # type: ignore[no-untyped-def]
+    """Tencent takes the first part and refuses the second (45009 from another user of the
+    robot, -1 system busy): the retry sends the second part, not the whole notice again."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    long_text = "\n".join(f"{i}号楼2单元201 王阿姨 青菜两斤 鸡蛋一盒" for i in range(60))
+    add_notices(factory, 1, prefix=long_text, channel="wecom_robot")
+    state.fail_next = [0, code]
+    senders = {"wecom_robot": robot(factory, base)}
+    assert push_due_notices(factory, senders, clock.now) == 0
+    clock.now += timedelta(minutes=16)
+    assert push_due_notices(factory, senders, clock.now) == 1
+    contents = [m["text"]["content"] for m in state.robot]
+    assert state.robot_rejected == [code] and len(contents) == 2
+    assert "\n".join(contents) == f"{long_text}0"
