@@ -6,7 +6,9 @@ the key is the robot's, and `chatid` ("|"-separated) routes a push to chats the 
 公众号: stable_token (40125: wrong secret), customer-
 service messages only within 48 h of the user's last message (45015), 5 per window (45047);
 the last message is the one the fake itself delivered to Linli (`resident_writes`), never a
-value a test sets.
+value a test sets. A follower who unfollowed (`resident_unfollows`, which delivers the
+unsubscribe event) gets nothing: 45015 "response out of time limit or subscription is
+canceled", however recent their last message.
 企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute per member — the
 excess is dropped silently (errcode 0), as the platform does. Both: 40014 for a token the
 platform never issued, 42001 for an expired one; with `allowed_ips` set, a caller outside it
@@ -32,7 +34,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
-from tests.wechat_client import WeChatActions
+from tests.wechat_client import ACCOUNT, WeChatActions, make_xml
 
 WINDOW_48H = 48 * 3600.0
 WECOM_APP_PATHS = frozenset({"/cgi-bin/gettoken", "/cgi-bin/message/send"})
@@ -62,6 +64,7 @@ class FakeTencent:
     clear_quota_calls: int = 0
     # openid -> the follower's last message, as WeChat saw it deliver (`resident_writes`)
     _last_message: dict[str, float] = field(default_factory=dict)
+    _unfollowed: set[str] = field(default_factory=set)
     fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
     allowed_ips: set[str] | None = None  # the IP whitelist; None: every address may call
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
@@ -82,8 +85,23 @@ class FakeTencent:
         Linli's passive reply. `wechat` must read the same clock as this fake."""
         assert abs(wechat.now() - self.clock()) < 1, "the client and the fake need one clock"
         with self.lock:
+            assert openid not in self._unfollowed, "only a follower can write to the account"
             self._last_message[openid] = self.clock()
         return wechat.send_text(text, sender_id=openid, safe=True)
+
+    def resident_unfollows(self, wechat: WeChatActions, openid: str) -> None:
+        """A follower unfollows (取消关注): WeChat delivers the unsubscribe event to Linli, and
+        customer-service messages to them fail with 45015 from now on."""
+        with self.lock:
+            self._unfollowed.add(openid)
+        event = make_xml(
+            ToUserName=ACCOUNT,
+            FromUserName=openid,
+            CreateTime=int(wechat.now()),
+            MsgType="event",
+            Event="unsubscribe",
+        )
+        assert wechat.post(event, safe=True).status_code == 200
 
     # --- helpers -------------------------------------------------------------------------
     def new_token(self, platform: str = "mp") -> str:
@@ -293,7 +311,7 @@ def _robot_route(state: FakeTencent, key: str, chatid: str) -> list[str]:
 
 def _window_check(state: FakeTencent, openid: str) -> int:
     last = state._last_message.get(openid)
-    if last is None or state.clock() - last > WINDOW_48H:
+    if last is None or openid in state._unfollowed or state.clock() - last > WINDOW_48H:
         return 45015
     if state._window_count[(openid, last)] >= 5:
         return 45047
