@@ -16,6 +16,7 @@ from models.messaging import Notice
 from models.notices import queue_notice
 from models.outbox import DEAD, FALLBACK, MANUAL
 from scheduler.destinations import ResidentReach, flag_manual
+from scheduler.manual import tell_workers_manual
 from scheduler.reminders import order_text
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,9 @@ def fall_back_to_group(
 ) -> int:
     """The 公众号 refused a 1:1 notice: queue it where the rule says without the 1:1 (the group
     the order came from), else keep it as 需人工通知 for the workers; a notice about no order
-    is dead-lettered (flagged too). Return group notices queued."""
+    is dead-lettered (flagged too). The workers get the 需人工通知 summary for the orders no
+    group reaches, as when the window is known to be shut at queueing. Return group notices
+    queued."""
     queued = 0
     with factory.begin() as session:
         for notice_id in ids:
@@ -37,6 +40,8 @@ def fall_back_to_group(
                 queued += _reroute(session, notice, now, tz)
             else:
                 notice.needs_manual = True
+            if notice.status == MANUAL:
+                _tell_workers(session, notice, now)
             session.add(
                 AuditLog(
                     actor="scheduler",
@@ -50,6 +55,13 @@ def fall_back_to_group(
             )
     log.info("1:1 window closed for notices %s: %d group notices queued", list(ids), queued)
     return queued
+
+
+def _tell_workers(session: Session, notice: Notice, now: datetime) -> None:
+    """The workers' 需人工通知 summary for this notice's order (keyed: never twice)."""
+    order = session.get_one(Order, notice.order_id)
+    campaign = session.get_one(Campaign, order.campaign_id)
+    tell_workers_manual(session, [(order, campaign)], notice.kind, now)
 
 
 def _reroute(session: Session, notice: Notice, now: datetime, tz: tzinfo) -> int:
