@@ -15,7 +15,14 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, ChannelError, ConfigRejected, OutsideWindow, Throttled
+from bot.channels.base import (
+    Channel,
+    ChannelError,
+    ChannelLimits,
+    ConfigRejected,
+    OutsideWindow,
+    Throttled,
+)
 from bot.config import DEFAULT_ZONE, SchedulerSettings
 from models import outbox, ratelimit
 from models.base import utcnow
@@ -27,6 +34,7 @@ from scheduler.fallback import fall_back_to_group
 log = logging.getLogger(__name__)
 
 MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +110,8 @@ def _send_delivery(run: _Run, channel: Channel, delivery: Delivery) -> datetime 
     try:
         if channel.limits.per_minute:
             key = channel.rate_key(delivery.parts[0].target)
-        if key is not None:
-            limit, parts = channel.limits.per_minute, len(delivery.parts)
-            wait = ratelimit.reserve(run.factory, key, limit, MINUTE, run.clock(), count=parts)
-            if wait is not None:
-                return wait
+        if key is not None and (wait := _reserve(run, channel.limits, key, len(delivery.parts))):
+            return wait
         for part in delivery.parts:
             channel.send(part)
             done += 1
@@ -130,6 +135,16 @@ def _send_delivery(run: _Run, channel: Channel, delivery: Delivery) -> datetime 
     outbox.mark_sent(run.factory, ids, run.clock())
     run.sent += len(ids)
     return None
+
+
+def _reserve(run: _Run, limits: ChannelLimits, key: str, parts: int) -> datetime | None:
+    """Reserve `parts` sends in the destination's minute, then in its hour (when it has an
+    hourly limit); None when reserved, else when to try again."""
+    wait = ratelimit.reserve(run.factory, key, limits.per_minute, MINUTE, run.clock(), parts)
+    if wait is None and limits.per_hour:
+        hourly = f"{key}:hour"
+        wait = ratelimit.reserve(run.factory, hourly, limits.per_hour, HOUR, run.clock(), parts)
+    return wait
 
 
 def _keep_unsent(run: _Run, delivery: Delivery, done: int) -> None:

@@ -9,8 +9,9 @@ the last message is the one the fake itself delivered to Linli (`resident_writes
 value a test sets. A follower who unfollowed (`resident_unfollows`, which delivers the
 unsubscribe event) gets nothing: 45015 "response out of time limit or subscription is
 canceled", however recent their last message.
-企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute per member — the
-excess is dropped silently (errcode 0), as the platform does. Both: 40014 for a token the
+企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute and 1000 per hour
+per member — the excess is dropped silently (errcode 0), as the platform documents
+(访问频率限制: 超过部分会被丢弃不下发). Both: 40014 for a token the
 platform never issued, 42001 for an expired one; with `allowed_ips` set, a caller outside it
 gets 40164 (公众号 IP whitelist) or 60020 (企业可信IP). `clock` is injectable so tests can move
 time.
@@ -49,6 +50,7 @@ class FakeTencent:
     clock: Callable[[], float] = time.time
     robot_limit: int = 20
     app_limit: int = 30
+    app_hour_limit: int = 1000
     token_ttl: float = 7200.0
     latency: float = 0.0
     app_secret: str = "secret"
@@ -122,10 +124,10 @@ class FakeTencent:
             return 40014
         return 42001 if self.tokens[token] <= self.clock() else 0
 
-    def over_limit(self, key: str, limit: int) -> bool:
-        """Sliding 60 s window; counts the call when under the limit."""
+    def over_limit(self, key: str, limit: int, window: float = 60) -> bool:
+        """Sliding window of `window` seconds; counts the call when under the limit."""
         now = self.clock()
-        recent = [t for t in self._sends[key] if t > now - 60]
+        recent = [t for t in self._sends[key] if t > now - window]
         self._sends[key] = recent
         if len(recent) >= limit:
             return True
@@ -254,7 +256,10 @@ def create_fake_app(state: FakeTencent) -> Flask:
             if code:
                 state.app_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
-            if state.over_limit(f"app:{body['touser']}", state.app_limit):
+            member = body["touser"]
+            if state.over_limit(f"app:{member}", state.app_limit) or state.over_limit(
+                f"app-hour:{member}", state.app_hour_limit, 3600
+            ):
                 state.app_dropped.append(body)  # Tencent drops silently
             else:
                 state.app_delivered.append(body)

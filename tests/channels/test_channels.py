@@ -487,3 +487,18 @@ def test_a_long_notice_refused_halfway_sends_only_its_rest(factory, fake, clock,
     contents = [m["text"]["content"] for m in state.robot]
     assert state.robot_rejected == [code] and len(contents) == 2
     assert "\n".join(contents) == f"{long_text}0"
+
+
+def test_app_messages_are_paced_under_the_hourly_limit_too(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """30 a minute is 1800 an hour, but WeCom drops what is over 1000 an hour per member."""
+    base, state = fake
+    s = settings_for(base)
+    app = WeComAppChannel(factory, s.wecom, s.scheduler)
+    add_notices(factory, 1020, channel="wecom_app", target="worker1")
+    for _ in range(40):
+        push_due_notices(factory, {"wecom_app": app}, clock.now)
+        clock.now += timedelta(seconds=61)
+    assert state.app_dropped == []
+    assert len(state.app_delivered) == 1000 and statuses(factory) == {SENT: 1000, PENDING: 20}
+    clock.now += timedelta(minutes=20)
+    assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 20
