@@ -13,7 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import webhook_mp
-from bot.channels import Channel, MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
+from bot.channels import (
+    Channel,
+    MpCustomerServiceChannel,
+    WeComAppChannel,
+    WeComRobotChannel,
+    channels_from_settings,
+)
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
 from bot.config import DEFAULT_ZONE, SchedulerSettings
@@ -502,3 +508,17 @@ def test_app_messages_are_paced_under_the_hourly_limit_too(factory, fake, clock)
     assert len(state.app_delivered) == 1000 and statuses(factory) == {SENT: 1000, PENDING: 20}
     clock.now += timedelta(minutes=20)
     assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 20
+
+
+def test_worker_notices_without_an_app_secret_say_why(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """企业微信 on for the robot and the app's callback, but no app Secret: a worker's notice
+    cannot go; it is retried with the missing setting named, and dead-lettered for the list."""
+    base, state = fake
+    s = settings_for(base)
+    s = dataclasses.replace(s, wecom=dataclasses.replace(s.wecom, app_secret=""))
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    assert push_due_notices(factory, channels_from_settings(s, factory), clock.now) == 0
+    with factory() as session:
+        notice = session.scalars(select(Notice)).one()
+    assert notice.status == PENDING and "wecom.app_secret" in (notice.last_error or "")
+    assert state.token_calls == [] and state.app_delivered == []
