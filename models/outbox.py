@@ -99,6 +99,27 @@ def claim_due(
     return sorted((Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
 
 
+def renew(
+    factory: sessionmaker[Session], held: Sequence[Claimed], now: datetime, lease: timedelta
+) -> bool:
+    """Extend the lease on these notices if this run still holds every one; False if another
+    run took any over after the lease ran out (its claim counted a new attempt).
+
+    Called before each delivery: a batch that outlives its lease (a slow platform) must not
+    send what another sender has claimed since.
+    """
+    ours = or_(*(and_(Notice.id == c.id, Notice.attempts == c.attempts) for c in held))
+    stmt = (
+        update(Notice)
+        .where(Notice.status == SENDING, ours)
+        .values(lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    with factory.begin() as session:
+        renewed = int(cast(CursorResult[Any], session.execute(stmt)).rowcount)
+    return renewed == len(held)
+
+
 def mark_sent(factory: sessionmaker[Session], ids: Sequence[int], now: datetime) -> None:
     """Record delivery of these notices (one transaction per delivered message)."""
     _set(factory, ids, status=SENT, sent_at=now, lease_until=None, last_error=None)

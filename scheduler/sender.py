@@ -93,7 +93,12 @@ def push_due_notices(
 def _send_group(run: _Run, channel: Channel, notices: list[Claimed]) -> None:
     """All deliveries for one destination, stopping (deferring the rest) when it is throttled."""
     deliveries = plan(channel, notices)
+    by_id = {n.id: n for n in notices}
     for index, delivery in enumerate(deliveries):
+        held = [by_id[i] for i in delivery.notice_ids]
+        if not outbox.renew(run.factory, held, run.clock(), run.options.lease):
+            log.warning("notices %s were taken over by another sender", delivery.notice_ids)
+            continue
         wait_until = _send_delivery(run, channel, delivery)
         if wait_until is not None:
             rest = [i for d in deliveries[index:] for i in d.notice_ids]

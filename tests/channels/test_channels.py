@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +30,7 @@ from handlers.types import Incoming
 from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
 from models.outbox import FALLBACK, PENDING, SENT
 from scheduler import jobs
-from scheduler.sender import push_due_notices
+from scheduler.sender import OutboxOptions, push_due_notices
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.scheduler_support import T0, add_notices, add_robot_chat, make_factory, settings_for
 
@@ -522,3 +524,26 @@ def test_worker_notices_without_an_app_secret_say_why(factory, fake, clock) -> N
         notice = session.scalars(select(Notice)).one()
     assert notice.status == PENDING and "wecom.app_secret" in (notice.last_error or "")
     assert state.token_calls == [] and state.app_delivered == []
+
+
+def test_a_second_sender_never_repeats_what_a_slow_first_one_still_holds(factory) -> None:  # type: ignore[no-untyped-def]
+    """Tencent answers slowly: the first sender's batch outlives its lease, and a second sender
+    (`python -m scheduler --sender`) takes over the rows not yet sent. The first must then
+    leave them, or a worker gets the same message twice."""
+    with serve_fake_tencent(FakeTencent(latency=0.25)) as (base, state):
+        s = settings_for(base)
+        app = WeComAppChannel(factory, s.wecom, s.scheduler)
+        app.send(Message("w-warmup", "令牌"))  # the token is fetched before the race
+        for i in range(8):
+            add_notices(factory, 1, prefix=f"紧急需求{i}", channel="wecom_app", target=f"w{i}")
+        options = OutboxOptions(lease=timedelta(seconds=1))
+        first = threading.Thread(
+            target=push_due_notices, args=(factory, {"wecom_app": app}, None, options)
+        )
+        first.start()
+        time.sleep(1.3)
+        push_due_notices(factory, {"wecom_app": app}, None, options)
+        first.join()
+    texts = [m["text"]["content"] for m in state.app_delivered if m["touser"] != "w-warmup"]
+    assert sorted(texts) == sorted(f"紧急需求{i}0" for i in range(8))
+    assert statuses(factory) == {SENT: 8}
