@@ -1,6 +1,7 @@
 """A fake Tencent API on 127.0.0.1 that enforces the documented limits and error codes.
 
 Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096;
+a key of no robot (deleted, or never made) is 93000 "invalid webhook url";
 the key is the robot's, and `chatid` ("|"-separated) routes a push to chats the robot is in
 (`robot_chats`); without it a push goes to every group of the robot (`@all_group`).
 公众号: stable_token (40125: wrong secret), customer-
@@ -199,7 +200,12 @@ def create_fake_app(state: FakeTencent) -> Flask:
         key = request.args.get("key", "")
         with state.lock:
             reached = _robot_route(state, key, str(body.get("chatid") or "@all_group"))
-            code = state.injected() or _robot_check(state, key, body) or (0 if reached else 40058)
+            code = (
+                state.injected()
+                or (0 if key in state.robot_chats else 93000)  # no such robot (deleted)
+                or _robot_check(state, key, body)
+                or (0 if reached else 40058)
+            )
             if code:
                 state.robot_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")

@@ -547,3 +547,16 @@ def test_a_second_sender_never_repeats_what_a_slow_first_one_still_holds(factory
     texts = [m["text"]["content"] for m in state.app_delivered if m["touser"] != "w-warmup"]
     assert sorted(texts) == sorted(f"紧急需求{i}0" for i in range(8))
     assert statuses(factory) == {SENT: 8}
+
+
+def test_a_deleted_robots_notices_fail_at_once_with_the_reason(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """The robot was deleted in WeCom (93000, invalid webhook url): no retries for an hour; the
+    notice goes to the workers' failure list with the platform's reason."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K-gone")
+    add_notices(factory, 1, channel="wecom_robot")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 0
+    with factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == "dead" and "93000" in (notice.last_error or "")
+    assert state.robot_rejected == [93000]
