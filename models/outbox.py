@@ -96,7 +96,8 @@ def claim_due(
     )
     with factory.begin() as session:
         rows = session.execute(stmt).all()
-    return sorted((Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
+    claimed = (Claimed(**row._asdict()) for row in rows)
+    return sorted(claimed, key=lambda c: (c.channel, c.target, c.id))  # one destination together
 
 
 def renew(

@@ -146,6 +146,25 @@ def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake
     assert sorted(delivered) == sorted({*delivered}) and len(delivered) == 300
 
 
+def test_reminders_for_groups_of_one_robot_are_batched_per_group(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """The reminder job queues one row per order, in order id: households of two groups of one
+    robot interleave. Each group still gets its reminders in one message, not one push each."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    add_robot_chat(factory, "g2", "K1", state)
+    for i in range(40):
+        add_notices(
+            factory,
+            1,
+            prefix=f"{i}号楼101 请于15:00–15:30到社区活动中心领取「鸡蛋」#",
+            channel="wecom_robot",
+            kind="reminder",
+            target=f"g{1 + i % 2}",
+        )
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 40
+    assert sorted(m["delivered_to"] for m in state.robot) == [["g1"], ["g2"]]
+
+
 def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
     base, state = fake
     add_robot_chat(factory, "g1", "K1", state)
