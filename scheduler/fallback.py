@@ -19,7 +19,7 @@ from models.community import Household, Member
 from models.messaging import Notice
 from models.notices import queue_notice
 from models.outbox import DEAD, FALLBACK, MANUAL
-from models.staff import staff_of
+from models.staff import STAFF_ROLES, staff_of
 from scheduler.destinations import ResidentReach, flag_manual
 from scheduler.manual import tell_workers_manual
 from scheduler.reminders import order_text
@@ -71,11 +71,16 @@ def _tell_workers(session: Session, notice: Notice, now: datetime) -> None:
 
 
 def _tell_workers_undelivered(session: Session, notice: Notice, now: datetime) -> int:
-    """A 1:1 message about no order (a need's answer, a reply) reached no one: the workers of
-    the resident's community get its text and who it was for, once per worker."""
+    """A 1:1 message about no order (a need's answer, a reply) reached no resident: the
+    workers of the resident's community get its text and who it was for, once per worker.
+
+    Never for a message to a worker (the others had their own copy) or a message to workers:
+    a worker the account cannot reach must not be told of it again and again."""
     member = session.scalars(
         select(Member).where(Member.channel == notice.channel, Member.external_id == notice.target)
     ).first()
+    if notice.kind == "summary" or (member is not None and member.role in STAFF_ROLES):
+        return 0
     home = session.get(Household, member.household_id) if member and member.household_id else None
     community = (member.community_id if member else None) or (home.community_id if home else None)
     who = _who(home, member)

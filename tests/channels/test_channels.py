@@ -579,3 +579,31 @@ def test_a_deleted_robots_notices_fail_at_once_with_the_reason(factory, fake, cl
         notice = s.scalars(select(Notice)).one()
     assert notice.status == "dead" and "93000" in (notice.last_error or "")
     assert state.robot_rejected == [93000]
+
+
+def test_a_worker_the_account_cannot_reach_is_not_told_so_again_and_again(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """A worker bound only on the 公众号, silent for days: an alert to them is refused (45015).
+    It is dead-lettered for the failure list; the other workers had their own copy and hear
+    nothing more, and no refusal breeds a notice that is refused in turn (the sender looped
+    for ever on that)."""
+    base, state = fake
+    clock.now -= timedelta(hours=50)
+    state.resident_writes(wechat, "o_worker", "帮助")  # wrote 50 h ago: the window is shut
+    clock.now += timedelta(hours=50)
+    with mp_factory.begin() as s:
+        s.execute(update(Member).values(role="worker"))
+        s.add(Member(channel="wecom_app", external_id="w2", display_name="李", role="worker"))
+    add_notices(mp_factory, 1, prefix="【紧急需求 #1】", channel="mp", target="o_worker")
+    senders: dict[str, Channel] = {
+        "mp": mp_channel(mp_factory, base, clock),
+        "wecom_app": app_channel(mp_factory, base),
+    }
+    for _ in range(3):
+        push_due_notices(mp_factory, senders, clock.now)
+        clock.now += timedelta(minutes=1)
+    with mp_factory() as s:
+        rows = s.scalars(select(Notice).order_by(Notice.id)).all()
+    assert [(r.channel, r.target, r.status) for r in rows] == [("mp", "o_worker", "dead")]
+    assert state.app_delivered == [] and state.mp_rejected == []  # 45015 known before calling
