@@ -102,6 +102,7 @@ class SchedulerSettings:
     http_timeout_seconds: float = 10.0
     robot_per_minute: int = 20  # 企业微信群机器人: 20 messages per minute per robot
     app_per_member_per_minute: int = 30  # 企业微信应用消息: 30 per minute per member
+    app_per_member_per_hour: int = 1000  # ... and 1000 per hour; the excess is dropped silently
     mp_window_hours: int = 48  # 公众号客服消息: within 48 h of the resident's last message
     mp_window_quota: int = 5  # ... and at most 5 messages per window
     inbox_sweep_seconds: float = 2.0  # how often unhandled inbox rows are looked for

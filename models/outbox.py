@@ -96,12 +96,39 @@ def claim_due(
     )
     with factory.begin() as session:
         rows = session.execute(stmt).all()
-    return sorted((Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
+    claimed = (Claimed(**row._asdict()) for row in rows)
+    return sorted(claimed, key=lambda c: (c.channel, c.target, c.id))  # one destination together
+
+
+def renew(
+    factory: sessionmaker[Session], held: Sequence[Claimed], now: datetime, lease: timedelta
+) -> bool:
+    """Extend the lease on these notices if this run still holds every one; False if another
+    run took any over after the lease ran out (its claim counted a new attempt).
+
+    Called before each delivery: a batch that outlives its lease (a slow platform) must not
+    send what another sender has claimed since.
+    """
+    ours = or_(*(and_(Notice.id == c.id, Notice.attempts == c.attempts) for c in held))
+    stmt = (
+        update(Notice)
+        .where(Notice.status == SENDING, ours)
+        .values(lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    with factory.begin() as session:
+        renewed = int(cast(CursorResult[Any], session.execute(stmt)).rowcount)
+    return renewed == len(held)
 
 
 def mark_sent(factory: sessionmaker[Session], ids: Sequence[int], now: datetime) -> None:
     """Record delivery of these notices (one transaction per delivered message)."""
     _set(factory, ids, status=SENT, sent_at=now, lease_until=None, last_error=None)
+
+
+def keep_text(factory: sessionmaker[Session], notice_id: int, text: str) -> None:
+    """Replace what is left to send of a notice (the parts not yet delivered)."""
+    _set(factory, [notice_id], text=text)
 
 
 def defer(factory: sessionmaker[Session], ids: Sequence[int], until: datetime, why: str) -> None:

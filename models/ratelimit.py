@@ -11,23 +11,32 @@ from models.tokens import RateWindow
 
 
 def reserve(
-    factory: sessionmaker[Session], key: str, limit: int, window: timedelta, now: datetime
+    factory: sessionmaker[Session],
+    key: str,
+    limit: int,
+    window: timedelta,
+    now: datetime,
+    count: int = 1,
 ) -> datetime | None:
-    """Reserve one send for `key`: None when reserved, else the earliest time with room.
+    """Reserve `count` sends for `key` at once: None when reserved, else the earliest time
+    with room for all of them. A notice split in parts reserves them together, so it never
+    stops halfway at the limit and goes again from its first part.
 
-    The send is counted before it is attempted: a failed call still used a slot at Tencent.
+    The sends are counted before they are attempted: a failed call still used a slot at Tencent.
+    A count above `limit` reserves `limit` (the window can never hold more).
     """
+    count = max(1, min(count, limit))
     for _ in range(2):  # a concurrent first insert makes the first try fail once
         try:
             with factory.begin() as session:
-                return _reserve(session, key, limit, window, now)
+                return _reserve(session, key, limit, window, now, count)
         except IntegrityError:
             continue
     return now + timedelta(seconds=1)
 
 
 def _reserve(
-    session: Session, key: str, limit: int, window: timedelta, now: datetime
+    session: Session, key: str, limit: int, window: timedelta, now: datetime, count: int
 ) -> datetime | None:
     row = session.get(RateWindow, key, with_for_update=True)
     if row is None:
@@ -37,10 +46,11 @@ def _reserve(
         return row.blocked_until
     horizon = now.timestamp() - window.total_seconds()
     recent = sorted(t for t in row.sent if t > horizon)
-    if len(recent) >= limit:
+    if len(recent) + count > limit:
         row.sent = recent
-        return datetime.fromtimestamp(recent[-limit] + window.total_seconds(), now.tzinfo)
-    row.sent = [*recent, now.timestamp()]
+        oldest_to_go = recent[len(recent) + count - limit - 1]
+        return datetime.fromtimestamp(oldest_to_go + window.total_seconds(), now.tzinfo)
+    row.sent = [*recent, *[now.timestamp()] * count]
     return None
 
 

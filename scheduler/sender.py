@@ -15,7 +15,14 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import Channel, ChannelError, ConfigRejected, OutsideWindow, Throttled
+from bot.channels.base import (
+    Channel,
+    ChannelError,
+    ChannelLimits,
+    ConfigRejected,
+    OutsideWindow,
+    Throttled,
+)
 from bot.config import DEFAULT_ZONE, SchedulerSettings
 from models import outbox, ratelimit
 from models.base import utcnow
@@ -27,6 +34,7 @@ from scheduler.fallback import fall_back_to_group
 log = logging.getLogger(__name__)
 
 MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +93,12 @@ def push_due_notices(
 def _send_group(run: _Run, channel: Channel, notices: list[Claimed]) -> None:
     """All deliveries for one destination, stopping (deferring the rest) when it is throttled."""
     deliveries = plan(channel, notices)
+    by_id = {n.id: n for n in notices}
     for index, delivery in enumerate(deliveries):
+        held = [by_id[i] for i in delivery.notice_ids]
+        if not outbox.renew(run.factory, held, run.clock(), run.options.lease):
+            log.warning("notices %s were taken over by another sender", delivery.notice_ids)
+            continue
         wait_until = _send_delivery(run, channel, delivery)
         if wait_until is not None:
             rest = [i for d in deliveries[index:] for i in d.notice_ids]
@@ -94,35 +107,60 @@ def _send_group(run: _Run, channel: Channel, notices: list[Claimed]) -> None:
 
 
 def _send_delivery(run: _Run, channel: Channel, delivery: Delivery) -> datetime | None:
-    """Send all parts; None when done (sent or failed), else when to try this destination again."""
-    ids, key = delivery.notice_ids, None
+    """Send all parts; None when done (sent or failed), else when to try this destination again.
+
+    The destination's rate is reserved for every part before the first goes out; a part that
+    fails after others went keeps only the unsent rest for the next try (never a repeat)."""
+    ids, key, done = delivery.notice_ids, None, 0
     try:
         if channel.limits.per_minute:
             key = channel.rate_key(delivery.parts[0].target)
+        if key is not None and (wait := _reserve(run, channel.limits, key, len(delivery.parts))):
+            return wait
         for part in delivery.parts:
-            if key is not None:
-                wait = ratelimit.reserve(
-                    run.factory, key, channel.limits.per_minute, MINUTE, run.clock()
-                )
-                if wait is not None:
-                    return wait
             channel.send(part)
+            done += 1
     except Throttled as exc:
+        _keep_unsent(run, delivery, done)
         until = run.clock() + MINUTE
         log.warning("%s throttled (%s): pausing until %s", key, exc.errcode, until)
         if key is not None:
             ratelimit.block(run.factory, key, until)
         return until
     except ChannelError as exc:
+        if exc.retryable:
+            _keep_unsent(run, delivery, done)
         _failed(run, channel, delivery, exc)
         return None
     except Exception as exc:  # a bug in one sender must not stop the others
         log.exception("sender %s crashed on notices %s", channel.name, ids)
+        _keep_unsent(run, delivery, done)
         _failed(run, channel, delivery, ChannelError(-1, repr(exc)))
         return None
     outbox.mark_sent(run.factory, ids, run.clock())
     run.sent += len(ids)
     return None
+
+
+def _reserve(run: _Run, limits: ChannelLimits, key: str, parts: int) -> datetime | None:
+    """Reserve `parts` sends in the destination's minute, then in its hour (when it has an
+    hourly limit); None when reserved, else when to try again."""
+    wait = ratelimit.reserve(run.factory, key, limits.per_minute, MINUTE, run.clock(), parts)
+    if wait is None and limits.per_hour:
+        hourly = f"{key}:hour"
+        wait = ratelimit.reserve(run.factory, hourly, limits.per_hour, HOUR, run.clock(), parts)
+    return wait
+
+
+def _keep_unsent(run: _Run, delivery: Delivery, done: int) -> None:
+    """After `done` parts of a multi-part notice went out, keep only the rest for the retry.
+
+    Only one notice is ever split in parts (batches hold whole notices)."""
+    if done == 0 or len(delivery.notice_ids) != 1:
+        return
+    rest = "\n".join(part.text for part in delivery.parts[done:])
+    log.warning("notice %s: %d of %d parts sent", delivery.notice_ids[0], done, len(delivery.parts))
+    outbox.keep_text(run.factory, delivery.notice_ids[0], rest)
 
 
 def _failed(run: _Run, channel: Channel, delivery: Delivery, exc: ChannelError) -> None:

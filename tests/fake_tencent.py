@@ -1,14 +1,18 @@
 """A fake Tencent API on 127.0.0.1 that enforces the documented limits and error codes.
 
 Robot webhook: 20 messages per minute per key (45009), text ≤ 2048 bytes, markdown ≤ 4096;
+a key of no robot (deleted, or never made) is 93000 "invalid webhook url";
 the key is the robot's, and `chatid` ("|"-separated) routes a push to chats the robot is in
 (`robot_chats`); without it a push goes to every group of the robot (`@all_group`).
 公众号: stable_token (40125: wrong secret), customer-
 service messages only within 48 h of the user's last message (45015), 5 per window (45047);
 the last message is the one the fake itself delivered to Linli (`resident_writes`), never a
-value a test sets.
-企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute per member — the
-excess is dropped silently (errcode 0), as the platform does. Both: 40014 for a token the
+value a test sets. A follower who unfollowed (`resident_unfollows`, which delivers the
+unsubscribe event) gets nothing: 45015 "response out of time limit or subscription is
+canceled", however recent their last message.
+企业微信 app: gettoken (40001: wrong secret), message/send with 30 per minute and 1000 per hour
+per member — the excess is dropped silently (errcode 0), as the platform documents
+(访问频率限制: 超过部分会被丢弃不下发). Both: 40014 for a token the
 platform never issued, 42001 for an expired one; with `allowed_ips` set, a caller outside it
 gets 40164 (公众号 IP whitelist) or 60020 (企业可信IP). `clock` is injectable so tests can move
 time.
@@ -32,7 +36,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
-from tests.wechat_client import WeChatActions
+from tests.wechat_client import ACCOUNT, WeChatActions, make_xml
 
 WINDOW_48H = 48 * 3600.0
 WECOM_APP_PATHS = frozenset({"/cgi-bin/gettoken", "/cgi-bin/message/send"})
@@ -47,6 +51,7 @@ class FakeTencent:
     clock: Callable[[], float] = time.time
     robot_limit: int = 20
     app_limit: int = 30
+    app_hour_limit: int = 1000
     token_ttl: float = 7200.0
     latency: float = 0.0
     app_secret: str = "secret"
@@ -62,6 +67,7 @@ class FakeTencent:
     clear_quota_calls: int = 0
     # openid -> the follower's last message, as WeChat saw it deliver (`resident_writes`)
     _last_message: dict[str, float] = field(default_factory=dict)
+    _unfollowed: set[str] = field(default_factory=set)
     fail_next: list[int] = field(default_factory=list)  # errcodes for the next API calls
     allowed_ips: set[str] | None = None  # the IP whitelist; None: every address may call
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (clock)
@@ -82,8 +88,23 @@ class FakeTencent:
         Linli's passive reply. `wechat` must read the same clock as this fake."""
         assert abs(wechat.now() - self.clock()) < 1, "the client and the fake need one clock"
         with self.lock:
+            assert openid not in self._unfollowed, "only a follower can write to the account"
             self._last_message[openid] = self.clock()
         return wechat.send_text(text, sender_id=openid, safe=True)
+
+    def resident_unfollows(self, wechat: WeChatActions, openid: str) -> None:
+        """A follower unfollows (取消关注): WeChat delivers the unsubscribe event to Linli, and
+        customer-service messages to them fail with 45015 from now on."""
+        with self.lock:
+            self._unfollowed.add(openid)
+        event = make_xml(
+            ToUserName=ACCOUNT,
+            FromUserName=openid,
+            CreateTime=int(wechat.now()),
+            MsgType="event",
+            Event="unsubscribe",
+        )
+        assert wechat.post(event, safe=True).status_code == 200
 
     # --- helpers -------------------------------------------------------------------------
     def new_token(self, platform: str = "mp") -> str:
@@ -104,10 +125,10 @@ class FakeTencent:
             return 40014
         return 42001 if self.tokens[token] <= self.clock() else 0
 
-    def over_limit(self, key: str, limit: int) -> bool:
-        """Sliding 60 s window; counts the call when under the limit."""
+    def over_limit(self, key: str, limit: int, window: float = 60) -> bool:
+        """Sliding window of `window` seconds; counts the call when under the limit."""
         now = self.clock()
-        recent = [t for t in self._sends[key] if t > now - 60]
+        recent = [t for t in self._sends[key] if t > now - window]
         self._sends[key] = recent
         if len(recent) >= limit:
             return True
@@ -179,7 +200,12 @@ def create_fake_app(state: FakeTencent) -> Flask:
         key = request.args.get("key", "")
         with state.lock:
             reached = _robot_route(state, key, str(body.get("chatid") or "@all_group"))
-            code = state.injected() or _robot_check(state, key, body) or (0 if reached else 40058)
+            code = (
+                state.injected()
+                or (0 if key in state.robot_chats else 93000)  # no such robot (deleted)
+                or _robot_check(state, key, body)
+                or (0 if reached else 40058)
+            )
             if code:
                 state.robot_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
@@ -236,7 +262,10 @@ def create_fake_app(state: FakeTencent) -> Flask:
             if code:
                 state.app_rejected.append(code)
                 return jsonify(errcode=code, errmsg="rejected")
-            if state.over_limit(f"app:{body['touser']}", state.app_limit):
+            member = body["touser"]
+            if state.over_limit(f"app:{member}", state.app_limit) or state.over_limit(
+                f"app-hour:{member}", state.app_hour_limit, 3600
+            ):
                 state.app_dropped.append(body)  # Tencent drops silently
             else:
                 state.app_delivered.append(body)
@@ -293,7 +322,7 @@ def _robot_route(state: FakeTencent, key: str, chatid: str) -> list[str]:
 
 def _window_check(state: FakeTencent, openid: str) -> int:
     last = state._last_message.get(openid)
-    if last is None or state.clock() - last > WINDOW_48H:
+    if last is None or openid in state._unfollowed or state.clock() - last > WINDOW_48H:
         return 45015
     if state._window_count[(openid, last)] >= 5:
         return 45047

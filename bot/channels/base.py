@@ -65,11 +65,13 @@ class SendResult:
 
 @dataclass(frozen=True, slots=True)
 class ChannelLimits:
-    """Byte limits (UTF-8) per message, sends per minute per destination, batching."""
+    """Byte limits (UTF-8) per message, sends per minute and per hour per destination,
+    batching."""
 
     text_bytes: int = 2048
     markdown_bytes: int = 0  # 0: the channel has no markdown
     per_minute: int = 0  # 0: no limit we must pace
+    per_hour: int = 0  # 0: none beyond the minute's (paced only with per_minute set)
     batch: bool = False  # many reminders for one target may become one message
 
 

@@ -1,4 +1,5 @@
-"""Senders without a platform: the simulator, and the recording fake used by tests and benches."""
+"""Senders without a platform: the simulator, a channel that cannot send, and the recording fake
+used by tests and benches."""
 
 from __future__ import annotations
 
@@ -22,6 +23,27 @@ class SimChannel:
     def send(self, message: Message) -> SendResult:
         """Nothing to transmit: the outbox row becomes visible once it is marked sent."""
         return SendResult()
+
+
+@dataclass
+class UnconfiguredChannel:
+    """A channel Linli receives on but cannot send on (its secret is not set): every send fails
+    with `error`, so a notice to it falls back (the 公众号: to the resident's group) or is retried
+    and then shown in the workers' failure list, instead of waiting for a sender that does not
+    exist."""
+
+    name: str
+    error: type[ChannelError]
+    why: str
+    limits: ChannelLimits = field(default_factory=ChannelLimits)
+
+    def rate_key(self, target: str) -> str | None:
+        """Nothing is sent, so nothing is paced."""
+        return None
+
+    def send(self, message: Message) -> SendResult:
+        """Refuse, naming the setting that is missing."""
+        raise self.error(-5, self.why)
 
 
 @dataclass

@@ -88,7 +88,8 @@ class WeComRobotChannel:
 
 
 class WeComAppChannel:
-    """App messages to workers (target: their WeCom userid); 30 per minute per member."""
+    """App messages to workers (target: their WeCom userid); 30 per minute and 1000 per hour
+    per member, beyond which WeCom drops messages silently."""
 
     name = "wecom_app"
 
@@ -101,7 +102,11 @@ class WeComAppChannel:
     ) -> None:
         self.base, self.agent_id = wecom.api_base_url.rstrip("/"), wecom.app_agent_id
         self.timeout = sched.http_timeout_seconds
-        self.limits = ChannelLimits(text_bytes=2048, per_minute=sched.app_per_member_per_minute)
+        self.limits = ChannelLimits(
+            text_bytes=2048,
+            per_minute=sched.app_per_member_per_minute,
+            per_hour=sched.app_per_member_per_hour,
+        )
         self.http = http or requests.Session()
         self.corp_id, self.secret = wecom.corp_id, wecom.app_secret
         self.tokens = TokenStore(

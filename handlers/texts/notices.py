@@ -44,6 +44,10 @@ MANUAL_SUMMARY_LINE = "{address} {name}{phone}"
 
 MANUAL_WHAT = {"reminder": "取货提醒", "followup": "未取货提醒"}
 
+UNDELIVERED_TO_RESIDENT = "【需人工通知】这条消息没能发给居民{who}（公众号已不能私聊：超过48小时没有联系，或已取消关注），请电话或上门告知：\n{text}"
+
+UNDELIVERED_WHO_UNKNOWN = "（未登记）"
+
 PICTURE_NO_TEXT = "图片 #{picture} 里没有认出文字。请拍清楚一些、正对纸面再发，或直接粘贴文字。"
 
 PICTURE_TOO_LARGE = "图片 #{picture} 太大了（最大 {limit}），请截图或压缩后再发。"

@@ -234,3 +234,37 @@ def _worker_chat_only_summaries(street: Street) -> None:
     for text in street.app_texts():
         assert not text.startswith(("#接龙", "【取货提醒】", "各位居民朋友", "【硕诚蔬菜套餐】"))
     assert any(t.startswith("【每日报告】") for t in street.app_texts())
+
+
+def test_a_resident_who_unfollowed_is_left_to_the_workers_and_they_are_told(
+    street: Street,
+) -> None:
+    """张奶奶 orders 1:1 on the 公众号 (she is in no group), writes again the morning her goods
+    arrive, then unfollows. Her window looks open to Linli, but WeChat answers 45015: no group
+    reaches her, so the workers must hear she needs a call — the same summary they get when
+    her window is known to be shut when the reminder is queued."""
+    clock, fake = street.clock, street.fake
+    street.app_says(OPEN)
+    street.drain()
+    clock.at(clock.now + timedelta(minutes=5))
+    assert "已记入【硕诚蔬菜套餐】" in street.mp("o-zhang", "4-1-101 蔬菜套餐1份")
+    clock.at(T0.replace(hour=20, minute=0, second=5))
+    street.jobs()
+    clock.at(clock.now + timedelta(minutes=10))
+    assert "已确认1单" in street.app_says("确认全部")
+    clock.at(T0 + timedelta(days=2, hours=1))
+    assert "您在【硕诚蔬菜套餐】的订单" in street.mp("o-zhang", "查询")
+    fake.resident_unfollows(street.wechat, "o-zhang")
+    clock.at(clock.now + timedelta(hours=1))
+    assert "已安排" in street.app_says("到货")
+    street.drain()
+    clock.at(T0 + timedelta(days=2, hours=5, minutes=31))  # the 15:00 reminder is due
+    street.jobs()
+    street.drain()
+
+    personal = [t for t in street.mp_texts("o-zhang") if t.startswith("【取货提醒】")]
+    assert personal == [] and fake.mp_rejected == [45015]
+    [reminder] = street.notices(kind="reminder")
+    assert reminder.needs_manual and reminder.status == "manual"
+    told = [t for t in street.app_texts() if t.startswith("【需人工通知】")]
+    assert len(told) == 1 and "4-1-101" in told[0] and "取货提醒" in told[0], street.app_texts()

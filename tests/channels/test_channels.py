@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import webhook_mp
-from bot.channels import Channel, MpCustomerServiceChannel, WeComAppChannel, WeComRobotChannel
+from bot.channels import (
+    Channel,
+    MpCustomerServiceChannel,
+    WeComAppChannel,
+    WeComRobotChannel,
+    channels_from_settings,
+)
 from bot.channels.base import Message
 from bot.channels.batching import pack, split_text, utf8_len
 from bot.config import DEFAULT_ZONE, SchedulerSettings
@@ -22,7 +30,7 @@ from handlers.types import Incoming
 from models import AccessToken, Campaign, Chat, Household, Member, Need, Notice, Order
 from models.outbox import FALLBACK, PENDING, SENT
 from scheduler import jobs
-from scheduler.sender import push_due_notices
+from scheduler.sender import OutboxOptions, push_due_notices
 from tests.fake_tencent import FakeTencent, serve_fake_tencent
 from tests.scheduler_support import T0, add_notices, add_robot_chat, make_factory, settings_for
 
@@ -136,6 +144,25 @@ def test_many_reminders_for_one_group_become_few_markdown_messages(factory, fake
     assert 300 * 80 // 4096 <= len(contents) <= 12
     delivered = [ln for c in contents for ln in c.split("\n")[1:]]
     assert sorted(delivered) == sorted({*delivered}) and len(delivered) == 300
+
+
+def test_reminders_for_groups_of_one_robot_are_batched_per_group(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """The reminder job queues one row per order, in order id: households of two groups of one
+    robot interleave. Each group still gets its reminders in one message, not one push each."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    add_robot_chat(factory, "g2", "K1", state)
+    for i in range(40):
+        add_notices(
+            factory,
+            1,
+            prefix=f"{i}号楼101 请于15:00–15:30到社区活动中心领取「鸡蛋」#",
+            channel="wecom_robot",
+            kind="reminder",
+            target=f"g{1 + i % 2}",
+        )
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 40
+    assert sorted(m["delivered_to"] for m in state.robot) == [["g1"], ["g2"]]
 
 
 def test_mentions_go_as_text_with_mentioned_mobile_list(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
@@ -450,3 +477,133 @@ def test_app_messages_are_paced_so_none_is_dropped(factory, fake, clock) -> None
     assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 5
     assert len(state.app_delivered) == 35 and state.app_dropped == []
     assert state.token_calls == ["gettoken"]
+
+
+# --- a notice too long for one message ------------------------------------------------------
+def test_a_long_notice_at_the_robots_limit_is_never_sent_twice(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """A reply over 2048 bytes goes as two pushes; when only one push is left in the robot's
+    minute, the first part must not go now and again with the second a minute later."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    add_notices(factory, 19, prefix="到货通知", channel="wecom_robot")
+    long_text = "\n".join(f"{i}号楼2单元201 王阿姨 青菜两斤 鸡蛋一盒" for i in range(60))
+    add_notices(factory, 1, prefix=long_text, channel="wecom_robot")
+    senders = {"wecom_robot": robot(factory, base)}
+    push_due_notices(factory, senders, clock.now)
+    clock.now += timedelta(seconds=61)
+    push_due_notices(factory, senders, clock.now)
+    contents = [m["text"]["content"] for m in state.robot]
+    assert statuses(factory) == {SENT: 20}
+    assert len(contents) == 21 and len(set(contents)) == 21  # 19 short + the long one in two
+    assert "\n".join(c for c in contents if "号楼" in c) == f"{long_text}0"
+
+
+@pytest.mark.parametrize("code", [45009, -1], ids=["throttled", "system-busy"])
+def test_a_long_notice_refused_halfway_sends_only_its_rest(factory, fake, clock, code) -> None:  # type: ignore[no-untyped-def]
+    """Tencent takes the first part and refuses the second (45009 from another user of the
+    robot, -1 system busy): the retry sends the second part, not the whole notice again."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K1", state)
+    long_text = "\n".join(f"{i}号楼2单元201 王阿姨 青菜两斤 鸡蛋一盒" for i in range(60))
+    add_notices(factory, 1, prefix=long_text, channel="wecom_robot")
+    state.fail_next = [0, code]
+    senders = {"wecom_robot": robot(factory, base)}
+    assert push_due_notices(factory, senders, clock.now) == 0
+    clock.now += timedelta(minutes=16)
+    assert push_due_notices(factory, senders, clock.now) == 1
+    contents = [m["text"]["content"] for m in state.robot]
+    assert state.robot_rejected == [code] and len(contents) == 2
+    assert "\n".join(contents) == f"{long_text}0"
+
+
+def test_app_messages_are_paced_under_the_hourly_limit_too(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """30 a minute is 1800 an hour, but WeCom drops what is over 1000 an hour per member."""
+    base, state = fake
+    s = settings_for(base)
+    app = WeComAppChannel(factory, s.wecom, s.scheduler)
+    add_notices(factory, 1020, channel="wecom_app", target="worker1")
+    for _ in range(40):
+        push_due_notices(factory, {"wecom_app": app}, clock.now)
+        clock.now += timedelta(seconds=61)
+    assert state.app_dropped == []
+    assert len(state.app_delivered) == 1000 and statuses(factory) == {SENT: 1000, PENDING: 20}
+    clock.now += timedelta(minutes=20)
+    assert push_due_notices(factory, {"wecom_app": app}, clock.now) == 20
+
+
+def test_worker_notices_without_an_app_secret_say_why(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """企业微信 on for the robot and the app's callback, but no app Secret: a worker's notice
+    cannot go; it is retried with the missing setting named, and dead-lettered for the list."""
+    base, state = fake
+    s = settings_for(base)
+    s = dataclasses.replace(s, wecom=dataclasses.replace(s.wecom, app_secret=""))
+    add_notices(factory, 1, channel="wecom_app", target="worker1")
+    assert push_due_notices(factory, channels_from_settings(s, factory), clock.now) == 0
+    with factory() as session:
+        notice = session.scalars(select(Notice)).one()
+    assert notice.status == PENDING and "wecom.app_secret" in (notice.last_error or "")
+    assert state.token_calls == [] and state.app_delivered == []
+
+
+def test_a_second_sender_never_repeats_what_a_slow_first_one_still_holds(factory) -> None:  # type: ignore[no-untyped-def]
+    """Tencent answers slowly: the first sender's batch outlives its lease, and a second sender
+    (`python -m scheduler --sender`) takes over the rows not yet sent. The first must then
+    leave them, or a worker gets the same message twice."""
+    with serve_fake_tencent(FakeTencent(latency=0.25)) as (base, state):
+        s = settings_for(base)
+        app = WeComAppChannel(factory, s.wecom, s.scheduler)
+        app.send(Message("w-warmup", "令牌"))  # the token is fetched before the race
+        for i in range(8):
+            add_notices(factory, 1, prefix=f"紧急需求{i}", channel="wecom_app", target=f"w{i}")
+        options = OutboxOptions(lease=timedelta(seconds=1))
+        first = threading.Thread(
+            target=push_due_notices, args=(factory, {"wecom_app": app}, None, options)
+        )
+        first.start()
+        time.sleep(1.3)
+        push_due_notices(factory, {"wecom_app": app}, None, options)
+        first.join()
+    texts = [m["text"]["content"] for m in state.app_delivered if m["touser"] != "w-warmup"]
+    assert sorted(texts) == sorted(f"紧急需求{i}0" for i in range(8))
+    assert statuses(factory) == {SENT: 8}
+
+
+def test_a_deleted_robots_notices_fail_at_once_with_the_reason(factory, fake, clock) -> None:  # type: ignore[no-untyped-def]
+    """The robot was deleted in WeCom (93000, invalid webhook url): no retries for an hour; the
+    notice goes to the workers' failure list with the platform's reason."""
+    base, state = fake
+    add_robot_chat(factory, "g1", "K-gone")
+    add_notices(factory, 1, channel="wecom_robot")
+    assert push_due_notices(factory, {"wecom_robot": robot(factory, base)}, clock.now) == 0
+    with factory() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.status == "dead" and "93000" in (notice.last_error or "")
+    assert state.robot_rejected == [93000]
+
+
+def test_a_worker_the_account_cannot_reach_is_not_told_so_again_and_again(  # type: ignore[no-untyped-def]
+    mp_factory, wechat, fake, clock
+) -> None:
+    """A worker bound only on the 公众号, silent for days: an alert to them is refused (45015).
+    It is dead-lettered for the failure list; the other workers had their own copy and hear
+    nothing more, and no refusal breeds a notice that is refused in turn (the sender looped
+    for ever on that)."""
+    base, state = fake
+    clock.now -= timedelta(hours=50)
+    state.resident_writes(wechat, "o_worker", "帮助")  # wrote 50 h ago: the window is shut
+    clock.now += timedelta(hours=50)
+    with mp_factory.begin() as s:
+        s.execute(update(Member).values(role="worker"))
+        s.add(Member(channel="wecom_app", external_id="w2", display_name="李", role="worker"))
+    add_notices(mp_factory, 1, prefix="【紧急需求 #1】", channel="mp", target="o_worker")
+    senders: dict[str, Channel] = {
+        "mp": mp_channel(mp_factory, base, clock),
+        "wecom_app": app_channel(mp_factory, base),
+    }
+    for _ in range(3):
+        push_due_notices(mp_factory, senders, clock.now)
+        clock.now += timedelta(minutes=1)
+    with mp_factory() as s:
+        rows = s.scalars(select(Notice).order_by(Notice.id)).all()
+    assert [(r.channel, r.target, r.status) for r in rows] == [("mp", "o_worker", "dead")]
+    assert state.app_delivered == [] and state.mp_rejected == []  # 45015 known before calling
