@@ -21,6 +21,7 @@ from handlers.jielong.normalize import (
     halfwidth,
     is_decorative,
     is_punctuation_only,
+    table_cells,
     unspace,
 )
 from handlers.jielong.phone import find_phone
@@ -68,7 +69,7 @@ def unit_homophones(text: str, products: Sequence[Product]) -> str:
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     if not raw or len(raw) > MAX_ENTRY_CHARS:
         return ParsedEntry(raw=raw, readable=False)
-    text = unit_homophones(unspace(raw), products)
+    text = unit_homophones(unspace(table_cells(raw)), products)
     w = Work(o=text, h=halfwidth(text), used=bytearray(len(text)), note_from=len(text))
     _take_labels(w)
     phone = find_phone(w.view())

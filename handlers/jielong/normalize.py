@@ -88,6 +88,31 @@ def unspace(text: str) -> str:
     return out
 
 
+# The leading cells of a row pasted from a WPS or Excel sheet (tabs, an empty cell between two)
+# or typed like one with runs of spaces: building, unit and room, as in '3-1-502'.
+_CELL_SEP = r"(?:\t+| {2,})"
+_LEADING_CELLS = re.compile(
+    rf"^\d{{1,3}}(?P<s1>{_CELL_SEP})(?:\d{{1,2}}(?P<s2>{_CELL_SEP}))?\d{{3,4}}(?=\t| {{2}}|$)"
+)
+
+
+def table_cells(text: str) -> str:
+    """'3<TAB>1<TAB>502<TAB>程桂兰' → '3-1-502<TAB>程桂兰', '11<TAB><TAB>1203' → '11 -1203',
+    '4  2  1101  陶' → '4 -2 -1101  陶': a sheet's address columns read as the dashed address
+    they mean. Same length as the input, so spans found in one view cut the other."""
+    if "\t" not in text and "  " not in text and "\u3000" not in text:
+        return text
+    m = _LEADING_CELLS.match(halfwidth(text))
+    if m is None:
+        return text
+    out = list(text)
+    for group in ("s1", "s2"):
+        if m[group]:
+            start, end = m.span(group)
+            out[start:end] = " " * (end - start - 1) + "-"
+    return "".join(out)
+
+
 def squash(text: str) -> str:
     """Text without any whitespace (for product-name comparisons)."""
     return "".join(text.split())
