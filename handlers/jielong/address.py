@@ -95,6 +95,8 @@ def _room(groups: dict[str, str | None], kind: str) -> str | None:
         floor, door = room_text(groups["fl"] or ""), room_text(groups["door"] or "")
         floor = floor if floor and floor.isdigit() else small_int_text(groups["fl"] or "")
         door = door if door and door.isdigit() else small_int_text(groups["door"] or "")
+        if floor.isdigit() and door.isascii() and door.isalpha():
+            return f"{int(floor)}{door.upper()}"  # 8樓B室 → 8B
         return f"{int(floor)}{int(door):02d}" if floor.isdigit() and door.isdigit() else ""
     raw = groups.get("r")
     if raw is None:

@@ -44,8 +44,10 @@ HOUSE_PART = (
     r"(?:[东西南北正前后中倒][厢耳罩座]?|后罩)[房屋](?:\d{1,2})?)"
 )
 _ROOM_SUFFIX = r"(?:\s*室|房(?![\u4e00-\u9fff])|号(?!楼|院)|號)?"
+# 5楼2号, 4楼2房 (an urban village's rented room), 8樓B室 and 15/F A室 (a Hong Kong-style flat)
 _FLOOR_DOOR = (
-    rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*[楼层樓]\s*(?P<door>\d{{1,2}}|{_CN}{{1,3}})\s*[号號室户]"
+    rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*(?:[楼层樓]|/?\s*[Ff](?![A-Za-z]))\s*"
+    rf"(?P<door>\d{{1,2}}|{_CN}{{1,3}}|[A-Za-z](?=\s*室))\s*(?:[号號室户]|房(?![\u4e00-\u9fff]))"
 )
 _UNIT_PART = (
     rf"(?:(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH})"
@@ -92,6 +94,13 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("floor_door", re.compile(rf"(?<![\d.]){_FLOOR_DOOR}")),  # 12楼1号 → room 1201
+    (
+        "dalian",  # 125号1-5-2: building 125, unit 1, the 5th floor's door 2 → room 502
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}})\s*[号號]\s*(?P<u>\d{{1,2}})\s*{_DASH}\s*"
+            rf"(?P<fl>\d{{1,2}})\s*{_DASH}\s*(?P<door>\d{{1,2}})(?![\d\-－—–~～])"
+        ),
+    ),
     (
         "room_count",
         re.compile(

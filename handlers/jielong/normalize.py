@@ -31,6 +31,7 @@ _NEEDS_CLEAN = re.compile("[" + "".join(chr(c) for c in _CLEAN_TABLE) + "]")
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF_TABLE: dict[int, int] = {**_FULLWIDTH, 0x3000: 0x20}
 
+_ZERO_AMONG_DIGITS = re.compile("(?<=[0-9])〇+|〇+(?=[0-9])")
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
 _KEY_DROP = dict.fromkeys([0xFE0F, 0x20E3])
 
@@ -50,8 +51,12 @@ def clean(text: str) -> str:
 
 
 def halfwidth(text: str) -> str:
-    """Full-width ASCII and ideographic spaces to half-width; same length as the input."""
-    return text.translate(_HALF_TABLE)
+    """Full-width ASCII and ideographic spaces to half-width, and 〇 typed among digits to 0
+    ('5〇2' → '502'; '一〇二' stays); same length as the input."""
+    text = text.translate(_HALF_TABLE)
+    if "〇" in text:
+        text = _ZERO_AMONG_DIGITS.sub(lambda m: "0" * len(m[0]), text)
+    return text
 
 
 def nfkc(text: str) -> str:
