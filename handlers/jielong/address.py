@@ -123,7 +123,7 @@ def _suffix_ok(m: re.Match[str], text: str) -> bool:
         return not (suffix in ("楼", "樓") and m["b"] and not m["b"].isdigit())
     if suffix in ("号", "號"):
         return _HOUSE_OK_BEFORE.search(text[: m.start()]) is not None
-    return suffix not in ("楼", "樓", "#", "动")
+    return suffix not in ("楼", "樓", "#", "动", "洞")
 
 
 def lane_before(text: str, start: int) -> int | None:

@@ -18,7 +18,9 @@ _DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
 _PAUSE = r"[-－—–~～，,、]"  # between the parts of a suffixed address: voice input adds commas
 # Pinyin input's homophones read as meant: 好楼, 号搂, 号漏 for 号楼, 动 for 栋, 单远, 丹元
 # for 单元; 动 alone names no building (address._suffix_ok wants a unit or room after it).
-_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号漏|号栋|号幢|号座|栋|棟|动|幢|座|塔|号|號|#|楼|樓)"
+# Voice input hears 洞 for 栋 (三洞二单元): like 动, only with a unit or room after it.
+_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号漏|号栋|号幢|号座|栋|棟|动|洞|幢|座|塔|号|號|#|楼|樓)"
+_CN_B = "[一二三四五六七八九十幺]"  # a building said aloud: 十二栋, 幺幺栋 (11, digit by digit)
 # 门洞 / 楼洞: the entrance of a stair in the north-east, the unit (5号楼1门洞302)
 _USUF = r"(?:单元|單元|单远|单圆|单原|单园|丹元|梯|[门門楼樓]洞|门(?!口|岗|卫|前|外))"
 ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
@@ -67,7 +69,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "suffix",
         re.compile(
             rf"(?<![\dA-Za-z.])(?:\d{{1,3}}\s*号院\s*)?(?:第\s*)?"
-            rf"(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}}|{_CN}{{1,3}})\s*(?P<bs>{_BSUF})"
+            rf"(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}}|{_CN_B}{{1,3}})\s*(?P<bs>{_BSUF})"
             rf"(?:\s*{_PAUSE}?\s*{_UNIT_PART})?(?:\s*{_PAUSE}?\s*{_ROOM_PART})?"
         ),
     ),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from handlers.jielong.address import find_address, lane_before
 from handlers.jielong.entry_work import Work, explicit, items_of, named, note_of
+from handlers.jielong.homophones import unit_homophones
 from handlers.jielong.items import Run, coded_pair, describes_goods, pack_only, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
@@ -25,7 +26,7 @@ from handlers.jielong.normalize import (
     unspace,
 )
 from handlers.jielong.phone import find_phone
-from handlers.jielong.products import match_product, one_character_goods, units_of
+from handlers.jielong.products import match_product, one_character_goods
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.repo import ParsedEntry, Product
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
@@ -50,20 +51,6 @@ def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
     except Exception:  # a parser bug must never lose the resident's line
         log.exception("jielong entry parse failed: %.80r", raw)
         return ParsedEntry(raw=raw, readable=False)
-
-
-# Handwriting and pinyin input's homophones of a measure word, after a count: 两代 for 两袋
-_UNIT_HOMOPHONES = {"代": "袋"}
-_AFTER_COUNT = r"(?<=[\d两一二三四五六七八九十半])"
-
-
-def unit_homophones(text: str, products: Sequence[Product]) -> str:
-    """'10斤装两代' in a chain sold by the 袋 reads 两袋 (one character for one: offsets hold)."""
-    units = units_of(products)
-    for typo, unit in _UNIT_HOMOPHONES.items():
-        if unit in units and typo in text:
-            text = re.sub(_AFTER_COUNT + typo, unit, text)
-    return text
 
 
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:

@@ -164,6 +164,9 @@ def small_int_text(text: str) -> str:
     if text.isascii():
         return text.upper() if text.isalpha() else str(int(text)) if text.isdigit() else text
     value = cn_number(text)
+    if value is None and "幺" in text:  # 幺幺 said digit by digit: 11
+        digits = text.translate(_DIGIT_BY_DIGIT)
+        return str(int(digits)) if digits.isdigit() else text
     return str(int(value)) if value is not None and value.is_integer() else text
 
 

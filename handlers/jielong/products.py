@@ -38,8 +38,16 @@ def match_product(name: str, products: Sequence[Product]) -> Product | None:
     return _match_product(name, tuple(products))
 
 
+def names_product(name: str, products: Sequence[Product]) -> bool:
+    """The written name holds a product's name or a synonym of it, or is held in one: not only
+    some characters shared ('涂阿姨米粉' shares 米粉 with 南昌米粉 but holds neither)."""
+    return _match_product(name, tuple(products), loose=False) is not None
+
+
 @lru_cache(maxsize=4096)  # a chain asks about the same few words on every line
-def _match_product(name: str, products: tuple[Product, ...]) -> Product | None:
+def _match_product(
+    name: str, products: tuple[Product, ...], *, loose: bool = True
+) -> Product | None:
     written = squash(name)
     if not written or not products:
         return None
@@ -52,6 +60,8 @@ def _match_product(name: str, products: tuple[Product, ...]) -> Product | None:
                 found = _by_containment(word, products, exact_first=False)
                 if found is not None:
                     return found
+    if not loose:
+        return None
     return _by_overlap(written, products) or _by_letters_in_order(written, products)
 
 
