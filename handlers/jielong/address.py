@@ -10,12 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from handlers.jielong.address_forms import FORMS
+from handlers.jielong.address_forms import FORMS, SURNAME_UNITS
 from handlers.jielong.normalize import is_decorative, room_text, small_int_text
 
 _LANE = re.compile(r"(?:[^\s\d]{1,8}路)?\d{1,5}\s*弄\s*$")
 _HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s|区|苑|园|村|院|里|庄|墅)\s*$")
 _PARTS = ("b", "u", "r", "c", "fl", "side", "rw")
+# After a unit a 3–4 digit number is the room even with a surname that is also a measure word
+# glued to it (包, 张): '2单元301包' is 包 in room 301, not 301 packs.
+_ROOM_BEFORE_SURNAME = re.compile(rf"\s*(?P<r>\d{{3,4}})(?=[{SURNAME_UNITS}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,10 @@ def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
         return None
     count = int(groups["c"]) if groups.get("c") else None
     end = m.end()
+    if room is None and groups.get("u") and kind in ("suffix", "unit"):
+        glued = _ROOM_BEFORE_SURNAME.match(text, end)  # 1单元602包: room 602, surname 包
+        if glued is not None:
+            room, end = glued["r"], glued.end("r")
     while end > m.start() and text[end - 1].isspace():
         end -= 1
     return Address(

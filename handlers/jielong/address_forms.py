@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 
-from handlers.jielong.quantity import UNIT_RE
+from handlers.jielong.names import SURNAMES
+from handlers.jielong.quantity import UNIT_RE, UNITS
 
 _CN = "[一二三四五六七八九十]"
+# Measure words that are also surnames: glued to a room they may be either ('602包').
+SURNAME_UNITS = "".join(sorted(u for u in UNITS if len(u) == 1 and u in SURNAMES))
 _DASH = r"[-－—–~～]"
 _DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
 _PAUSE = r"[-－—–~～，,、]"  # between the parts of a suffixed address: voice input adds commas

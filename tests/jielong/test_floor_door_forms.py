@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
+from models.chain import ChainEntry
+from tests.campaign_support import Chat_, Person, new_factory, seed
 from tests.jielong.test_regional_forms import read
 
 
@@ -50,3 +54,20 @@ def test_a_circle_zero_between_digits_is_a_zero(tmp_path: Path) -> None:
         ("3", "1", "1002", "华", [("苹果", 2, "箱")], None),
         ("5", None, "102", "简", [("苹果", 1, "箱")], None),
     ]
+
+
+def test_a_surname_that_is_also_a_measure_word_glued_to_the_room(tmp_path: Path) -> None:
+    """'5号楼2单元301包': after the unit, 301 is the room and 包 the surname (not 301 packs),
+    so a 取消 written that way finds its line."""
+    post = "#接龙\n鲜奶 60元/箱\n\n1. 5号楼2单元301包 鲜奶2箱"
+    assert read(tmp_path, post) == [("5", "2", "301", "包", [("鲜奶", 2, "箱")], None)]
+
+
+def test_a_cancel_with_the_surname_glued_to_the_room_withdraws_the_line(tmp_path: Path) -> None:
+    factory = new_factory(tmp_path)
+    seed(factory, [Person("u1", "包", "5", "2", "301")], ["g1"])
+    chat = Chat_(factory)
+    chat.send("g1", "u1", "#接龙\n鲜奶 60元/箱\n\n1. 5号楼2单元301 包 鲜奶2箱")
+    chat.send("g1", "u1", "5号楼2单元301包 不要了 家里还有")
+    with factory() as db:
+        assert [e.status for e in db.scalars(select(ChainEntry))] == ["withdrawn"]
