@@ -31,7 +31,6 @@ _NEED_WORDS = re.compile(
     r"发烧|发热|医院|药|急|救|困|病|疼|痛|咳|孕|婴|奶粉|漏水|着火|冒烟|电梯|投诉|建议|求助|"
     r"多余|闲置|分给|送给|谁要|谁需要|转让|志愿"
 )
-_WORD_AFTER = re.compile(r"\s*([^\W\d_]{2,8})")  # the goods said after a count ('两包米粉')
 _CANCEL = re.compile(r"取消|不要了|退掉|退订|撤销|撤回|不订了|不买了|删掉|删除|划掉")
 _NOT_CANCEL = re.compile(r"[不别没]取消|不用取消|不能取消|(?:怎么|怎样|如何)取消|能取消|可以取消")
 _SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
@@ -39,6 +38,7 @@ _SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
 _ROOM_CLAUSE = re.compile(
     r"(?:^|(?<=[,，。;；!！\s]))(\d{3,4})\s*(?:室|房)?\s*(?=[,，。;；!！~～]|$)"
 )
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]{2,8})")  # the goods said after a count ('两包米粉')
 
 
 def reply_part(text: str) -> str:
