@@ -10,12 +10,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from handlers.jielong.address_forms import FORMS
+from handlers.jielong.address_forms import FORMS, SURNAME_UNITS
 from handlers.jielong.normalize import is_decorative, room_text, small_int_text
 
 _LANE = re.compile(r"(?:[^\s\d]{1,8}路)?\d{1,5}\s*弄\s*$")
 _HOUSE_OK_BEFORE = re.compile(r"(?:^|弄|\s|区|苑|园|村|院|里|庄|墅)\s*$")
 _PARTS = ("b", "u", "r", "c", "fl", "side", "rw")
+# After a unit a 3–4 digit number is the room even with a surname that is also a measure word
+# glued to it (包, 张): '2单元301包' is 包 in room 301, not 301 packs.
+_ROOM_BEFORE_SURNAME = re.compile(rf"\s*(?P<r>\d{{3,4}})(?=[{SURNAME_UNITS}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,10 @@ def _accept(kind: str, m: re.Match[str], text: str) -> Address | None:
         return None
     count = int(groups["c"]) if groups.get("c") else None
     end = m.end()
+    if room is None and groups.get("u") and kind in ("suffix", "unit"):
+        glued = _ROOM_BEFORE_SURNAME.match(text, end)  # 1单元602包: room 602, surname 包
+        if glued is not None:
+            room, end = glued["r"], glued.end("r")
     while end > m.start() and text[end - 1].isspace():
         end -= 1
     return Address(
@@ -95,6 +102,8 @@ def _room(groups: dict[str, str | None], kind: str) -> str | None:
         floor, door = room_text(groups["fl"] or ""), room_text(groups["door"] or "")
         floor = floor if floor and floor.isdigit() else small_int_text(groups["fl"] or "")
         door = door if door and door.isdigit() else small_int_text(groups["door"] or "")
+        if floor.isdigit() and door.isascii() and door.isalpha():
+            return f"{int(floor)}{door.upper()}"  # 8樓B室 → 8B
         return f"{int(floor)}{int(door):02d}" if floor.isdigit() and door.isdigit() else ""
     raw = groups.get("r")
     if raw is None:
@@ -121,7 +130,7 @@ def _suffix_ok(m: re.Match[str], text: str) -> bool:
         return not (suffix in ("楼", "樓") and m["b"] and not m["b"].isdigit())
     if suffix in ("号", "號"):
         return _HOUSE_OK_BEFORE.search(text[: m.start()]) is not None
-    return suffix not in ("楼", "樓", "#", "动")
+    return suffix not in ("楼", "樓", "#", "动", "洞")
 
 
 def lane_before(text: str, start: int) -> int | None:

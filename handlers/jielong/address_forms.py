@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import re
 
-from handlers.jielong.quantity import UNIT_RE
+from handlers.jielong.names import SURNAMES
+from handlers.jielong.quantity import UNIT_RE, UNITS
 
 _CN = "[一二三四五六七八九十]"
+# Measure words that are also surnames: glued to a room they may be either ('602包').
+SURNAME_UNITS = "".join(sorted(u for u in UNITS if len(u) == 1 and u in SURNAMES))
 _DASH = r"[-－—–~～]"
 _DASH3 = r"[-－—–~～/]"  # 3/2/201 too, only in the three-part form
 _PAUSE = r"[-－—–~～，,、]"  # between the parts of a suffixed address: voice input adds commas
 # Pinyin input's homophones read as meant: 好楼, 号搂, 号漏 for 号楼, 动 for 栋, 单远, 丹元
 # for 单元; 动 alone names no building (address._suffix_ok wants a unit or room after it).
-_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号漏|号栋|号幢|号座|栋|棟|动|幢|座|塔|号|號|#|楼|樓)"
+# Voice input hears 洞 for 栋 (三洞二单元): like 动, only with a unit or room after it.
+_BSUF = r"(?:号楼|號樓|号樓|號楼|好楼|号搂|号漏|号栋|号幢|号座|栋|棟|动|洞|幢|座|塔|号|號|#|楼|樓)"
+_CN_B = "[一二三四五六七八九十幺]"  # a building said aloud: 十二栋, 幺幺栋 (11, digit by digit)
 # 门洞 / 楼洞: the entrance of a stair in the north-east, the unit (5号楼1门洞302)
 _USUF = r"(?:单元|單元|单远|单圆|单原|单园|丹元|梯|[门門楼樓]洞|门(?!口|岗|卫|前|外))"
 ROOM = r"\d{3,4}(?:[A-Za-z](?![A-Za-z]))?"  # 1201A: a letter after the number
@@ -44,8 +49,10 @@ HOUSE_PART = (
     r"(?:[东西南北正前后中倒][厢耳罩座]?|后罩)[房屋](?:\d{1,2})?)"
 )
 _ROOM_SUFFIX = r"(?:\s*室|房(?![\u4e00-\u9fff])|号(?!楼|院)|號)?"
+# 5楼2号, 4楼2房 (an urban village's rented room), 8樓B室 and 15/F A室 (a Hong Kong-style flat)
 _FLOOR_DOOR = (
-    rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*[楼层樓]\s*(?P<door>\d{{1,2}}|{_CN}{{1,3}})\s*[号號室户]"
+    rf"(?P<fl>\d{{1,2}}|{_CN}{{1,3}})\s*(?:[楼层樓]|/?\s*[Ff](?![A-Za-z]))\s*"
+    rf"(?P<door>\d{{1,2}}|{_CN}{{1,3}}|[A-Za-z](?=\s*室))\s*(?:[号號室户]|房(?![\u4e00-\u9fff]))"
 )
 _UNIT_PART = (
     rf"(?:(?P<u>\d{{1,2}}|{_CN}{{1,2}})\s*(?:{_USUF}|{_DASH})"
@@ -65,7 +72,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "suffix",
         re.compile(
             rf"(?<![\dA-Za-z.])(?:\d{{1,3}}\s*号院\s*)?(?:第\s*)?"
-            rf"(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}}|{_CN}{{1,3}})\s*(?P<bs>{_BSUF})"
+            rf"(?P<b>\d{{1,3}}|[A-Za-z]\d{{0,2}}|{_CN_B}{{1,3}})\s*(?P<bs>{_BSUF})"
             rf"(?:\s*{_PAUSE}?\s*{_UNIT_PART})?(?:\s*{_PAUSE}?\s*{_ROOM_PART})?"
         ),
     ),
@@ -92,6 +99,13 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("floor_door", re.compile(rf"(?<![\d.]){_FLOOR_DOOR}")),  # 12楼1号 → room 1201
+    (
+        "dalian",  # 125号1-5-2: building 125, unit 1, the 5th floor's door 2 → room 502
+        re.compile(
+            rf"(?<![\dA-Za-z.])(?P<b>\d{{1,3}})\s*[号號]\s*(?P<u>\d{{1,2}})\s*{_DASH}\s*"
+            rf"(?P<fl>\d{{1,2}})\s*{_DASH}\s*(?P<door>\d{{1,2}})(?![\d\-－—–~～])"
+        ),
+    ),
     (
         "room_count",
         re.compile(

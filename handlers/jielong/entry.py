@@ -14,17 +14,19 @@ from collections.abc import Sequence
 
 from handlers.jielong.address import find_address, lane_before
 from handlers.jielong.entry_work import Work, explicit, items_of, named, note_of
-from handlers.jielong.items import Run, coded_pair, describes_goods, read_run
+from handlers.jielong.homophones import unit_homophones
+from handlers.jielong.items import Run, coded_pair, describes_goods, pack_only, read_run
 from handlers.jielong.names import is_estate, is_sticker, looks_like_person, plausible_name
 from handlers.jielong.normalize import (
     clean,
     halfwidth,
     is_decorative,
     is_punctuation_only,
+    table_cells,
     unspace,
 )
 from handlers.jielong.phone import find_phone
-from handlers.jielong.products import match_product, units_of
+from handlers.jielong.products import match_product, one_character_goods
 from handlers.jielong.quantity import Pair, Qty, valid_item_name
 from handlers.jielong.repo import ParsedEntry, Product
 from handlers.jielong.segments import CLOSE, OPEN, segments, trim_decoration
@@ -51,24 +53,10 @@ def parse_entry(line: str, products: Sequence[Product]) -> ParsedEntry:
         return ParsedEntry(raw=raw, readable=False)
 
 
-# Handwriting and pinyin input's homophones of a measure word, after a count: 两代 for 两袋
-_UNIT_HOMOPHONES = {"代": "袋"}
-_AFTER_COUNT = r"(?<=[\d两一二三四五六七八九十半])"
-
-
-def unit_homophones(text: str, products: Sequence[Product]) -> str:
-    """'10斤装两代' in a chain sold by the 袋 reads 两袋 (one character for one: offsets hold)."""
-    units = units_of(products)
-    for typo, unit in _UNIT_HOMOPHONES.items():
-        if unit in units and typo in text:
-            text = re.sub(_AFTER_COUNT + typo, unit, text)
-    return text
-
-
 def _parse(raw: str, products: tuple[Product, ...]) -> ParsedEntry:
     if not raw or len(raw) > MAX_ENTRY_CHARS:
         return ParsedEntry(raw=raw, readable=False)
-    text = unit_homophones(unspace(raw), products)
+    text = unit_homophones(unspace(table_cells(raw)), products)
     w = Work(o=text, h=halfwidth(text), used=bytearray(len(text)), note_from=len(text))
     _take_labels(w)
     phone = find_phone(w.view())
@@ -232,10 +220,16 @@ def _classify_word(w: Work, start: int, end: int, text: str, products: tuple[Pro
     if before_addr and is_estate(text):
         w.take(start, end)
         return
-    goods = describes_goods(text)
+    # '水 2 桶' after the name: 水 is the goods; before the name it may be a surname ('鲁 1 桶')
+    goods = describes_goods(text) or (
+        w.name is not None and w.addr is not None and one_character_goods(text, products)
+    )
     if goods or (_is_item_word(text, products) and not (before_addr and w.name is None)):
-        _flush_pending(w)
-        w.pending = text
+        if w.pending is not None and pack_only(text):
+            w.pending = f"{w.pending} {text}"  # '抗原快测 5支装': the pack size is the item's
+        else:
+            _flush_pending(w)
+            w.pending = text
         w.take(start, end)
         return
     if w.name is None and _name_slot(w, start, text):
@@ -281,7 +275,10 @@ def _name_slot(w: Work, start: int, text: str) -> bool:
 
 def _add_pairs(w: Work, pairs: list[Pair], products: tuple[Product, ...], start: int) -> None:
     first = pairs[0]
-    if w.pending is not None and first.name is None:
+    if w.pending is not None and first.name is not None and pack_only(first.name):
+        pairs = [Pair(f"{w.pending} {first.name}", first.qty), *pairs[1:]]  # 抗原 5支装 ×2
+        w.pending = None
+    elif w.pending is not None and first.name is None:
         pairs = [Pair(w.pending, first.qty), *pairs[1:]]
         w.pending = None
     elif (

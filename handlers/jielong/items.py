@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from handlers.jielong.names import looks_like_person
 from handlers.jielong.normalize import squash
-from handlers.jielong.products import match_product
+from handlers.jielong.products import match_product, names_product
 from handlers.jielong.quantity import QTY, UNIT_RE, Pair, Qty, read_qty
 from handlers.jielong.repo import Product
 from handlers.jielong.spec import CONTENT_BEFORE_COUNT, pure_specs
@@ -65,6 +65,8 @@ def read_run(seg: str, products: Sequence[Product]) -> Run | None:
         text = seg[span[0] : span[1]] if span else ""
         if k == 0 and text and not _item_ok(masked, span, products):
             person, span = _split_person(seg, masked, span, products)
+        elif k == 0 and text and products and not names_product(text, products):
+            person, span = _person_before_goods(seg, span, products)
         elif k > 0 and text and not _item_ok(masked, span, products):
             return _done(person, pairs, spans, pos) if pairs else None
         if qty is None:
@@ -159,6 +161,26 @@ def _split_person(
         if looks_like_person(head) and (rest is None or _item_ok(masked, rest, products)):
             return (start, cut), rest
     return None, None
+
+
+def _person_before_goods(
+    seg: str, span: tuple[int, int] | None, products: Sequence[Product]
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """'邹美华要脐橙' before '两箱', '熊师傅要' before '两份菜': dictation runs the name into
+    the order; a person, then a verb or a product of the chain, splits off (else unchanged).
+    A head that is part of the product's own name ('牛肉' for 牛腱子肉) is no person."""
+    assert span is not None
+    start, end = span
+    for cut in range(min(end - 1, start + 4), start, -1):
+        head = seg[start:cut]
+        if not looks_like_person(head):
+            continue
+        verb = _VERB.match(seg[cut:end])
+        rest = _name_span(seg, cut + (verb.end() if verb else 0), end)
+        product = None if rest is None else match_product(seg[rest[0] : rest[1]], products)
+        if rest is None or (product is not None and not set(head) & set(product.name)):
+            return (start, cut), rest
+    return None, span
 
 
 def _each(

@@ -25,7 +25,7 @@ from operator import attrgetter
 from handlers.jielong.address import find_address, household
 from handlers.jielong.doubts import entry_doubts
 from handlers.jielong.entry import parse_entry
-from handlers.jielong.normalize import halfwidth
+from handlers.jielong.normalize import halfwidth, table_cells
 from handlers.jielong.post import JielongPost
 from handlers.jielong.post_lines import PostLine
 from handlers.jielong.repo import (
@@ -216,7 +216,10 @@ def _stale_households(
     """(household, name) of the repost's old lines: an author's stale copy of his own entry."""
     out: set[tuple[str | None, str | None]] = set()
     for line in post.lines:
-        if line.key not in fresh_keys and find_address(halfwidth(line.text)) is not None:
+        if (
+            line.key not in fresh_keys
+            and find_address(halfwidth(table_cells(line.text))) is not None
+        ):
             parsed = read_entry(line.text, tuple(products))
             out.add((_household_of(parsed), parsed.name))
     return out

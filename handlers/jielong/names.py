@@ -6,7 +6,7 @@ import re
 
 from handlers.jielong.quantity import valid_item_name
 
-_SURNAMES = frozenset(
+SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
@@ -72,13 +72,13 @@ _STICKERS = frozenset(_STICKER_WORDS.split("|"))
 
 def looks_like_person(text: str) -> bool:
     """'王阿姨', '陈', '小宋', '卫老师': a resident's name rather than an item or a remark."""
-    if len(text) == 1 and text in _SURNAMES:
+    if len(text) == 1 and text in SURNAMES:
         return True  # '楼', '房', '门': a surname alone, whatever else the character means
     if not valid_item_name(text) or len(text) > 5 or _NOT_NAME.search(text):
         return False
-    if len(text) <= 3 and text[0] in _SURNAMES:
+    if len(text) <= 3 and text[0] in SURNAMES:
         return True
-    if len(text) <= 3 and text[0] in "小老阿" and text[1:2] in _SURNAMES:
+    if len(text) <= 3 and text[0] in "小老阿" and text[1:2] in SURNAMES:
         return True
     return any(text.endswith(h) and len(text) > len(h) for h in _HONORIFICS)
 

@@ -31,6 +31,7 @@ _NEEDS_CLEAN = re.compile("[" + "".join(chr(c) for c in _CLEAN_TABLE) + "]")
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF_TABLE: dict[int, int] = {**_FULLWIDTH, 0x3000: 0x20}
 
+_ZERO_AMONG_DIGITS = re.compile("(?<=[0-9])〇+|〇+(?=[0-9])")
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
 _KEY_DROP = dict.fromkeys([0xFE0F, 0x20E3])
 
@@ -50,8 +51,12 @@ def clean(text: str) -> str:
 
 
 def halfwidth(text: str) -> str:
-    """Full-width ASCII and ideographic spaces to half-width; same length as the input."""
-    return text.translate(_HALF_TABLE)
+    """Full-width ASCII and ideographic spaces to half-width, and 〇 typed among digits to 0
+    ('5〇2' → '502'; '一〇二' stays); same length as the input."""
+    text = text.translate(_HALF_TABLE)
+    if "〇" in text:
+        text = _ZERO_AMONG_DIGITS.sub(lambda m: "0" * len(m[0]), text)
+    return text
 
 
 def nfkc(text: str) -> str:
@@ -86,6 +91,31 @@ def unspace(text: str) -> str:
     for prev, token in pairwise(tokens):
         out += token if prev[-1].isdigit() == token[0].isdigit() else " " + token
     return out
+
+
+# The leading cells of a row pasted from a WPS or Excel sheet (tabs, an empty cell between two)
+# or typed like one with runs of spaces: building, unit and room, as in '3-1-502'.
+_CELL_SEP = r"(?:\t+| {2,})"
+_LEADING_CELLS = re.compile(
+    rf"^\d{{1,3}}(?P<s1>{_CELL_SEP})(?:\d{{1,2}}(?P<s2>{_CELL_SEP}))?\d{{3,4}}(?=\t| {{2}}|$)"
+)
+
+
+def table_cells(text: str) -> str:
+    """'3<TAB>1<TAB>502<TAB>程桂兰' → '3-1-502<TAB>程桂兰', '11<TAB><TAB>1203' → '11 -1203',
+    '4  2  1101  陶' → '4 -2 -1101  陶': a sheet's address columns read as the dashed address
+    they mean. Same length as the input, so spans found in one view cut the other."""
+    if "\t" not in text and "  " not in text and "\u3000" not in text:
+        return text
+    m = _LEADING_CELLS.match(halfwidth(text))
+    if m is None:
+        return text
+    out = list(text)
+    for group in ("s1", "s2"):
+        if m[group]:
+            start, end = m.span(group)
+            out[start:end] = " " * (end - start - 1) + "-"
+    return "".join(out)
 
 
 def squash(text: str) -> str:
@@ -134,6 +164,9 @@ def small_int_text(text: str) -> str:
     if text.isascii():
         return text.upper() if text.isalpha() else str(int(text)) if text.isdigit() else text
     value = cn_number(text)
+    if value is None and "幺" in text:  # 幺幺 said digit by digit: 11
+        digits = text.translate(_DIGIT_BY_DIGIT)
+        return str(int(digits)) if digits.isdigit() else text
     return str(int(value)) if value is not None and value.is_integer() else text
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LABEL = r"(?:(?:联系)?电话(?:号码)?|手机(?:号码?)?|联系方式|tel|phone|mobile|☎️?|📞|📱)\s*[:：]*\s*"
+_LABEL = (
+    r"(?:(?:联系|聯繫|聯絡)?(?:电话|電話)(?:号码|號碼)?|(?:手机|手機)(?:号码?|號碼?)?|联系方式|聯絡方式"
+    r"|tel|phone|mobile|☎️?|📞|📱)\s*[:：]*\s*"
+)
 _PHONE = re.compile(
     rf"(?:{_LABEL})?(?<![\d+])(?:\+\s?86[\s-]*|0?086[\s-]*)?(?P<num>1[3-9]\d(?:[\s-]*\d){{8}})(?!\d)",
     re.I,

@@ -16,7 +16,14 @@ from itertools import compress, count
 from operator import attrgetter
 
 from handlers.jielong.address import find_address
-from handlers.jielong.normalize import clean, cn_number, halfwidth, is_decorative, line_key
+from handlers.jielong.normalize import (
+    clean,
+    cn_number,
+    halfwidth,
+    is_decorative,
+    line_key,
+    table_cells,
+)
 from handlers.jielong.phone import find_phone
 from handlers.jielong.quantity import QTY, UNIT_RE
 
@@ -25,8 +32,9 @@ _NUMBERING = re.compile(
     r"^\s*(?:[(（]\s*(?P<p>[0-9０-９]{1,4}|[一二三四五六七八九十百]{1,4})\s*[)）]"
     rf"|(?P<c>[{_CIRCLED}])[.．、]?"
     r"|(?P<d>[0-9０-９]{1,5})\s*[.．、，,)）]"
-    r"|(?P<z>[一二三四五六七八九十百]{1,4})\s*[、.．])\s*"
-)
+    r"|(?P<z>[一二三四五六七八九十百]{1,4})\s*[、.．]"
+    r"|跟团号\s*[:：]?\s*(?P<g>[0-9０-９]{1,5})(?![0-9０-９])\s*[.．、，,:：]?)\s*"
+)  # 跟团号：N numbers the rows of a 快团团 export
 _EXAMPLE = re.compile(r"^\s*(?:例|示例|举例|范例|例如|样例|格式|参考格式|模板|填写格式)\s*[:：]?")
 _EXAMPLE_FIRST = frozenset("例示举范样格参模填")
 _PRICE = re.compile(r"(?:\d\s*(?:元|块(?!钱|装))|[¥￥$]\s*\d)")
@@ -103,7 +111,7 @@ def read_line(raw: str) -> Line:
 
 
 def _number_value(m: re.Match[str]) -> int | None:
-    token = m["p"] or m["d"] or m["z"]
+    token = m["p"] or m["d"] or m["z"] or m["g"]
     if m["c"]:
         return int(unicodedata.numeric(m["c"]))
     assert token is not None
@@ -140,7 +148,7 @@ def entries_start(lines: list[Line], *, title_in_header: bool) -> int | None:
         ):
             return i
     if numbered:
-        return numbered[0]
+        return _rows_above(lines, numbered[0])
     title_seen = title_in_header
     for i, ln in enumerate(lines):
         if not ln.text or ln.example:
@@ -151,9 +159,17 @@ def entries_start(lines: list[Line], *, title_in_header: bool) -> int | None:
     return None
 
 
+def _rows_above(lines: list[Line], start: int) -> int:
+    """Unnumbered household lines right above the first numbered entry (rows pasted from a
+    sheet, then residents numbering after them) are entries too."""
+    while start > 0 and lines[start - 1].household:
+        start -= 1
+    return start
+
+
 def starts_household(text: str) -> bool:
     """Does the line start with a home's address (a room, or a house number and a count)?"""
-    h = halfwidth(text).lstrip()
+    h = halfwidth(table_cells(text.strip()))
     while h and is_decorative(h[0]):
         h = h[1:].lstrip()
     addr = find_address(h, at_start=True)

@@ -38,8 +38,16 @@ def match_product(name: str, products: Sequence[Product]) -> Product | None:
     return _match_product(name, tuple(products))
 
 
+def names_product(name: str, products: Sequence[Product]) -> bool:
+    """The written name holds a product's name or a synonym of it, or is held in one: not only
+    some characters shared ('涂阿姨米粉' shares 米粉 with 南昌米粉 but holds neither)."""
+    return _match_product(name, tuple(products), loose=False) is not None
+
+
 @lru_cache(maxsize=4096)  # a chain asks about the same few words on every line
-def _match_product(name: str, products: tuple[Product, ...]) -> Product | None:
+def _match_product(
+    name: str, products: tuple[Product, ...], *, loose: bool = True
+) -> Product | None:
     written = squash(name)
     if not written or not products:
         return None
@@ -52,7 +60,30 @@ def _match_product(name: str, products: tuple[Product, ...]) -> Product | None:
                 found = _by_containment(word, products, exact_first=False)
                 if found is not None:
                     return found
-    return _by_overlap(written, products)
+    if not loose:
+        return None
+    return _by_overlap(written, products) or _by_letters_in_order(written, products)
+
+
+def _by_letters_in_order(written: str, products: Sequence[Product]) -> Product | None:
+    """'羊肉' for 羊后腿肉: the single product whose name holds the written characters in
+    their order (two or more Chinese characters)."""
+    if len(written) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in written):
+        return None
+    hits = {squash(p.name): p for p in products if _in_order(written, squash(p.name))}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+def _in_order(written: str, name: str) -> bool:
+    rest = iter(name)
+    return all(ch in rest for ch in written)
+
+
+def one_character_goods(text: str, products: Sequence[Product]) -> bool:
+    """'水' for 桶装水, '梨' for 软儿梨: one character of a product's name that means it."""
+    if len(text) != 1 or not any(text in p.name for p in products):
+        return False
+    return match_product(text, products) is not None
 
 
 def _by_containment(

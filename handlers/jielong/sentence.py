@@ -38,6 +38,7 @@ _SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
 _ROOM_CLAUSE = re.compile(
     r"(?:^|(?<=[,，。;；!！\s]))(\d{3,4})\s*(?:室|房)?\s*(?=[,，。;；!！~～]|$)"
 )
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]{2,8})")  # the goods said after a count ('两包米粉')
 
 
 def reply_part(text: str) -> str:
@@ -145,22 +146,51 @@ def _items(h: str, products: Sequence[Product], named_only: bool = False) -> lis
     (else the chain's default product, unless `named_only`)."""
     units = units_of(products) | {"份"}
     items: list[Item] = []
+    spent = 0  # where the goods named after the last count end: no later count takes them
     for m in QTY.finditer(h):
         qty = None if m["bare"] or m["plus"] else read_qty(m)
-        if qty is None or (qty.unit is not None and qty.unit not in units):
+        if qty is None:
             continue
-        product = _product_near(h, m, products, qty.unit, named_only)
+        if qty.unit is not None and qty.unit not in units:
+            named = _named_after(h, m, products)  # '两包米粉' where 米粉 is sold by the 袋
+            if named is not None:
+                items.append(Item(named[0].name, qty.value, qty.unit))
+                spent = named[1]
+            continue
+        product = _product_near(h, m, products, qty.unit, named_only, spent)
         if product is not None:
             items.append(Item(product.name, qty.value, qty.unit or product.unit))
+            named = _named_after(h, m, products)
+            spent = named[1] if named is not None and named[0] == product else spent
     return items
 
 
+def _named_after(
+    h: str, m: re.Match[str], products: Sequence[Product]
+) -> tuple[Product, int] | None:
+    """The product named right after a count (two characters or more) and where it ends."""
+    after = _WORD_AFTER.match(h, m.end())
+    if after is None:
+        return None
+    for size in range(len(after[1]), 1, -1):
+        found = match_product(after[1][:size], products)
+        if found is not None:
+            return found, after.start(1) + size
+    return None
+
+
 def _product_near(
-    h: str, m: re.Match[str], products: Sequence[Product], unit: str | None, named_only: bool
+    h: str,
+    m: re.Match[str],
+    products: Sequence[Product],
+    unit: str | None,
+    named_only: bool,
+    spent: int = 0,
 ) -> Product | None:
-    """The product named right after or before the quantity, else the default one."""
+    """The product named right after or before the quantity (not goods named after an earlier
+    count, from `spent` on), else the default one."""
     after = re.match(r"\s*([^\W\d_]{1,8})", h[m.end() :])
-    before = re.search(r"([^\W\d_]{1,8})\s*$", h[: m.start()])
+    before = re.search(r"([^\W\d_]{1,8})\s*$", h[spent : m.start()]) if m.start() > spent else None
     for word in (after[1] if after else "", before[1] if before else ""):
         for size in range(len(word), 1, -1):
             for piece in (word[:size], word[-size:]):

@@ -21,6 +21,9 @@ H6 (whole evenings: four group chats of 120 messages, two order chains
 open at once in each) was scored at first sight, then only general causes were fixed (a sentence
 order joins the chain whose goods it names; a 取消 the line it names; an estate before the
 campaign in a title is not the product: tests/jielong/test_two_chains.py, test_campaign_titles.py).
+H7 (lists from other apps and devices: a 快团团 export numbered by 跟团号, WPS rows pasted with
+tabs, voice input, 〇 for zero, Dalian, Hong Kong-style and urban-village addresses) was scored at
+first sight, then only general causes it showed were fixed (tests/jielong/test_app_exports.py).
 
 Floors, counted as the issue counts them (an invented entry is an error, a lost one fails):
 orders ≥ 97 % exact in every REPLAY field, needs category ≥ 90 %, urgent recall ≥ 95 %.
@@ -68,6 +71,8 @@ FIRST_SIGHT = {
     "H6": "orders 153/250 (3 sentence orders lost with two chains open, shifting the seqs after "
     "them; a 27-entry chain took the estate 天悦府 as its product), needs 44/50, urgent 19/21, "
     "9 needs invented",
+    "H7": "orders 93/146 (17 lost: a 快团团 export and a WPS table pasted with tabs were not read "
+    "as entries), needs 15/17, urgent 8/10",
 }
 
 

@@ -113,3 +113,16 @@ def test_cancel_targets_by_address_item_or_the_only_entry() -> None:
     assert cancel_targets("9栋101的取消", [berries, eggs], products) == [eggs]
     assert cancel_targets("我的取消", [berries, eggs], products) == []
     assert cancel_targets("我那份取消", [berries], products) == [berries]
+
+
+def test_dictated_counts_before_their_goods_in_a_two_product_chain() -> None:
+    """'我要三包挂面两份菜': each count goes with the goods said right after it, in the measure
+    word said (包, though the chain lists 挂面 by the 袋); 挂面 is not taken again for 两份."""
+    chain = (Product("时令蔬菜包", 25, "份"), Product("龙须挂面", 8, "袋"))
+    got = parse_sentence_order("我是五栋一单元三零二的我要三包挂面两份菜麻烦记一下", chain)
+    assert got is not None
+    assert (got.building, got.unit, got.room) == ("5", "1", "302")
+    assert got.items == (Item("龙须挂面", 3, "包"), Item("时令蔬菜包", 2, "份"))
+    again = parse_sentence_order("五栋一单元三零二 我要三袋挂面两份菜", chain)
+    assert again is not None
+    assert again.items == (Item("龙须挂面", 3, "袋"), Item("时令蔬菜包", 2, "份"))
