@@ -87,6 +87,10 @@ MORE: list[tuple[str, str | None, bool]] = [
     ("复工的事看各单位通知，建议非必要不出门", None, False),
     ("快递都放南门架子上，楼长统一往各楼送，把单号后四位私发我", None, False),
     ("明天我叫电工来", None, False),
+    # water fetched from the truck is an errand; water brought to the door is supplies,
+    # even for home dialysis
+    ("有没有邻居能帮忙去东门水车接两桶 我在家带孩子走不开", "代买", False),
+    ("我妈在家做腹透，换液要洗手，一点水都没有了，能不能先给我们送两桶", "物资", True),
 ]
 
 
