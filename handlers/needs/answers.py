@@ -137,12 +137,26 @@ def note_answer(msg: Incoming, ctx: Context) -> None:
         return
     quoted, reply = split_quote(clean(msg.text))
     question = _open_question(msg, ctx, quoted)
+    if question is None or (quoted is None and not answers(question.draft.text, reply)):
+        question = _older_question(msg, ctx, reply) if quoted is None else question
     if question is None:
         return
     if leads_metoo(reply):
         return  # '同问，我家也…' asks again, it does not answer
     if (quoted is not None and not _asks(reply)) or answers(question.draft.text, reply):
         ctx.needs.record_answer(question.id, reply, msg.sender_id, msg.received_at)
+
+
+def _older_question(msg: Incoming, ctx: Context, reply: str) -> StoredNeed | None:
+    """An earlier open question this reply answers by name ('菜市场明天停业' answers
+    '明天菜市场开不开' asked before '地铁还开吗'): it shares a content word with the question."""
+    since = msg.received_at - ANSWER_WINDOW
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == msg.sender_id or need.answer is not None:
+            continue
+        if _asks(need.draft.text) and _content(need.draft.text) & _content(reply):
+            return need
+    return None
 
 
 def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:

@@ -141,3 +141,14 @@ def test_the_same_household_asking_its_question_again_is_one_need() -> None:
     say(world, "快递到底能不能拿到啊 有人知道不", "r_a", 20)
     [need] = world.needs.list_needs()
     assert need.draft.text == "快递能送进小区吗"
+
+
+def test_an_answer_to_an_earlier_question_than_the_newest_is_kept_with_it() -> None:
+    """'超市后天停业' answers '后天超市开不开', asked before '今晚公交还有吗': a third household
+    asking whether the supermarket opens has its answer above."""
+    world = World()
+    say(world, "后天超市开不开", "r_a", 0)
+    say(world, "我半夜才下班 今晚公交还有吗", "r_b", 2)
+    say(world, "超市后天停业，大家备好两天的菜", "w_li", 4)
+    say(world, "后天超市开吗？", "r_c", 6)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_b"]
