@@ -91,6 +91,8 @@ MORE: list[tuple[str, str | None, bool]] = [
     # even for home dialysis
     ("有没有邻居能帮忙去东门水车接两桶 我在家带孩子走不开", "代买", False),
     ("我妈在家做腹透，换液要洗手，一点水都没有了，能不能先给我们送两桶", "物资", True),
+    # medicine nearly gone, said at the end
+    ("谁能帮忙去药店拿一下我爸的降糖药 我们一家都阳了出不了门 就剩两天的了", "代买", True),
 ]
 
 
