@@ -31,6 +31,14 @@ _NEED_WORDS = re.compile(
     r"发烧|发热|医院|药|急|救|困|病|疼|痛|咳|孕|婴|奶粉|漏水|着火|冒烟|电梯|投诉|建议|求助|"
     r"多余|闲置|分给|送给|谁要|谁需要|转让|志愿"
 )
+# a neighbour asked to help ('有没有邻居帮忙去水车接两桶'): a need, whatever it names
+_ASKS_NEIGHBOUR = re.compile(
+    r"有没有(?:邻居|人|谁|哪位)|(?:谁|有人|哪位(?:邻居)?)(?:能|可以|有空|帮)"
+)
+# what was done for someone ('8幢702的两桶水保安已经送上去了'): a report, not an order
+_DONE = re.compile(r"已经?\S{0,4}(?:送|提|拿|搬|带|放)(?:上去|上来|过去|到|好)|(?:送|提|拿)到了")
+# what '我要…' asks for, when it is no quantity ('我要退烧贴'): another chain's goods or none
+_WANTED = re.compile(r"[我也]要\s*([^\W\d_]{2,6})")
 _CANCEL = re.compile(r"取消|不要了|退掉|退订|撤销|撤回|不订了|不买了|删掉|删除|划掉")
 _NOT_CANCEL = re.compile(r"[不别没]取消|不用取消|不能取消|(?:怎么|怎样|如何)取消|能取消|可以取消")
 _SELF = re.compile(r"我|俺|本人|自己|那份|这份|咱")
@@ -69,8 +77,8 @@ def parse_sentence_order(
     items = _items(h, products, named_only)
     if named_only and not items:
         return None
-    if not items and _other_goods(h, products):
-        return None  # 两盒降压药: a quantity, but not of anything this chain sells
+    if not items and (_other_goods(h, products) or _wants_other(h, products)):
+        return None  # 两盒降压药, 我要退烧贴: not anything this chain sells
     if not _is_order(h, addr is not None and addr.is_household, bool(items)):
         return None
     if not items:
@@ -128,8 +136,20 @@ def _other_goods(h: str, products: Sequence[Product]) -> bool:
     return any(m[1] not in units for m in _ANY_QTY.finditer(h))
 
 
+def _wants_other(h: str, products: Sequence[Product]) -> bool:
+    """'我要退烧贴' in a chain of electrolyte drinks: the thing wanted is named, and it is none
+    of the chain's goods (a quantity or a verb after 要 names nothing)."""
+    m = _WANTED.search(h)
+    if m is None or _STRONG_VERB.match(m[1]) or re.match(NUM_RE, m[1]):
+        return False
+    word = m[1]
+    return all(match_product(word[:n], products) is None for n in range(len(word), 1, -1))
+
+
 def _is_order(h: str, has_home: bool, has_qty: bool) -> bool:
     strong = _STRONG_VERB.search(h) is not None
+    if _DONE.search(h) or (_ASKS_NEIGHBOUR.search(h) and not strong):
+        return False  # a report of what was done, a neighbour asked to help
     verb = strong or _WEAK_VERB.search(h) is not None
     question = _QUESTION.search(h) is not None
     if _NEED_WORDS.search(h) and not strong:

@@ -41,7 +41,11 @@ _ASKS_TIME = re.compile(
     r"几点|幾點|什么时候|什麼時候|啥时候|啥子时候|嘛时候|么时候|啥时间|好久|几时|幾時|啥辰光|哪天|几号"
     r"|what time|when"
 )
-_GIVES_TIME = re.compile(r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|\d\s*(?:am|pm)")
+_GIVES_TIME = re.compile(
+    r"\d{1,2}\s*[点:：]|[上下]午|早上|晚上|中午|明早|明天|今天|今晚|明晚|\d\s*(?:am|pm)"
+)
+# the same service in other words: '啥时候来电' asks about what '供电局在抢修' answers
+_SERVICES = (re.compile(r"[停来通供断没]电|电力|抢修"), re.compile(r"[停来通供断没]水|水务|抢修"))
 _ASKS_PLACE = re.compile(r"哪里|哪儿|在哪|去哪|搁哪|哪块|哪点|什么地方|啥地方|啥子地方|where")
 _ASKS_WHAT = re.compile(r"带什么|带啥|什么材料|要什么|需要什么|what (should|do) (i|we) bring")
 # '2号楼架空层', '5栋大厅' name a place, and so does
@@ -53,7 +57,7 @@ _GIVES_PLACE = re.compile(
 _ASKS_END = re.compile(r"到几点|几点结束|几点截止|几点关|做到|until")
 _GIVES_END = re.compile(r"(?:到|至|~|-|—)\s*(?:[上下]午|晚上)?\s*\d|结束|截止|为止|\d\s*点前|until")
 _YES_NO = re.compile(
-    r"(?:要不要|需不需要|用不用|能不能|可不可以|是不是|有没有|会不会|是否|需要|要)(.+)"
+    r"(?:要不要|需不需要|用不用|能不能|可不可以|是不是|有没有|会不会|是否|需要|要|还)(.+)"
 )
 _SETTING = frozenset(["社区", "小区", "today", "tomorrow", "tonight"])  # shared, yet says nothing
 
@@ -79,6 +83,17 @@ def same_question(a: str, b: str) -> bool:
     return shared >= 2 and shared >= 0.3 * min(len(ka), len(kb))
 
 
+def asked_again(first: str, again: str) -> bool:
+    """One household's question asked a second time: the same question, or one about the same
+    topic asking the same kind of thing ('快递能进来吗' / '快递到底能不能拿到啊')."""
+    if same_question(first, again):
+        return True
+    kinds = _kind(first), _kind(again)
+    if None not in kinds and kinds[0] != kinds[1]:
+        return False
+    return bool(_topics(first) & _topics(again) or _content(first) & _content(again))
+
+
 def _items(text: str) -> set[str]:
     """The things from the lexicon's item list that a message names."""
     return {m[0] for m in lexicon().patterns["item"].finditer(normalise(text))}
@@ -102,9 +117,10 @@ def _kind(text: str) -> str | None:
 def answers(question: str, text: str) -> bool:
     """Does `text` (not itself a question) answer `question`? Shared words, or the time or
     place the question asks for."""
-    norm = normalise(text)
-    if lexicon().patterns["question"].search(norm) or is_ack(norm):
-        return False
+    norm, patterns = normalise(text), lexicon().patterns
+    asks = patterns["question"].search(norm) and not patterns["reject.notice"].search(norm)
+    if asks or is_ack(norm):
+        return False  # a notice's '地点还是北门' ('still') asks nothing
     if keywords(question) & keywords(text):
         return True
     q = normalise(question)
@@ -121,12 +137,26 @@ def note_answer(msg: Incoming, ctx: Context) -> None:
         return
     quoted, reply = split_quote(clean(msg.text))
     question = _open_question(msg, ctx, quoted)
+    if question is None or (quoted is None and not answers(question.draft.text, reply)):
+        question = _older_question(msg, ctx, reply) if quoted is None else question
     if question is None:
         return
     if leads_metoo(reply):
         return  # '同问，我家也…' asks again, it does not answer
     if (quoted is not None and not _asks(reply)) or answers(question.draft.text, reply):
         ctx.needs.record_answer(question.id, reply, msg.sender_id, msg.received_at)
+
+
+def _older_question(msg: Incoming, ctx: Context, reply: str) -> StoredNeed | None:
+    """An earlier open question this reply answers by name ('菜市场明天停业' answers
+    '明天菜市场开不开' asked before '地铁还开吗'): it shares a content word with the question."""
+    since = msg.received_at - ANSWER_WINDOW
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == msg.sender_id or need.answer is not None:
+            continue
+        if _asks(need.draft.text) and _content(need.draft.text) & _content(reply):
+            return need
+    return None
 
 
 def answered_before(msg: Incoming, draft: NeedDraft, ctx: Context) -> bool:
@@ -160,7 +190,14 @@ def _asked_again(text: str, question: str, answer: str) -> bool:
     gives = {"time": _GIVES_TIME, "place": _GIVES_PLACE}.get(_kind(text) or "")
     if gives is None or gives.search(normalise(answer)) is None:
         return False
-    return bool(keywords(text) & (keywords(question) | keywords(answer)))
+    shared = keywords(text) & (keywords(question) | keywords(answer))
+    return bool(shared) or _same_service(text, f"{question} {answer}")
+
+
+def _same_service(text: str, said: str) -> bool:
+    """Power or water asked about, and named (or its repair) in what was said."""
+    norm, other = normalise(text), normalise(said)
+    return any(p.search(norm) is not None and p.search(other) is not None for p in _SERVICES)
 
 
 def _asks(text: str) -> bool:
@@ -213,7 +250,7 @@ def _states(question: str, said: str) -> bool:
     if _kind(question) is None:
         asked = _YES_NO.search(normalise(question))
         thing = "" if asked is None else asked[1]
-        gives = bool(_content(thing) & _content(said))
+        gives = bool(_content(thing) & _content(said)) or _same_service(thing, said)
     else:
         thing = question
         gives = _asked_again(question, said, said) and _gives_all(question, said)

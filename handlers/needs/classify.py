@@ -134,6 +134,8 @@ def rejection(norm: str, feats: Features) -> str | None:
                 return kind
     if pats["reject.social"].search(norm) and not feats.present & {"item", "symptom", "topic"}:
         return "social"
+    if pats["reject.crowd"].search(norm) and not feats.present & {"ask", "question"}:
+        return "crowd"  # '整个小区都是咳嗽声': what everyone hears, no patient of one's own
     chatty = pats["reject.smalltalk"].search(norm) and "ask" not in feats.present
     smalltalk = chatty and not pats["inquiry"].search(norm)  # '…对了问一下，下批团购几时开'
     if smalltalk and not urgency(norm, None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.context import Context
+from handlers.needs.answers import asked_again
 from handlers.needs.lexicon import clean, lexicon, normalise
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.statuses import OPEN_NEED_STATUSES
@@ -43,14 +44,20 @@ def same_need(first: NeedDraft, again: NeedDraft) -> bool:
     Worse news (urgent now, not before) is a need of its own; so is anything after a question
     (a 咨询 answered or not, then a request) and a second report (two broken things are two
     reports). A bare call for help (求助) chases whatever is open; otherwise the same category
-    is the same need."""
+    is the same need. A question asked again in other words ('快递能进来吗', then '快递到底能不能
+    拿到啊') is the same question."""
     if again.urgent and not first.urgent:
         return False
     if first.category == "咨询":
-        return False
-    if again.category == "求助":
-        return True
+        return again.category == "咨询" and asked_again(first.text, again.text)
+    if again.category == "求助" or _same_item(first.item, again.item):
+        return True  # '药能到不' after '降压药就剩两片了，能不能帮忙去医院开一下'
     return again.category == first.category and first.category != "其他"
+
+
+def _same_item(first: str | None, again: str | None) -> bool:
+    """Both name one thing ('药' is '降压药')."""
+    return bool(first and again and (first in again or again in first))
 
 
 def detail_for_need(msg: Incoming, ctx: Context) -> NeedDraft | None:

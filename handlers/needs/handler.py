@@ -11,14 +11,14 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from handlers import texts
 from handlers.context import Context
 from handlers.needs.answers import answered_before, stated_before
 from handlers.needs.classify import classify_text, is_metoo, leads_metoo, split_quote
 from handlers.needs.followup import chased_need, detail_for_need
-from handlers.needs.lexicon import clean, lexicon
+from handlers.needs.lexicon import clean, lexicon, normalise
 from handlers.needs.repo import NeedDraft, StoredNeed
 from handlers.types import Action, Incoming, NotifyWorkers, Reply
 
@@ -88,13 +88,26 @@ def second_household(first: NeedDraft, text: str, reason: str, own: NeedDraft | 
 def _metoo(msg: Incoming, ctx: Context, own: NeedDraft | None) -> NeedDraft | None:
     """A `同问` is a second household's need of the category of the chat's latest need."""
     since = msg.received_at - timedelta(hours=lexicon().metoo_window_hours)
-    latest = ctx.needs.latest_need(msg.chat_id, since=since)
+    latest = _asked_above(msg, ctx, since) or ctx.needs.latest_need(msg.chat_id, since=since)
     if latest is None or latest.sender_id == msg.sender_id:
         return None
     if latest.answer is not None and not latest.draft.urgent:
         return _ANSWERED  # 同问 after the answer: the question is settled
     first = latest.draft
     return second_household(first, clean(msg.text), f"同问: #{latest.id} {first.category}", own)
+
+
+def _asked_above(msg: Incoming, ctx: Context, since: datetime) -> StoredNeed | None:
+    """The question a `同问` sits under when the line right above it asks one again: '明天到底
+    上不上班啊' re-asks its sender's own 咨询, which is then the need the 同问 shares."""
+    lines = ctx.chat_log.recent_lines(msg.chat_id, since, excluding=msg.sender_id)
+    above = next((line for line in lines if line.at <= msg.received_at), None)
+    if above is None or not lexicon().patterns["question"].search(normalise(above.text)):
+        return None
+    for need in ctx.needs.recent_needs(msg.chat_id, since):
+        if need.sender_id == above.sender_id:
+            return need if need.draft.category == "咨询" else None
+    return None
 
 
 def match_need(msg: Incoming, ctx: Context) -> NeedDraft | None:

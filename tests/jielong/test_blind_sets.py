@@ -24,6 +24,9 @@ campaign in a title is not the product: tests/jielong/test_two_chains.py, test_c
 H7 (lists from other apps and devices: a 快团团 export numbered by 跟团号, WPS rows pasted with
 tabs, voice input, 〇 for zero, Dalian, Hong Kong-style and urban-village addresses) was scored at
 first sight, then only general causes it showed were fixed (tests/jielong/test_app_exports.py).
+H8 (whole evenings of 60–72 messages in six cities, Cantonese, Sichuan and Henan speech, with
+workers' replies, notices, offers and progress reports among the needs) was scored at first sight,
+then only general causes it showed were fixed (tests/needs/).
 
 Floors, counted as the issue counts them (an invented entry is an error, a lost one fails):
 orders ≥ 97 % exact in every REPLAY field, needs category ≥ 90 %, urgent recall ≥ 95 %.
@@ -73,6 +76,9 @@ FIRST_SIGHT = {
     "9 needs invented",
     "H7": "orders 93/146 (17 lost: a 快团团 export and a WPS table pasted with tabs were not read "
     "as entries), needs 15/17, urgent 8/10",
+    "H8": "needs 51/76, urgent 26/39, 32 needs invented (workers' replies and reports, notices, "
+    "offers, chatter questions); orders 21/25, 3 invented (needs and reports read as sentence "
+    "orders)",
 }
 
 

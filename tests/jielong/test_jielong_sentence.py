@@ -63,6 +63,11 @@ def test_sentence_order_takes_address_and_quantities_only(
         "楼道里有人给电动车充电，插线板已经冒烟了！4号楼一单元",
         "我家有多余的两袋水饺可以分给邻居，3-2-201",
         "谢谢团长🙏",
+        # a report of what was done, a neighbour asked to fetch, goods the chain does not sell
+        "5栋1203的三袋水饺保安已经送上去了",
+        "有没有邻居能帮忙去北门领两袋 我腿脚不便 9栋1单元302",
+        "我要口罩 麻烦了 3-2-201",
+        "我爸一个人住5幢2单元801，腿脚不好，能不能有人帮他拎一袋上去",
         "x" * 500,
     ],
 )

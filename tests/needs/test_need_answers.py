@@ -124,3 +124,31 @@ def test_offers_notices_and_volunteers_on_their_way_are_no_needs(text: str) -> N
     world = World()
     say(world, text, "r_x", 0)
     assert world.needs.list_needs() == []
+
+
+def test_asking_when_the_power_is_back_after_the_repair_was_announced_is_no_second_need() -> None:
+    world = World()
+    say(world, "停电了，请问几点能恢复？", "r_a", 0)
+    say(world, "供电所在抢修，预计今晚恢复", "w_li", 2)
+    say(world, "到底啥时候来电啊？", "r_b", 5)
+    [need] = world.needs.list_needs()
+    assert need.sender_id == "r_a"
+
+
+def test_the_same_household_asking_its_question_again_is_one_need() -> None:
+    world = World()
+    say(world, "快递能送进小区吗", "r_a", 0)
+    say(world, "快递到底能不能拿到啊 有人知道不", "r_a", 20)
+    [need] = world.needs.list_needs()
+    assert need.draft.text == "快递能送进小区吗"
+
+
+def test_an_answer_to_an_earlier_question_than_the_newest_is_kept_with_it() -> None:
+    """'超市后天停业' answers '后天超市开不开', asked before '今晚公交还有吗': a third household
+    asking whether the supermarket opens has its answer above."""
+    world = World()
+    say(world, "后天超市开不开", "r_a", 0)
+    say(world, "我半夜才下班 今晚公交还有吗", "r_b", 2)
+    say(world, "超市后天停业，大家备好两天的菜", "w_li", 4)
+    say(world, "后天超市开吗？", "r_c", 6)
+    assert [n.sender_id for n in world.needs.list_needs()] == ["r_a", "r_b"]

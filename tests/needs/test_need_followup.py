@@ -115,3 +115,12 @@ def test_thanks_or_arrival_after_ones_need_adds_nothing() -> None:
         actions = dispatch(message(text, sender="r_a", at=later), world.ctx())
         assert not any("补充" in str(a) for a in actions), (text, actions)
     assert len(needs(world)) == 1
+
+
+def test_asking_whether_the_same_thing_will_come_in_time_is_the_same_need() -> None:
+    """'明天上午药能到不' after one's own '降糖药只剩一片了…帮忙去医院开一下': one thing, asked
+    again."""
+    world = World()
+    say(world, "张姐，我妈降糖药只剩一片了，明天就断了，能不能帮忙去医院开一下", "r_a", 0)
+    say(world, "张姐 明天上午药能到不 我妈早上那顿就没了", "r_a", 60)
+    assert needs(world) == [("r_a", "代买", True)]

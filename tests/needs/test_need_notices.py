@@ -79,6 +79,10 @@ def chat(tmp_path: Path) -> Chat:
             "退热贴在哪儿发呀？几点到几点？",
         ),
         ("明天做核酸不用带身份证，出示健康码就行", "做核酸要不要带身份证？"),
+        # '地点还是南门广场': 还是 ('still') in a notice asks nothing; '还做…吗' is asked by it
+        ("【通知】明天早上8点继续全员核酸，地点还是南门广场，请按楼号下楼", "明早核酸在哪做"),
+        ("【通知】明天早上8点继续全员核酸，地点还是南门广场，请按楼号下楼", "明天还做核酸吗"),
+        ("明天早上8点社区在南门发大米，每户一袋，行动不便的在群里报楼号", "南门几点发大米"),
     ],
 )
 def test_a_question_the_notice_above_answers_is_no_need(
@@ -152,3 +156,14 @@ def test_a_shared_sticker_answers_nothing(chat: Chat) -> None:
     chat.say("r2", "刚才物业说了，明早8点在南门发菜，谢谢[抱拳]")
     chat.say("r1", "请问几点能来电[抱拳]")
     assert [sender for _, sender, _, _ in chat.needs()] == ["r1"]
+
+
+def test_a_same_here_under_a_question_asked_again_shares_that_question(chat: Chat) -> None:
+    """'同问' right under '明天到底上不上班啊' (its sender's own question asked again, no second
+    need) is a second household's 咨询, not a share of the newest need of the chat."""
+    chat.say("r1", "明天还上班吗")
+    chat.say("r2", "我家厨房水管爆了，水一直往外喷，谁能帮忙关一下总阀")
+    chat.say("r1", "明天到底上不上班啊 公司也没人说")
+    chat.say("r3", "同问 我们单位也没通知")
+    got = [(s, c) for _, s, c, _ in chat.needs()]
+    assert got == [("r1", "咨询"), ("r2", "求助"), ("r3", "咨询")]
